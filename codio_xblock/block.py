@@ -1,0 +1,240 @@
+"""The Codio Unit XBlock: what authors add in Studio and learners open in the LMS.
+
+It never talks to the tool in-process: opening the unit starts an LTI 1.3 launch
+(:mod:`.launch`) and the tool answers over HTTP, so any conformant tool works.
+"""
+
+import logging
+import re
+
+from django.utils import translation
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.core import XBlock
+from xblock.fields import Boolean, Float, Integer, Scope, String
+from xblock.utils.resources import ResourceLoader
+from xblock.utils.studio_editable import StudioEditableXBlockMixin
+from xblock.validation import ValidationMessage
+
+from . import conf, openedx
+from .launch import get_tool, start_launch, subject_for
+from .lti1p3.claims import LaunchData
+from .lti1p3.custom import CustomParameterError, parse_custom_parameters
+from .lti1p3.exceptions import LtiPlatformError
+from .lti1p3.roles import lti_roles_for
+
+log = logging.getLogger(__name__)
+loader = ResourceLoader(__name__)
+
+UNIT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+# Custom parameters the block sets itself; an author may not override them.
+RESERVED_CUSTOM = ("codio_unit",)
+MIN_HEIGHT, MAX_HEIGHT = 200, 3000
+
+
+def _(text):
+    """Mark field strings for extraction; Studio translates them when it renders."""
+    return text
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
+    """A Codio coding unit, launched over LTI 1.3."""
+
+    display_name = String(
+        display_name=_("Display name"),
+        default=_("Codio Unit"),
+        scope=Scope.settings,
+    )
+    tool = String(
+        display_name=_("Tool"),
+        help=_("Slug of the registered LTI 1.3 tool to launch (the built-in bridge by default)."),
+        default="",
+        scope=Scope.settings,
+    )
+    unit = String(
+        display_name=_("Codio unit"),
+        help=_("Identifier of the Codio unit this component opens."),
+        default="",
+        scope=Scope.settings,
+    )
+    launch_mode = String(
+        display_name=_("Launch mode"),
+        help=_("Show the unit inside the page or open it in a new window."),
+        default="iframe",
+        values=[
+            {"display_name": _("Inline (iframe)"), "value": "iframe"},
+            {"display_name": _("New window"), "value": "window"},
+        ],
+        scope=Scope.settings,
+    )
+    iframe_height = Integer(
+        display_name=_("Height (pixels)"),
+        help=_("Height of the inline frame, between 200 and 3000."),
+        default=700,
+        scope=Scope.settings,
+    )
+    weight = Float(
+        display_name=_("Points"),
+        help=_("Points this unit is worth in the course grade."),
+        default=1.0,
+        scope=Scope.settings,
+    )
+    share_name = Boolean(
+        display_name=_("Share the learner's name"),
+        help=_("Send the learner's name to the tool."),
+        default=False,
+        scope=Scope.settings,
+    )
+    share_email = Boolean(
+        display_name=_("Share the learner's email"),
+        help=_("Send the learner's email to the tool (used to match existing accounts)."),
+        default=False,
+        scope=Scope.settings,
+    )
+    custom_parameters = String(
+        display_name=_("Custom parameters"),
+        help=_("One key=value per line, sent to the tool in the launch."),
+        default="",
+        multiline_editor=True,
+        scope=Scope.settings,
+    )
+
+    editable_fields = (
+        "display_name", "tool", "unit", "launch_mode", "iframe_height", "weight",
+        "share_name", "share_email", "custom_parameters",
+    )
+    has_score = True
+    icon_class = "problem"
+
+    # ---- validation (Studio editor and Studio's validation banner) ----
+
+    def validate_field_data(self, validation, data):
+        def error(text):
+            validation.add(ValidationMessage(ValidationMessage.ERROR, text))
+
+        tool_slug = (data.tool or "").strip() or conf.get("DEFAULT_TOOL")
+        try:
+            get_tool(tool_slug)
+        except LtiPlatformError:
+            error(translation.gettext("No enabled LTI tool is registered as '%(slug)s'.")
+                  % {"slug": tool_slug})
+        if not UNIT_RE.match(data.unit or ""):
+            error(translation.gettext(
+                "Give the Codio unit identifier: letters, digits, '.', '_' or '-' (at most 100)."
+            ))
+        if data.launch_mode not in ("iframe", "window"):
+            error(translation.gettext("Launch mode must be 'iframe' or 'window'."))
+        if not MIN_HEIGHT <= (data.iframe_height or 0) <= MAX_HEIGHT:
+            error(translation.gettext("Height must be between 200 and 3000 pixels."))
+        if data.weight is None or data.weight < 0:
+            error(translation.gettext("Points must be zero or more."))
+        try:
+            parse_custom_parameters(data.custom_parameters, reserved=RESERVED_CUSTOM)
+        except CustomParameterError as exc:
+            error(translation.gettext("Custom parameters, line %(line)s: %(message)s")
+                  % {"line": exc.line, "message": exc.message})
+
+    # ---- views ----
+
+    def _render(self, template, context):
+        return loader.render_django_template(
+            "templates/" + template, context, i18n_service=self.runtime.service(self, "i18n")
+        )
+
+    def student_view(self, context=None):
+        launch_url = self.runtime.handler_url(self, "launch")
+        html = self._render("codio_xblock/student_view.html", {
+            "block": self,
+            "launch_url": launch_url,
+            "height": min(max(self.iframe_height or MIN_HEIGHT, MIN_HEIGHT), MAX_HEIGHT),
+            "new_window": self.launch_mode == "window",
+        })
+        frag = Fragment(html)
+        frag.add_css(loader.load_unicode("static/css/codio_unit.css"))
+        return frag
+
+    def author_view(self, context=None):
+        """Studio preview: describe the unit, never launch from the authoring tool."""
+        html = self._render("codio_xblock/author_view.html", {
+            "block": self,
+            "tool": (self.tool or conf.get("DEFAULT_TOOL")),
+        })
+        return Fragment(html)
+
+    # ---- launch ----
+
+    def _launch_data(self, user):
+        course = openedx.course_info(self)
+        tool = get_tool((self.tool or "").strip() or conf.get("DEFAULT_TOOL"))
+        custom = parse_custom_parameters(self.custom_parameters, reserved=RESERVED_CUSTOM)
+        custom["codio_unit"] = self.unit
+        roles = lti_roles_for(
+            openedx.course_roles(user, course.id),
+            is_global_staff=user.is_global_staff,
+            role_map=conf.get("ROLE_MAP"),
+        )
+        data = LaunchData(
+            user_key=user.user_key,
+            sub=subject_for(user.user_key),
+            usage_id=str(self.scope_ids.usage_id),
+            tool_slug=tool.slug,
+            resource_link_title=self.display_name,
+            context_id=course.id,
+            context_label=course.label,
+            context_title=course.title,
+            roles=roles,
+            target_link_uri=tool.launch_url,
+            locale=translation.get_language() or "en",
+            document_target=self.launch_mode,
+            return_url=openedx.course_url(self),
+            height=self.iframe_height if self.launch_mode == "iframe" else 0,
+            custom=custom,
+        )
+        if self.share_name:
+            data.name = user.full_name or user.username
+            data.given_name = user.given_name
+            data.family_name = user.family_name
+        if self.share_email and user.email:
+            data.email = user.email
+        return data
+
+    def _error_response(self, status, message):
+        html = self._render("codio_xblock/error.html", {"message": message, "code": ""})
+        return Response(html, status=status, content_type="text/html", charset="utf-8")
+
+    @XBlock.handler
+    def launch(self, request, suffix=""):
+        """Start the launch: redirect the browser to the tool's OIDC login URL."""
+        user = openedx.current_user(self)
+        if user is None:
+            return self._error_response(
+                403, translation.gettext("Sign in to the course to open this unit.")
+            )
+        try:
+            url = start_launch(self._launch_data(user))
+        except CustomParameterError:
+            return self._error_response(400, translation.gettext(
+                "This unit's custom parameters are invalid; ask the course team to fix them."
+            ))
+        except LtiPlatformError as exc:
+            log.warning("Launch of %s refused: %s", self.scope_ids.usage_id, exc.description)
+            return self._error_response(exc.http_status, exc.description)
+        response = Response(status=302, location=url)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def workbench_scenarios():
+        return [
+            ("Codio Unit", """<codio_unit unit="hello-python" share_name="true"
+                share_email="true" display_name="Hello, Python"/>"""),
+            ("Codio demo course", """<vertical_demo>
+                <codio_unit unit="hello-python" display_name="Hello, Python"
+                    share_name="true" share_email="true"/>
+                <codio_unit unit="loops" display_name="Loops (anonymous)"/>
+                <codio_unit unit="functions" display_name="Functions (new window)"
+                    launch_mode="window" share_name="true" share_email="true"/>
+            </vertical_demo>"""),
+        ]

@@ -1,0 +1,54 @@
+"""Settings of the codio_xblock platform, with documented defaults.
+
+Operators override any key in one dict: ``CODIO_XBLOCK = {"PLATFORM_NAME": "My edX"}``.
+Read values through :func:`get`, never from ``django.conf.settings`` directly.
+"""
+
+from django.conf import settings
+
+from .lti1p3.roles import DEFAULT_ROLE_MAP
+
+DEFAULTS = {
+    # The platform's issuer (iss). Default: Open edX's LMS_ROOT_URL, else this.
+    "PLATFORM_ISSUER": "",
+    # tool_platform.name and tool_platform.guid sent in every launch.
+    "PLATFORM_NAME": "Open edX",
+    "PLATFORM_GUID": "",
+    # The slug of the tool registration a new block launches (the built-in bridge).
+    "DEFAULT_TOOL": "lti_bridge",
+    # Lifetime of the id_token, seconds (minutes, not hours).
+    "ID_TOKEN_LIFETIME": 300,
+    # How long a started launch (its hints) stays valid, seconds.
+    "LAUNCH_HINT_MAX_AGE": 300,
+    # Days an old platform key stays published in the JWKS after rotation.
+    "KEY_ROTATION_OVERLAP_DAYS": 7,
+    # RSA key size for new platform keys.
+    "KEY_BITS": 2048,
+    # The Django cache holding started launches; must be shared by all processes.
+    "CACHE": "default",
+    # Open edX course role -> LTI roles (see README, "Roles"). Overridable per key.
+    "ROLE_MAP": DEFAULT_ROLE_MAP,
+    # Outside Open edX (workbench, tests): the course a block belongs to, and each
+    # username's course roles. Ignored inside Open edX.
+    "STANDALONE_COURSE": {
+        "id": "course-v1:Demo+CS101+2026",
+        "label": "CS101",
+        "title": "Demo course: Introduction to Programming",
+    },
+    "STANDALONE_COURSE_ROLES": {},
+    "STANDALONE_GLOBAL_STAFF": [],
+}
+
+
+def get(name):
+    overrides = getattr(settings, "CODIO_XBLOCK", {}) or {}
+    if name not in DEFAULTS:
+        raise KeyError(f"unknown codio_xblock setting {name!r}")
+    if name == "ROLE_MAP":
+        return {**DEFAULTS["ROLE_MAP"], **overrides.get("ROLE_MAP", {})}
+    return overrides.get(name, DEFAULTS[name])
+
+
+def platform_issuer():
+    issuer = get("PLATFORM_ISSUER") or getattr(settings, "LMS_ROOT_URL", "")
+    return (issuer or "http://localhost:8000").rstrip("/")

@@ -1,0 +1,132 @@
+"""Platform side of a launch: start it (third-party initiated login) and answer the
+tool's OIDC authentication request with a signed id_token.
+
+The XBlock calls :func:`start_launch`; the auth view calls :func:`authorize`.
+"""
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.cache import caches
+
+from . import conf, hints, keystore
+from .lti1p3 import keys
+from .lti1p3.claims import LaunchData, PlatformIdentity, build_id_token_claims
+from .lti1p3.exceptions import AccessDenied, InvalidHint, LoginRequired, UnauthorizedClient
+from .lti1p3.oidc import check_client, parse_auth_request
+from .models import PlatformSubject, ToolRegistration
+
+log = logging.getLogger(__name__)
+
+CACHE_PREFIX = "codio_xblock:launch:"
+
+
+def _cache():
+    return caches[conf.get("CACHE")]
+
+
+def subject_for(user_key):
+    """The stable opaque ``sub`` of a platform user (made on first need)."""
+    subject, _ = PlatformSubject.objects.get_or_create(user_key=str(user_key))
+    return subject.sub
+
+
+def platform_identity():
+    issuer = conf.platform_issuer()
+    return PlatformIdentity(
+        issuer=issuer,
+        guid=conf.get("PLATFORM_GUID") or issuer,
+        name=conf.get("PLATFORM_NAME"),
+    )
+
+
+def get_tool(slug):
+    try:
+        return ToolRegistration.objects.enabled().get(slug=slug)
+    except ToolRegistration.DoesNotExist as exc:
+        raise UnauthorizedClient(
+            f"The tool '{slug}' is not registered on this platform, or is disabled."
+        ) from exc
+
+
+def start_launch(launch):
+    """Snapshot ``launch`` server-side and return the tool's OIDC login URL to send the
+    browser to (LTI Core 1.3, 4.1: third-party initiated login)."""
+    tool = get_tool(launch.tool_slug)
+    launch_key = secrets.token_urlsafe(24)
+    _cache().set(CACHE_PREFIX + launch_key, launch.to_dict(), conf.get("LAUNCH_HINT_MAX_AGE"))
+    params = {
+        "iss": platform_identity().issuer,
+        "login_hint": hints.make_login_hint(launch.user_key),
+        "lti_message_hint": hints.make_message_hint(
+            user_key=launch.user_key, usage_id=launch.usage_id, launch_key=launch_key
+        ),
+        "target_link_uri": launch.target_link_uri,
+        "client_id": tool.client_id,
+        "lti_deployment_id": tool.deployment_id,
+    }
+    separator = "&" if "?" in tool.oidc_login_url else "?"
+    return tool.oidc_login_url + separator + urlencode(params)
+
+
+@dataclass(frozen=True)
+class AuthResponse:
+    redirect_uri: str
+    id_token: str
+    state: str
+
+
+def authorize(params, current_user_key, now=None):
+    """Check an OIDC authentication request and return the form post to make.
+
+    ``current_user_key`` is the signed-in platform user (None if nobody is signed in).
+    Raises a :class:`LtiPlatformError` subclass naming the problem.
+    """
+    request = parse_auth_request(params)
+    max_age = conf.get("LAUNCH_HINT_MAX_AGE")
+    message = hints.read_message_hint(request.lti_message_hint, max_age)
+    login_user = hints.read_login_hint(request.login_hint, max_age)
+    if login_user != message["u"]:
+        raise InvalidHint("The login hint and the message hint name different users.")
+
+    cache = _cache()
+    data = cache.get(CACHE_PREFIX + message["k"])
+    if data is None:
+        raise InvalidHint("This launch has expired or was already used; open the unit again.")
+    launch = LaunchData.from_dict(data)
+    if launch.usage_id != message["b"] or launch.user_key != message["u"]:
+        raise InvalidHint("The message hint does not belong to this unit.")
+
+    tool = get_tool(launch.tool_slug)
+    check_client(request, client_id=tool.client_id, redirect_uris=tool.redirect_uri_list())
+
+    if current_user_key is None:
+        raise LoginRequired("Sign in to the course before opening this unit.")
+    if str(current_user_key) != launch.user_key:
+        raise AccessDenied("This launch was started for another user.")
+
+    if not cache.delete(CACHE_PREFIX + message["k"]):
+        raise InvalidHint("This launch was already used; open the unit again.")
+
+    now = int(now if now is not None else time.time())
+    claims = build_id_token_claims(
+        launch,
+        platform=platform_identity(),
+        client_id=tool.client_id,
+        deployment_id=tool.deployment_id,
+        nonce=request.nonce,
+        now=now,
+        lifetime=conf.get("ID_TOKEN_LIFETIME"),
+    )
+    key = keystore.signing_key()
+    log.info(
+        "LTI launch of %s for tool %s (sub %s)", launch.usage_id, tool.slug, launch.sub
+    )
+    return AuthResponse(
+        redirect_uri=request.redirect_uri,
+        id_token=keys.sign(claims, key.private_pem, key.kid),
+        state=request.state,
+    )

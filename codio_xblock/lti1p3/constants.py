@@ -1,0 +1,76 @@
+"""LTI 1.3 / LTI Advantage vocabulary: claim names, message types, roles, scopes.
+
+No Django imports here (see package docstring).
+"""
+
+from enum import Enum
+
+LTI_VERSION = "1.3.0"
+CLAIM_PREFIX = "https://purl.imsglobal.org/spec/lti/claim/"
+
+
+class Claim(str, Enum):
+    """Claim names of an LTI 1.3 id_token (LTI Core 1.3, section 5)."""
+
+    MESSAGE_TYPE = CLAIM_PREFIX + "message_type"
+    VERSION = CLAIM_PREFIX + "version"
+    DEPLOYMENT_ID = CLAIM_PREFIX + "deployment_id"
+    TARGET_LINK_URI = CLAIM_PREFIX + "target_link_uri"
+    RESOURCE_LINK = CLAIM_PREFIX + "resource_link"
+    CONTEXT = CLAIM_PREFIX + "context"
+    ROLES = CLAIM_PREFIX + "roles"
+    ROLE_SCOPE_MENTOR = CLAIM_PREFIX + "role_scope_mentor"
+    TOOL_PLATFORM = CLAIM_PREFIX + "tool_platform"
+    LAUNCH_PRESENTATION = CLAIM_PREFIX + "launch_presentation"
+    CUSTOM = CLAIM_PREFIX + "custom"
+    LIS = CLAIM_PREFIX + "lis"
+    AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+
+
+class MessageType(str, Enum):
+    RESOURCE_LINK = "LtiResourceLinkRequest"
+    DEEP_LINKING = "LtiDeepLinkingRequest"
+
+
+class ContextType(str, Enum):
+    COURSE_OFFERING = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
+
+
+class ContextRole(str, Enum):
+    """Context (course) roles, LIS vocabulary (LTI Core 1.3, A.2.3)."""
+
+    ADMINISTRATOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator"
+    CONTENT_DEVELOPER = "http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper"
+    INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+    LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+    MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
+    TEACHING_ASSISTANT = (
+        "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
+    )
+
+
+class SystemRole(str, Enum):
+    """System roles (LTI Core 1.3, A.2.1). Only global staff may ever be sent as these."""
+
+    ADMINISTRATOR = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
+
+
+class DocumentTarget(str, Enum):
+    IFRAME = "iframe"
+    WINDOW = "window"
+
+
+class OidcParam(str, Enum):
+    SCOPE = "scope"
+    RESPONSE_TYPE = "response_type"
+    RESPONSE_MODE = "response_mode"
+    PROMPT = "prompt"
+    CLIENT_ID = "client_id"
+    REDIRECT_URI = "redirect_uri"
+    LOGIN_HINT = "login_hint"
+    LTI_MESSAGE_HINT = "lti_message_hint"
+    STATE = "state"
+    NONCE = "nonce"
+
+
+PRODUCT_FAMILY_CODE = "openedx"

@@ -1,0 +1,44 @@
+"""Custom parameters an author types as ``key=value`` lines (LTI Core 1.3, 5.4.6)."""
+
+import re
+
+KEY_RE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+MAX_VALUE_LENGTH = 1024
+MAX_PARAMETERS = 50
+
+
+class CustomParameterError(ValueError):
+    """A line that is not a valid ``key=value``; ``line`` is 1-based."""
+
+    def __init__(self, line, message):
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def parse_custom_parameters(text, reserved=()):
+    """Parse ``key=value`` lines into a dict; blank lines and ``#`` comments are skipped."""
+    params = {}
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=" not in line:
+            raise CustomParameterError(number, "expected key=value")
+        key, value = (part.strip() for part in line.split("=", 1))
+        if not KEY_RE.match(key):
+            raise CustomParameterError(
+                number, "keys use letters, digits and underscores only (at most 64)"
+            )
+        if key in reserved:
+            raise CustomParameterError(number, f"'{key}' is set by the block itself")
+        if key in params:
+            raise CustomParameterError(number, f"'{key}' is given twice")
+        if len(value) > MAX_VALUE_LENGTH:
+            raise CustomParameterError(number, "value is too long")
+        if any(ord(ch) < 32 for ch in value):
+            raise CustomParameterError(number, "value has control characters")
+        params[key] = value
+        if len(params) > MAX_PARAMETERS:
+            raise CustomParameterError(number, f"at most {MAX_PARAMETERS} parameters")
+    return params

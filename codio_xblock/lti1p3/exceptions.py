@@ -1,0 +1,55 @@
+"""Failures of the platform-side protocol, each mapped to its OIDC / OAuth 2 error code.
+
+Views turn any of these into a 4xx page (or JSON) in one place; the ``error_code`` is
+the wire code of OpenID Connect Core 1.0 section 3.1.2.6 / RFC 6749 section 4.1.2.1.
+"""
+
+
+class LtiPlatformError(Exception):
+    """Base class. ``description`` is a plain-words sentence safe to show a user."""
+
+    error_code = "invalid_request"
+    http_status = 400
+
+    def __init__(self, description):
+        super().__init__(description)
+        self.description = description
+
+
+class InvalidRequest(LtiPlatformError):
+    error_code = "invalid_request"
+
+
+class InvalidScope(LtiPlatformError):
+    error_code = "invalid_scope"
+
+
+class UnsupportedResponseType(LtiPlatformError):
+    error_code = "unsupported_response_type"
+
+
+class UnauthorizedClient(LtiPlatformError):
+    error_code = "unauthorized_client"
+
+
+class InvalidRedirectUri(LtiPlatformError):
+    """The redirect URI is not registered: never redirect to it (RFC 6749 4.1.2.1)."""
+
+    error_code = "invalid_request"
+
+
+class LoginRequired(LtiPlatformError):
+    error_code = "login_required"
+    http_status = 403
+
+
+class AccessDenied(LtiPlatformError):
+    error_code = "access_denied"
+    http_status = 403
+
+
+class InvalidHint(LtiPlatformError):
+    """A login_hint / lti_message_hint that is forged, expired or bound to someone else."""
+
+    error_code = "invalid_request"
+    http_status = 403

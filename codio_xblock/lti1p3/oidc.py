@@ -1,0 +1,71 @@
+"""The platform's OIDC authorization endpoint, as pure checks (LTI Security 1.0, 5.1.1).
+
+``parse_auth_request`` checks the fixed parameters of the LTI profile of the OIDC
+implicit flow; ``check_client`` checks the client id and the redirect URI against what
+is registered. Both raise :mod:`.exceptions` errors carrying the OIDC error code.
+"""
+
+from dataclasses import dataclass
+
+from .constants import OidcParam
+from .exceptions import (
+    InvalidRedirectUri,
+    InvalidRequest,
+    InvalidScope,
+    UnauthorizedClient,
+    UnsupportedResponseType,
+)
+
+MAX_PARAM_LENGTH = 2048
+
+
+@dataclass(frozen=True)
+class AuthRequest:
+    client_id: str
+    redirect_uri: str
+    login_hint: str
+    lti_message_hint: str
+    nonce: str
+    state: str
+
+
+def _param(params, name, required=True):
+    value = params.get(name.value if hasattr(name, "value") else name, "")
+    if not isinstance(value, str):
+        raise InvalidRequest(f"The parameter '{name.value}' is malformed.")
+    if len(value) > MAX_PARAM_LENGTH:
+        raise InvalidRequest(f"The parameter '{name.value}' is too long.")
+    if required and not value:
+        raise InvalidRequest(f"The parameter '{name.value}' is missing.")
+    return value
+
+
+def parse_auth_request(params):
+    """Validate an authentication request's parameters (a mapping of str to str)."""
+    scopes = _param(params, OidcParam.SCOPE).split()
+    if "openid" not in scopes:
+        raise InvalidScope("The scope must be 'openid'.")
+    if _param(params, OidcParam.RESPONSE_TYPE) != "id_token":
+        raise UnsupportedResponseType("The response type must be 'id_token'.")
+    if _param(params, OidcParam.RESPONSE_MODE) != "form_post":
+        raise InvalidRequest("The response mode must be 'form_post'.")
+    if _param(params, OidcParam.PROMPT) != "none":
+        raise InvalidRequest("The prompt must be 'none'.")
+    return AuthRequest(
+        client_id=_param(params, OidcParam.CLIENT_ID),
+        redirect_uri=_param(params, OidcParam.REDIRECT_URI),
+        login_hint=_param(params, OidcParam.LOGIN_HINT),
+        lti_message_hint=_param(params, OidcParam.LTI_MESSAGE_HINT),
+        nonce=_param(params, OidcParam.NONCE),
+        state=_param(params, OidcParam.STATE, required=False),
+    )
+
+
+def check_client(auth_request, *, client_id, redirect_uris):
+    """The client id must be the expected tool's; the redirect URI an exact registered one."""
+    if auth_request.client_id != client_id:
+        raise UnauthorizedClient("The client id does not belong to the tool of this unit.")
+    if auth_request.redirect_uri not in redirect_uris:
+        raise InvalidRedirectUri(
+            "The redirect URI is not one of the tool's registered redirect URIs."
+        )

@@ -1,0 +1,147 @@
+"""Platform-side records: signing keys, registered tools, subject ids.
+
+Each model's docstring names the spec section it stores.
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PlatformKeyQuerySet(models.QuerySet):
+    def signing(self):
+        """Keys that may sign new messages (newest first)."""
+        return self.filter(retired_at__isnull=True).order_by("-created", "-id")
+
+    def published(self, now=None):
+        """Keys whose public half the JWKS shows: signing keys and keys in their overlap."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(retired_at__isnull=True) | models.Q(publish_until__gt=now)
+        ).order_by("-created", "-id")
+
+
+class PlatformKey(models.Model):
+    """An RSA key pair of this platform (LTI Security Framework 1.0, 6.3: key sets).
+
+    The newest unretired key signs; a retired key is still published until
+    ``publish_until`` so tools holding a token signed by it can verify it.
+    """
+
+    kid = models.CharField(max_length=64, unique=True)
+    private_pem = models.TextField()
+    created = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    publish_until = models.DateTimeField(null=True, blank=True)
+
+    objects = PlatformKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("platform key")
+
+    def __str__(self):
+        return self.kid
+
+
+def _new_client_id():
+    return uuid.uuid4().hex
+
+
+def _split_lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ToolRegistrationQuerySet(models.QuerySet):
+    def enabled(self):
+        return self.filter(enabled=True)
+
+
+class ToolRegistration(models.Model):
+    """An LTI 1.3 tool known to this platform (LTI Core 1.3, 3.1.3 tool registration).
+
+    The client id is issued by this platform. The tool's keys come from its key set URL
+    or a public key pasted in; only the exact redirect URIs listed may receive launches.
+    """
+
+    slug = models.SlugField(
+        unique=True, help_text=_("Short name a Codio Unit block uses to choose this tool.")
+    )
+    name = models.CharField(max_length=200)
+    client_id = models.CharField(max_length=255, unique=True, default=_new_client_id)
+    deployment_id = models.CharField(max_length=255, default="1")
+    oidc_login_url = models.URLField(max_length=1024, help_text=_("Tool's OIDC login URL."))
+    launch_url = models.URLField(
+        max_length=1024, help_text=_("Target link URI: the tool's launch URL.")
+    )
+    keyset_url = models.URLField(max_length=1024, blank=True)
+    public_key_pem = models.TextField(blank=True)
+    redirect_uris = models.TextField(
+        help_text=_("Allowed redirect URIs, one per line; compared exactly.")
+    )
+    enabled = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = ToolRegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("LTI tool registration")
+
+    def __str__(self):
+        return f"{self.name} ({self.slug})"
+
+    def redirect_uri_list(self):
+        return _split_lines(self.redirect_uris)
+
+    def clean(self):
+        errors = {}
+        if not self.keyset_url and not self.public_key_pem:
+            errors["keyset_url"] = _("Give the tool's key set URL or its public key.")
+        uris = self.redirect_uri_list()
+        if not uris:
+            errors["redirect_uris"] = _("List at least one redirect URI.")
+        check = URLValidator(schemes=["http", "https"])
+        for uri in uris:
+            try:
+                check(uri)
+            except ValidationError:
+                errors["redirect_uris"] = _("'%(uri)s' is not a valid URL.") % {"uri": uri}
+        if self.public_key_pem:
+            from .lti1p3.keys import jwk_from_public_pem
+
+            try:
+                jwk_from_public_pem(self.public_key_pem)
+            except (ValueError, TypeError):
+                errors["public_key_pem"] = _("This is not an RSA public key in PEM format.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _new_sub():
+    return uuid.uuid4().hex
+
+
+class PlatformSubject(models.Model):
+    """The stable, opaque, platform-wide ``sub`` of one Open edX user (LTI Core 1.3, 5.3.6).
+
+    Random, not derived from the user id or a secret, so it survives key and secret
+    rotation and reveals nothing.
+
+    .. pii: links a user id to the opaque id sent to tools.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    user_key = models.CharField(max_length=255, unique=True)
+    sub = models.CharField(max_length=64, unique=True, default=_new_sub)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LTI subject id")
+
+    def __str__(self):
+        return self.sub

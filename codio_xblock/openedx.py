@@ -1,0 +1,136 @@
+"""The only module of codio_xblock that touches edx-platform.
+
+Every edx-platform import is made lazily inside a function, so the block runs in the
+xblock-sdk workbench and in tests without edx-platform; tests patch these functions.
+Outside Open edX ("standalone": workbench, demo, tests) users are Django users and the
+course and course roles come from the ``STANDALONE_*`` settings in :mod:`.conf`.
+"""
+
+import importlib.util
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from . import conf
+
+
+@dataclass(frozen=True)
+class PlatformUser:
+    user_key: str  # the platform's user id, as a string
+    username: str
+    email: str = ""
+    full_name: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    is_global_staff: bool = False
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    id: str
+    label: str
+    title: str
+
+
+def in_openedx():
+    """True inside the Open edX LMS or Studio."""
+    try:
+        return importlib.util.find_spec("common.djangoapps.student") is not None
+    except ModuleNotFoundError:  # no "common" package at all
+        return False
+
+
+def current_user_key(request):
+    """The signed-in user of a Django request, or None (same in Open edX and standalone)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return str(user.pk)
+
+
+def _from_django_user(user):
+    return PlatformUser(
+        user_key=str(user.pk),
+        username=user.get_username(),
+        email=user.email or "",
+        full_name=(user.get_full_name() or "").strip(),
+        given_name=user.first_name or "",
+        family_name=user.last_name or "",
+        is_global_staff=bool(user.is_staff)
+        if in_openedx()
+        else user.get_username() in conf.get("STANDALONE_GLOBAL_STAFF"),
+    )
+
+
+def current_user(block):
+    """The user viewing ``block``, or None for an anonymous visitor."""
+    if in_openedx():  # pragma: no cover - needs edx-platform
+        user_service = block.runtime.service(block, "user")
+        xb_user = user_service.get_current_user()
+        user_id = xb_user.opt_attrs.get("edx-platform.user_id")
+        if not user_id:
+            return None
+        return _from_django_user(get_user_model().objects.get(pk=user_id))
+    username = block.scope_ids.user_id
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    return _from_django_user(user) if user else None
+
+
+def course_info(block):
+    """Course id, short label and title of the course holding ``block``."""
+    if in_openedx():  # pragma: no cover - needs edx-platform
+        from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+
+        course_key = block.scope_ids.usage_id.course_key
+        overview = CourseOverview.get_from_id(course_key)
+        return CourseInfo(
+            id=str(course_key), label=overview.display_number_with_default,
+            title=overview.display_name_with_default,
+        )
+    course = conf.get("STANDALONE_COURSE")
+    return CourseInfo(id=course["id"], label=course["label"], title=course["title"])
+
+
+def course_roles(user, course_id):
+    """The Open edX course roles of ``user`` in the course, as names of the ROLE_MAP."""
+    if in_openedx():  # pragma: no cover - needs edx-platform
+        from common.djangoapps.student import roles as student_roles
+        from opaque_keys.edx.keys import CourseKey
+        from openedx.core.djangoapps.django_comment_common.models import (
+            FORUM_ROLE_COMMUNITY_TA,
+            FORUM_ROLE_GROUP_MODERATOR,
+            Role,
+        )
+
+        django_user = get_user_model().objects.get(pk=user.user_key)
+        key = CourseKey.from_string(course_id)
+        found = set()
+        for name, role_cls in (
+            ("instructor", student_roles.CourseInstructorRole),
+            ("staff", student_roles.CourseStaffRole),
+            ("limited_staff", student_roles.CourseLimitedStaffRole),
+            ("beta_tester", student_roles.CourseBetaTesterRole),
+        ):
+            if role_cls(key).has_user(django_user):
+                found.add(name)
+        forum = Role.objects.filter(course_id=key, users=django_user).values_list("name", flat=True)
+        if FORUM_ROLE_COMMUNITY_TA in forum:
+            found.add("community_ta")
+        if FORUM_ROLE_GROUP_MODERATOR in forum:
+            found.add("group_moderator")
+        return found
+    return set(conf.get("STANDALONE_COURSE_ROLES").get(user.username, []))
+
+
+def course_url(block):
+    """Where the tool's 'return' link should lead (the unit in the courseware)."""
+    if in_openedx():  # pragma: no cover - needs edx-platform
+        from django.conf import settings
+        from django.urls import reverse
+
+        path = reverse("jump_to", args=[str(block.scope_ids.usage_id.course_key),
+                                        str(block.scope_ids.usage_id)])
+        return settings.LMS_ROOT_URL.rstrip("/") + path
+    return ""

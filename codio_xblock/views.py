@@ -1,0 +1,65 @@
+"""Platform endpoints: JWKS and the OIDC authorization endpoint. Thin: the work is in
+:mod:`.keystore` and :mod:`.launch`."""
+
+import logging
+import secrets
+from urllib.parse import urlsplit
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import keystore, openedx
+from .launch import authorize
+from .lti1p3.exceptions import LtiPlatformError
+
+log = logging.getLogger(__name__)
+
+
+@require_GET
+def jwks(request):
+    """The platform's public keys (tools verify our id_tokens with them)."""
+    response = JsonResponse(keystore.jwks())
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def error_page(request, exc):
+    log.warning("LTI platform request refused (%s): %s", exc.error_code, exc.description)
+    return render(
+        request,
+        "codio_xblock/error.html",
+        {"message": exc.description, "code": exc.error_code},
+        status=exc.http_status,
+    )
+
+
+# The tool sends the browser here by GET or POST (LTI Security 1.0, 5.1.1.2); it changes
+# nothing a CSRF token would protect: the signed hints bind it to the user who started it.
+@csrf_exempt
+@never_cache
+@xframe_options_sameorigin
+@require_http_methods(["GET", "POST"])
+def oidc_auth(request):
+    params = request.GET if request.method == "GET" else request.POST
+    try:
+        answer = authorize(params, openedx.current_user_key(request))
+    except LtiPlatformError as exc:
+        return error_page(request, exc)
+    nonce = secrets.token_urlsafe(16)
+    target = urlsplit(answer.redirect_uri)
+    response = render(request, "codio_xblock/form_post.html", {
+        "redirect_uri": answer.redirect_uri,
+        "id_token": answer.id_token,
+        "state": answer.state,
+        "csp_nonce": nonce,
+    })
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; "
+        f"form-action {target.scheme}://{target.netloc}"
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from demo.seed import DEMO_PASSWORD, DEMO_USERS, seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo users, organization, registrations and Codio units."
+
+    def handle(self, *args, **options):
+        seed(settings.BASE_URL)
+        self.stdout.write("Demo data ready. Users (password '%s'): %s" % (
+            DEMO_PASSWORD, ", ".join(u["username"] for u in DEMO_USERS)))

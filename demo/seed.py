@@ -1,0 +1,62 @@
+"""Seed data of the demo: users, organization, both registrations, units."""
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+
+COURSE_SCENARIO = "codio_unit.1"
+DEMO_PASSWORD = "demo"
+DEMO_USERS = [
+    {"username": "learner", "name": ("Ada", "Lovelace"), "role": "Learner"},
+    {"username": "learner2", "name": ("Alan", "Turing"), "role": "Learner"},
+    {"username": "instructor", "name": ("Grace", "Hopper"), "role": "Instructor"},
+    {"username": "ta", "name": ("Edsger", "Dijkstra"), "role": "Teaching assistant"},
+    {"username": "mentor", "name": ("Barbara", "Liskov"), "role": "Limited staff (mentor)"},
+]
+UNITS = [
+    ("hello-python", "Hello, Python",
+     "Write a program that prints `Hello, world!`.\n\nRun it, then mark the unit complete."),
+    ("loops", "Loops", "Print the numbers from 1 to 10, one per line."),
+    ("functions", "Functions", "Write a function `square(n)` that returns n * n."),
+]
+
+
+@transaction.atomic
+def seed(base_url):
+    from codio_xblock.models import ToolRegistration
+    from lti_bridge.models import Organization, Unit
+
+    User = get_user_model()
+    for spec in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=spec["username"])
+        user.first_name, user.last_name = spec["name"]
+        user.email = f"{spec['username']}@example.edu"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+
+    tool = ToolRegistration.objects.filter(slug="lti_bridge").first()
+    call_command(
+        "codio_register_tool", "lti_bridge", name="Codio (built-in LTI bridge)",
+        oidc_login_url=f"{base_url}/lti-bridge/lti/login",
+        launch_url=f"{base_url}/lti-bridge/lti/launch",
+        keyset_url=f"{base_url}/lti-bridge/lti/jwks",
+        client_id=tool.client_id if tool else "",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+    tool = ToolRegistration.objects.get(slug="lti_bridge")
+    call_command(
+        "lti_bridge_register_platform", organization="demo-university",
+        organization_name="Demo University", name="Open edX demo",
+        issuer=base_url, client_id=tool.client_id,
+        auth_login_url=f"{base_url}/codio/lti/v1/auth",
+        key_set_url=f"{base_url}/codio/lti/v1/jwks",
+        deployment_id=[tool.deployment_id],
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+    org = Organization.objects.get(slug="demo-university")
+    for code, title, instructions in UNITS:
+        Unit.objects.update_or_create(
+            organization=org, code=code,
+            defaults={"title": title, "instructions": instructions},
+        )
+    return tool

@@ -1,0 +1,92 @@
+"""Settings of the demo (and the test suite): workbench + codio_xblock + lti_bridge.
+
+Embedded defaults: SQLite in ``var/``, the database cache (shared by all processes),
+eager Celery. Environment variables switch to real services:
+``CODIO_DB=mysql`` (MariaDB on 127.0.0.1:3306, root), ``CODIO_REDIS_URL`` (cache).
+"""
+
+import os
+from pathlib import Path
+
+from workbench.settings import *  # noqa: F401,F403  (xblock-sdk's settings are the base)
+from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("CODIO_VAR_DIR", ROOT / "var"))
+VAR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = os.environ.get("CODIO_DEBUG", "1") == "1"
+SECRET_KEY = os.environ.get("CODIO_SECRET_KEY", "demo-only-secret-key-change-me-" + "x" * 20)
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver", "[::1]"]
+BASE_URL = os.environ.get("CODIO_DEMO_BASE_URL", "http://localhost:8000").rstrip("/")
+
+INSTALLED_APPS = [*INSTALLED_APPS, "codio_xblock", "lti_bridge", "demo"]
+MIDDLEWARE = [
+    *MIDDLEWARE,
+    "django.middleware.locale.LocaleMiddleware",
+    "demo.middleware.WorkbenchUserMiddleware",
+]
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], str(ROOT / "demo" / "templates")]
+ROOT_URLCONF = "demo.urls"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+
+if os.environ.get("CODIO_DB") == "mysql":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": os.environ.get("CODIO_DB_NAME", "codio_demo"),
+            "USER": os.environ.get("CODIO_DB_USER", "root"),
+            "PASSWORD": os.environ.get("CODIO_DB_PASSWORD", ""),
+            "HOST": os.environ.get("CODIO_DB_HOST", "127.0.0.1"),
+            "PORT": os.environ.get("CODIO_DB_PORT", "3306"),
+            "OPTIONS": {"charset": "utf8mb4"},
+            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR / "demo.sqlite3"),
+        }
+    }
+
+if os.environ.get("CODIO_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["CODIO_REDIS_URL"]}}
+else:
+    # Shared by every process (runserver threads, Celery workers): launches need that.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "codio_cache"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"},
+                 "file": {"class": "logging.FileHandler", "filename": str(VAR / "demo.log")}},
+    "loggers": {
+        "codio_xblock": {"handlers": ["console", "file"], "level": "INFO"},
+        "lti_bridge": {"handlers": ["console", "file"], "level": "INFO"},
+        "django.request": {"handlers": ["file"], "level": "WARNING"},
+    },
+}
+
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CODIO_CELERY_EAGER", "1") == "1"
+CELERY_BROKER_URL = os.environ.get("CODIO_BROKER_URL", "redis://127.0.0.1:6379/0")
+
+CODIO_XBLOCK = {
+    "PLATFORM_ISSUER": BASE_URL,
+    "PLATFORM_NAME": "Open edX demo (workbench)",
+    "STANDALONE_COURSE_ROLES": {
+        "instructor": ["instructor"],
+        "ta": ["community_ta"],
+        "mentor": ["limited_staff"],
+        "staff": ["staff"],
+    },
+}
+LTI_BRIDGE = {
+    "BASE_URL": BASE_URL,
+    "ALLOW_INSECURE_URLS": True,  # the demo runs on http://localhost
+}

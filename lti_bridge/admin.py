@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from .models import (
+    Account, ClassMembership, Classroom, Deployment, Link, OrgMembership, Organization,
+    Registration, ResourceLink, Unit, Work,
+)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "trial", "learner_email_policy")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class DeploymentInline(admin.TabularInline):
+    model = Deployment
+    extra = 1
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ("name", "issuer", "client_id", "organization", "enabled")
+    list_filter = ("enabled", "organization")
+    search_fields = ("name", "issuer", "client_id")
+    inlines = [DeploymentInline]
+
+
+class LinkInline(admin.TabularInline):
+    model = Link
+    extra = 0
+    readonly_fields = ("registration", "sub", "first_launch", "last_launch")
+    can_delete = True  # unlinking: the next launch follows the mapping rules again
+
+
+class OrgMembershipInline(admin.TabularInline):
+    model = OrgMembership
+    extra = 0
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "name", "email", "contact_email", "created", "last_login")
+    search_fields = ("name", "email", "contact_email")
+    exclude = ("password",)
+    inlines = [LinkInline, OrgMembershipInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = ClassMembership
+    extra = 0
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(admin.ModelAdmin):
+    list_display = ("title", "context_id", "registration", "organization")
+    inlines = [MembershipInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("title", "code", "organization")
+
+
+@admin.register(ResourceLink)
+class ResourceLinkAdmin(admin.ModelAdmin):
+    list_display = ("title", "resource_link_id", "classroom", "unit")
+
+
+admin.site.register(Work)

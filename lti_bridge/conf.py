@@ -1,0 +1,56 @@
+"""Settings of the lti_bridge tool, with documented defaults.
+
+Override any key in one dict: ``LTI_BRIDGE = {"BASE_URL": "https://codio.example.edu"}``.
+Read values through :func:`get`.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+DEFAULTS = {
+    # Public base URL of the tool (scheme://host[:port]). Launch and login URLs are built
+    # from it, never from the request. Empty: Open edX's LMS_ROOT_URL, else localhost.
+    "BASE_URL": "",
+    # Extra launch URLs (target_link_uri / redirect_uri) this tool accepts.
+    "EXTRA_LAUNCH_URLS": [],
+    # Django cache for launch data, state, nonces and platform key sets. Must be shared
+    # by all processes (Redis, database, memcached): a per-process cache breaks launches.
+    "CACHE": "default",
+    # Seconds a launch stays in the cache (for pages after the launch).
+    "LAUNCH_DATA_LIFETIME": 2 * 60 * 60,
+    # An id_token's iat may be at most this many seconds old (and not in the future,
+    # beyond CLOCK_SKEW).
+    "MAX_TOKEN_AGE": 5 * 60,
+    "CLOCK_SKEW": 60,
+    # Platform key sets are cached this long; an unknown kid forces one refetch, at most
+    # once per KEYSET_REFETCH_COOLDOWN seconds per key set URL.
+    "KEYSET_CACHE_SECONDS": 60 * 60,
+    "KEYSET_REFETCH_COOLDOWN": 30,
+    # Timeout (connect, read) for every outbound HTTP request, seconds.
+    "HTTP_TIMEOUT": (3.05, 10),
+    # Allow http:// platform URLs (development and tests only).
+    "ALLOW_INSECURE_URLS": False,
+    # Bits of the tool's own RSA key.
+    "KEY_BITS": 2048,
+}
+
+
+def get(name):
+    overrides = getattr(settings, "LTI_BRIDGE", {}) or {}
+    if name not in DEFAULTS:
+        raise KeyError(f"unknown lti_bridge setting {name!r}")
+    return overrides.get(name, DEFAULTS[name])
+
+
+def base_url():
+    url = get("BASE_URL") or getattr(settings, "LMS_ROOT_URL", "") or "http://localhost:8000"
+    return url.rstrip("/")
+
+
+def absolute(view_name):
+    return base_url() + reverse(view_name)
+
+
+def launch_urls():
+    """The exact URLs a platform may send a launch to (our redirect URI allowlist)."""
+    return [absolute("lti_bridge:launch"), *get("EXTRA_LAUNCH_URLS")]

@@ -1,0 +1,259 @@
+"""One layer that closes the gaps pylti1p3 leaves a tool to close.
+
+Each check is a small override of pylti1p3's own step, raising a
+:mod:`.errors` exception with plain words; tests in ``tests/test_hardening.py`` cover
+each one:
+
+* state and nonce are single use (pylti1p3 accepts a state again with the same
+  id_token, and never forgets a nonce);
+* the id_token must be RS256, carry ``exp`` and ``iat``; ``iat`` not in the future nor
+  older than MAX_TOKEN_AGE; ``aud`` must hold our client id and, with several
+  audiences, ``azp`` must be present and equal to it;
+* ``target_link_uri`` must be present and one of our launch URLs;
+* the OIDC redirect URI comes from our allowlist, never from the request;
+* platform key sets are cached in the shared cache and refetched once, with a
+  cooldown, on an unknown ``kid`` (key rotation); every fetch has a timeout.
+"""
+
+import hashlib
+import json
+import logging
+import time
+
+import jwt
+from django.core.cache import caches
+from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
+from pylti1p3.exception import LtiException, OIDCException
+
+from .. import conf
+from ..http import OutboundError, get_json
+from . import errors
+
+log = logging.getLogger(__name__)
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+ALGORITHM = "RS256"
+
+
+def _cache():
+    return caches[conf.get("CACHE")]
+
+
+def launch_data_storage():
+    return DjangoCacheDataStorage(cache_name=conf.get("CACHE"))
+
+
+def _claim_once(kind, value, ttl):
+    """Atomically mark ``value`` used; False if it was used before (cache.add is atomic
+    in Redis, memcached and the database cache)."""
+    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
+    return _cache().add(f"lti_bridge:used:{kind}:{digest}", 1, ttl)
+
+
+class KeySetCache:
+    """Platform key sets in the shared cache, with a refetch on an unknown kid."""
+
+    def __init__(self, url):
+        self.url = url
+        digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
+        self.key = f"lti_bridge:keyset:{digest}"
+        self.cooldown_key = f"lti_bridge:keyset-refetch:{digest}"
+
+    def fetch(self):
+        try:
+            data = get_json(self.url)
+        except OutboundError as exc:
+            raise errors.KeySetUnavailable(f"key set {self.url}: {exc}") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+            raise errors.KeySetUnavailable(f"key set {self.url} is not a JWKS")
+        _cache().set(self.key, data, conf.get("KEYSET_CACHE_SECONDS"))
+        return data
+
+    def get(self):
+        return _cache().get(self.key) or self.fetch()
+
+    def refetch_allowed(self):
+        return _cache().add(self.cooldown_key, 1, conf.get("KEYSET_REFETCH_COOLDOWN"))
+
+
+def _find_key(key_set, kid):
+    for key in (key_set or {}).get("keys", []):
+        if isinstance(key, dict) and key.get("kid") == kid and key.get("alg", ALGORITHM) == ALGORITHM:
+            return key
+    return None
+
+
+class HardenedMessageLaunch(DjangoMessageLaunch):
+    """pylti1p3's launch with the checks listed in the module docstring."""
+
+    def get_client_id(self):
+        body = self._get_jwt_body()
+        aud = body.get("aud")
+        if isinstance(aud, list):
+            azp = body.get("azp")
+            if len(aud) > 1:
+                return azp if azp in aud else None
+            return aud[0] if aud else None
+        return aud
+
+    # -- state: must match the cookie set at login; single use (claimed on success) --
+    def validate_state(self):
+        state = self._get_request_param("state")
+        if not state:
+            raise errors.InvalidToken("missing state parameter")
+        if self._cookie_service.get_cookie(state) != state:
+            raise errors.CookiesBlocked("state cookie missing or different")
+        return self
+
+    def validate_jwt_format(self):
+        try:
+            super().validate_jwt_format()
+        except LtiException as exc:
+            raise errors.InvalidToken(str(exc)) from exc
+        if not isinstance(self._jwt.get("body"), dict) or not isinstance(
+            self._jwt.get("header"), dict
+        ):
+            raise errors.InvalidToken("id_token header or body is not a JSON object")
+        return self
+
+    def validate_nonce(self):
+        try:
+            return super().validate_nonce()
+        except LtiException as exc:
+            raise errors.Replayed(f"nonce not issued by this tool or expired: {exc}") from exc
+
+    def validate_registration(self):
+        body = self._get_jwt_body()
+        aud = body.get("aud")
+        if isinstance(aud, list) and len(aud) > 1 and "azp" not in body:
+            raise errors.WrongAudience("several audiences and no azp")
+        client_id = self.get_client_id()
+        if not client_id:
+            raise errors.WrongAudience(f"azp {body.get('azp')!r} is not one of aud {aud!r}")
+        if not isinstance(body.get("iss"), str) or not body.get("iss"):
+            raise errors.MissingClaim("iss")
+        try:
+            super().validate_registration()
+        except LtiException as exc:
+            raise errors.UnknownPlatform(
+                f"no registration for iss={body.get('iss')!r} client_id={client_id!r}: {exc}"
+            ) from exc
+        return self
+
+    # -- keys: cached key sets, one refetch on an unknown kid (rotation) --
+    def get_public_key(self):
+        header = self._jwt.get("header", {})
+        kid, alg = header.get("kid"), header.get("alg")
+        if alg != ALGORITHM:
+            raise errors.BadSignature(f"alg {alg!r} is not {ALGORITHM}")
+        if not kid:
+            raise errors.UnknownKey("id_token header has no kid")
+        static = self._registration.get_key_set()
+        if static:
+            key = _find_key(static, kid)
+        else:
+            url = self._registration.get_key_set_url()
+            if not url or not url.startswith(("https://", "http://")):
+                raise errors.KeySetUnavailable(f"invalid key set URL {url!r}")
+            cache = KeySetCache(url)
+            key = _find_key(cache.get(), kid)
+            if key is None and cache.refetch_allowed():
+                log.info("Unknown kid %s: refetching key set %s", kid, url)
+                key = _find_key(cache.fetch(), kid)
+        if key is None:
+            raise errors.UnknownKey(f"kid {kid!r} not in the platform's key set")
+        try:
+            return jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(key)), ALGORITHM
+        except (ValueError, TypeError, KeyError) as exc:
+            raise errors.UnknownKey(f"kid {kid!r} is not a usable RSA key") from exc
+
+    def validate_jwt_signature(self):
+        public_key, alg = self.get_public_key()
+        skew = conf.get("CLOCK_SKEW")
+        try:
+            body = jwt.decode(
+                self._get_id_token(),
+                public_key,
+                algorithms=[alg],
+                audience=self.get_client_id(),
+                leeway=skew,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise errors.Expired(str(exc)) from exc
+        except jwt.MissingRequiredClaimError as exc:
+            raise errors.MissingClaim(exc.claim, str(exc)) from exc
+        except jwt.InvalidAudienceError as exc:
+            raise errors.WrongAudience(str(exc)) from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise errors.InvalidToken(f"iat or nbf in the future: {exc}") from exc
+        except jwt.InvalidSignatureError as exc:
+            raise errors.BadSignature(str(exc)) from exc
+        except jwt.InvalidTokenError as exc:
+            raise errors.InvalidToken(str(exc)) from exc
+        if body.get("azp") is not None and body["azp"] != self._registration.get_client_id():
+            raise errors.WrongAudience(f"azp {body['azp']!r} is not our client id")
+        if time.time() - body["iat"] > conf.get("MAX_TOKEN_AGE") + skew:
+            raise errors.Expired(f"iat {body['iat']} is older than MAX_TOKEN_AGE")
+        return self
+
+    def validate_deployment(self):
+        try:
+            return super().validate_deployment()
+        except LtiException as exc:
+            raise errors.UnknownDeployment(str(exc)) from exc
+
+    def validate_message(self):
+        body = self._get_jwt_body()
+        message_type = body.get(LTI + "message_type")
+        if message_type != "LtiResourceLinkRequest":
+            raise errors.Unsupported(f"message type {message_type!r}")
+        target = body.get(LTI + "target_link_uri")
+        if not target:
+            raise errors.MissingClaim("target_link_uri")
+        if target not in conf.launch_urls():
+            raise errors.WrongLaunchUrl(f"target_link_uri {target!r} is not ours")
+        try:
+            return super().validate_message()
+        except LtiException as exc:
+            raise errors.InvalidToken(f"message validation: {exc}") from exc
+
+    def save_launch_data(self):
+        """Last step, reached only by a fully valid launch: spend state and nonce."""
+        ttl = conf.get("MAX_TOKEN_AGE") + 2 * conf.get("CLOCK_SKEW") + 3600
+        if not _claim_once("state", self._get_request_param("state"), ttl):
+            raise errors.Replayed("state already used")
+        if not _claim_once("nonce", self._get_jwt_body()["nonce"], ttl):
+            raise errors.Replayed("nonce already used")
+        return super().save_launch_data()
+
+
+class HardenedOIDCLogin(DjangoOIDCLogin):
+    """Login initiation: registration known, target link one of ours."""
+
+    def validate_oidc_login(self):
+        target = self._get_request_param("target_link_uri")
+        if not target:
+            raise errors.MissingClaim("target_link_uri", "login without target_link_uri")
+        if target not in conf.launch_urls():
+            raise errors.WrongLaunchUrl(f"login target_link_uri {target!r} is not ours")
+        try:
+            registration = super().validate_oidc_login()
+        except OIDCException as exc:
+            raise errors.UnknownPlatform(
+                f"login from iss={self._get_request_param('iss')!r} "
+                f"client_id={self._get_request_param('client_id')!r}: {exc}"
+            ) from exc
+        deployment_id = self._get_request_param("lti_deployment_id")
+        if deployment_id and not self._tool_config.find_deployment_by_params(
+            registration.get_issuer(), deployment_id, registration.get_client_id()
+        ):
+            raise errors.UnknownDeployment(f"login with deployment {deployment_id!r}")
+        return registration
+
+    def redirect_uri(self):
+        """Our launch URL for this login: the request's target only if it is on our list."""
+        target = self._get_request_param("target_link_uri")
+        return target if target in conf.launch_urls() else conf.launch_urls()[0]
+

@@ -1,0 +1,121 @@
+"""Make the bridge's records agree with a validated launch: one small function per claim."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from ..flows import linking
+from ..identity import clean_text, identity_from_claims
+from ..models import ClassMembership, Classroom, ResourceLink, Unit, Work
+from ..roles import bridge_role
+from . import errors
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+UNIT_PARAMETERS = ("codio_unit", "unit")
+
+
+@dataclass
+class LaunchOutcome:
+    account: object
+    classroom: Classroom
+    membership: ClassMembership
+    resource_link: ResourceLink
+    role: object
+
+
+def _claim_object(body, name, required_keys=("id",)):
+    value = body.get(LTI + name)
+    if not isinstance(value, dict):
+        raise errors.MissingClaim(name)
+    for key in required_keys:
+        if not isinstance(value.get(key), str) or not value[key].strip() or len(value[key]) > 255:
+            raise errors.MissingClaim(f"{name}.{key}")
+    return value
+
+
+def _unit_code(body):
+    custom = body.get(LTI + "custom")
+    custom = custom if isinstance(custom, dict) else {}
+    for key in UNIT_PARAMETERS:
+        value = custom.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:100]
+    return ""
+
+
+def find_resource_link(registration, context_id, resource_link_id):
+    return (
+        ResourceLink.objects.select_related("unit", "classroom")
+        .filter(classroom__registration=registration, classroom__context_id=context_id,
+                resource_link_id=resource_link_id)
+        .first()
+    )
+
+
+def sync_classroom(registration, context):
+    classroom, _ = Classroom.objects.get_or_create(
+        registration=registration,
+        context_id=context["id"],
+        defaults={
+            "organization": registration.organization,
+            "title": clean_text(context.get("title")),
+            "label": clean_text(context.get("label")),
+        },
+    )
+    return classroom
+
+
+def sync_membership(classroom, account, role, lti_roles):
+    membership, created = ClassMembership.objects.get_or_create(
+        classroom=classroom, account=account,
+        defaults={"role": role.role, "read_only": role.read_only, "lti_roles": lti_roles},
+    )
+    if not created and (membership.role, membership.read_only, membership.lti_roles) != (
+        role.role, role.read_only, lti_roles
+    ):
+        membership.role, membership.read_only, membership.lti_roles = (
+            role.role, role.read_only, lti_roles
+        )
+        membership.save(update_fields=["role", "read_only", "lti_roles", "modified"])
+    return membership
+
+
+def sync_resource_link(classroom, link_claim, unit):
+    resource_link, created = ResourceLink.objects.get_or_create(
+        classroom=classroom, resource_link_id=link_claim["id"],
+        defaults={"unit": unit, "title": clean_text(link_claim.get("title"))},
+    )
+    title = clean_text(link_claim.get("title"))
+    if not created and title and title != resource_link.title:
+        resource_link.title = title
+        resource_link.save(update_fields=["title"])
+    return resource_link
+
+
+def sync_from_launch(registration, body):
+    """Apply a validated launch body (a dict of claims). Creates nothing if it raises."""
+    identity = identity_from_claims(body)
+    roles = [r for r in (body.get(LTI + "roles") or []) if isinstance(r, str)][:50]
+    role = bridge_role(roles)
+    context = _claim_object(body, "context")
+    link_claim = _claim_object(body, "resource_link")
+
+    existing = find_resource_link(registration, context["id"], link_claim["id"])
+    if existing is not None:
+        unit = existing.unit
+    else:
+        code = _unit_code(body)
+        unit = Unit.objects.filter(organization=registration.organization, code=code).first()
+        if not code or unit is None:
+            raise errors.UnitNotFound(f"unit {code!r} not found in {registration.organization}")
+
+    with transaction.atomic():
+        account = linking.account_for_launch(registration, identity, is_staff=role.is_teacher)
+        classroom = sync_classroom(registration, context)
+        membership = sync_membership(classroom, account, role, roles)
+        resource_link = sync_resource_link(classroom, link_claim, unit)
+        if not role.is_teacher:
+            work, created = Work.objects.get_or_create(resource_link=resource_link, account=account)
+            if not created:
+                work.save(update_fields=["last_launch"])
+    return LaunchOutcome(account, classroom, membership, resource_link, role)

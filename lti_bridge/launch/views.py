@@ -1,0 +1,64 @@
+"""Tool endpoints: OIDC login initiation, launch, JWKS. Thin: validate, sync, render."""
+
+import logging
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import conf, keys
+from ..pages import render_error, render_unit_page, sign_in
+from . import errors
+from .hardening import HardenedMessageLaunch, HardenedOIDCLogin, launch_data_storage
+from .sync import sync_from_launch
+from .tool_conf import DatabaseToolConf
+
+log = logging.getLogger(__name__)
+
+
+@require_GET
+def jwks(request):
+    response = JsonResponse(keys.jwks())
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+# Third-party initiated login (LTI Core 1.3, 4.1): GET or POST from any platform; it only
+# redirects, with a state cookie, to the platform's registered auth URL.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def login(request):
+    try:
+        oidc = HardenedOIDCLogin(
+            request, DatabaseToolConf(), launch_data_storage=launch_data_storage()
+        ).enable_check_cookies(
+            main_msg=_("Your browser blocks the cookies this unit needs inside the course page."),
+            click_msg=_("Open the unit in a new window."),
+            loading_msg=_("Opening the unit…"),
+        )
+        return oidc.redirect(oidc.redirect_uri())
+    except errors.LaunchError as exc:
+        return render_error(request, exc, stage="login")
+
+
+# The launch is an LTI message signed by the platform: that signature, the state cookie
+# and the single-use nonce protect it, not a CSRF token (it comes from another site).
+@csrf_exempt
+@require_POST
+def launch(request):
+    tool_conf = DatabaseToolConf()
+    try:
+        message = (
+            HardenedMessageLaunch(request, tool_conf, launch_data_storage=launch_data_storage())
+            .set_launch_data_lifetime(conf.get("LAUNCH_DATA_LIFETIME"))
+            .validate()
+        )
+        outcome = sync_from_launch(tool_conf.registration_model, message.get_launch_data())
+    except errors.LaunchError as exc:
+        return render_error(request, exc, stage="launch")
+    sign_in(request, outcome.account)
+    log.info("Launch: account %s into %s as %s", outcome.account.pk,
+             outcome.resource_link, outcome.role.role)
+    return render_unit_page(request, outcome.account, outcome.resource_link,
+                            outcome.membership, registration=tool_conf.registration_model)

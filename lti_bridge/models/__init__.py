@@ -1,0 +1,8 @@
+from .classroom import ClassMembership, Classroom, ResourceLink, Unit, Work
+from .identity import Account, Link, OrgMembership
+from .platform import Deployment, Organization, Registration, ToolKey
+
+__all__ = [
+    "Account", "ClassMembership", "Classroom", "Deployment", "Link", "OrgMembership",
+    "Organization", "Registration", "ResourceLink", "ToolKey", "Unit", "Work",
+]

@@ -1,0 +1,115 @@
+"""Classes (from LMS courses), units (from LMS activities), memberships and learner work."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .identity import Account
+from .platform import Organization, Registration
+
+
+class Classroom(models.Model):
+    """The bridge's class, made from one LMS course (LTI context claim, LTI Core 1.3 5.4.1).
+
+    Invitations and join tokens are off: the LMS is the only way in.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="classes")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT,
+                                     related_name="classes")
+    context_id = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, blank=True)
+    label = models.CharField(max_length=255, blank=True)
+    invitations_enabled = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "context_id"],
+                                    name="unique_context_per_registration"),
+        ]
+
+    def __str__(self):
+        return self.title or self.context_id
+
+
+class ClassMembership(models.Model):
+    """An account's role in a class, from the launch's LTI roles (DESIGN section 4)."""
+
+    class Role(models.TextChoices):
+        TEACHER = "teacher", _("Teacher")
+        STUDENT = "student", _("Student")
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE,
+                                  related_name="memberships")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE,
+                                related_name="class_memberships")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    read_only = models.BooleanField(default=False)
+    lti_roles = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "account"],
+                                    name="unique_account_per_class"),
+        ]
+
+
+class Unit(models.Model):
+    """A Codio unit (assignment) of an organization."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="units")
+    code = models.SlugField(max_length=100)
+    title = models.CharField(max_length=255)
+    instructions = models.TextField(blank=True)
+    max_points = models.DecimalField(max_digits=8, decimal_places=2, default=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"],
+                                    name="unique_unit_code_per_organization"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ResourceLink(models.Model):
+    """One LMS activity mapped to a unit (LTI resource link claim, LTI Core 1.3 5.3.5)."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE,
+                                  related_name="resource_links")
+    resource_link_id = models.CharField(max_length=255)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="resource_links")
+    title = models.CharField(max_length=255, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "resource_link_id"],
+                                    name="unique_resource_link_per_class"),
+        ]
+
+    def __str__(self):
+        return self.title or self.resource_link_id
+
+
+class Work(models.Model):
+    """A learner's work on one resource link (created at their first launch of it)."""
+
+    resource_link = models.ForeignKey(ResourceLink, on_delete=models.CASCADE,
+                                      related_name="works")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="works")
+    first_launch = models.DateTimeField(auto_now_add=True)
+    last_launch = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resource_link", "account"],
+                                    name="unique_work_per_learner_and_link"),
+        ]

@@ -1,0 +1,110 @@
+"""Organizations and the LMS platforms registered with them."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Organization(models.Model):
+    """A Codio organization: owns registrations, classes, units and members."""
+
+    class EmailPolicy(models.TextChoices):
+        NEW_ACCOUNT = "new_account", _("Learners get a new account (default)")
+        VERIFIED_EMAIL = "verified_email", _("Learners link by verified email")
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    trial = models.BooleanField(
+        default=False, help_text=_("Trial organizations create no accounts from launches.")
+    )
+    learner_email_policy = models.CharField(
+        max_length=20, choices=EmailPolicy.choices, default=EmailPolicy.NEW_ACCOUNT
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization")
+
+    def __str__(self):
+        return self.name
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(enabled=True)
+
+
+class Registration(models.Model):
+    """An LTI 1.3 platform registered with this tool (LTI Core 1.3, 3.1.3).
+
+    An LMS is identified by (issuer, client_id); its users by (registration, sub).
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="registrations")
+    name = models.CharField(max_length=200)
+    issuer = models.CharField(max_length=255)
+    client_id = models.CharField(max_length=255)
+    auth_login_url = models.URLField(max_length=1024, help_text=_("Platform OIDC auth URL."))
+    auth_token_url = models.URLField(max_length=1024, blank=True)
+    key_set_url = models.URLField(max_length=1024, blank=True)
+    key_set = models.JSONField(
+        null=True, blank=True, help_text=_("Static key set (JWKS) instead of a URL.")
+    )
+    enabled = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("LMS platform registration")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "client_id"],
+                                    name="unique_client_id_per_issuer"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.issuer})"
+
+
+class Deployment(models.Model):
+    """A deployment of this tool on a platform (LTI Core 1.3, 3.1.3, deployment_id)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE,
+                                     related_name="deployments")
+    deployment_id = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "deployment_id"],
+                                    name="unique_deployment_per_registration"),
+        ]
+
+    def __str__(self):
+        return self.deployment_id
+
+
+class ToolKeyQuerySet(models.QuerySet):
+    def signing(self):
+        return self.filter(retired_at__isnull=True).order_by("-created", "-id")
+
+    def published(self):
+        now = timezone.now()
+        return self.filter(
+            models.Q(retired_at__isnull=True) | models.Q(publish_until__gt=now)
+        ).order_by("-created", "-id")
+
+
+class ToolKey(models.Model):
+    """The tool's own RSA key (LTI Security 1.0, 6: tool JWKS; signs AGS token requests)."""
+
+    kid = models.CharField(max_length=64, unique=True)
+    private_pem = models.TextField()
+    created = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    publish_until = models.DateTimeField(null=True, blank=True)
+
+    objects = ToolKeyQuerySet.as_manager()
+
+    def __str__(self):
+        return self.kid

@@ -1,0 +1,65 @@
+"""Rendering the bridge's pages: unit pages (learner, teacher) and refusal pages.
+
+Pages are framed by LMS pages on other sites, so instead of X-Frame-Options they carry a
+CSP ``frame-ancestors`` naming the registered platforms.
+"""
+
+import logging
+from urllib.parse import urlsplit
+
+from django.shortcuts import render
+
+from .models import Registration, Work
+
+log = logging.getLogger(__name__)
+
+SESSION_KEY = "lti_bridge_account"
+
+
+def _origin(url):
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def frame_ancestors(registration=None):
+    rows = [registration] if registration else Registration.objects.active()
+    origins = {_origin(r.auth_login_url) for r in rows} | {_origin(r.issuer) for r in rows}
+    return " ".join(["'self'", *sorted(o for o in origins if o)])
+
+
+def _framed(response, registration=None):
+    response["Content-Security-Policy"] = f"frame-ancestors {frame_ancestors(registration)}"
+    response.xframe_options_exempt = True
+    return response
+
+
+def sign_in(request, account):
+    if request.session.get(SESSION_KEY) != account.pk:
+        request.session.cycle_key()
+    request.session[SESSION_KEY] = account.pk
+
+
+def render_error(request, exc, *, stage):
+    log.warning("LTI %s refused (%s): %s", stage, type(exc).__name__, exc.reason)
+    response = render(request, exc.template, {"message": exc.message}, status=exc.status)
+    return _framed(response)
+
+
+def render_unit_page(request, account, resource_link, membership, registration=None):
+    context = {
+        "account": account,
+        "resource_link": resource_link,
+        "unit": resource_link.unit,
+        "classroom": resource_link.classroom,
+        "membership": membership,
+    }
+    if membership.role == membership.Role.TEACHER:
+        context["works"] = (
+            Work.objects.filter(resource_link=resource_link)
+            .select_related("account")
+            .order_by("account__name", "account_id")
+        )
+        template = "lti_bridge/unit_teacher.html"
+    else:
+        template = "lti_bridge/unit_learner.html"
+    return _framed(render(request, template, context), registration)

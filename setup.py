@@ -1,0 +1,54 @@
+"""codio-xblock: embed Codio units in Open edX over LTI 1.3."""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="codio-xblock",
+    version="0.1.0",
+    description="Open edX plugin: Codio units over LTI 1.3, with an LTI 1.3 tool bridge.",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0",
+    python_requires=">=3.11",
+    packages=find_packages(include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"]),
+    include_package_data=True,
+    zip_safe=False,
+    install_requires=[
+        "Django>=4.2,<6.0",
+        "XBlock>=5.0",
+        "web-fragments",
+        "pylti1p3next>=2.0",
+        "PyJWT[crypto]>=2.8",
+        "cryptography",
+        "requests",
+        "celery>=5.3",
+        "redis>=5",
+    ],
+    extras_require={
+        "mysql": ["mysqlclient>=2.2"],
+        "demo": ["xblock-sdk>=0.12"],
+        "test": [
+            "xblock-sdk>=0.12",
+            "pytest>=8",
+            "pytest-django>=4.8",
+            "responses",
+            "playwright",
+            "ruff",
+        ],
+    },
+    entry_points={
+        "xblock.v1": ["codio_unit = codio_xblock.block:CodioUnitBlock"],
+        "lms.djangoapp": [
+            "codio_xblock = codio_xblock.apps:CodioXBlockConfig",
+            "lti_bridge = lti_bridge.apps:LtiBridgeConfig",
+        ],
+        "cms.djangoapp": ["codio_xblock = codio_xblock.apps:CodioXBlockConfig"],
+    },
+    classifiers=[
+        "Framework :: Django",
+        "Framework :: Django :: 4.2",
+        "Framework :: Django :: 5.2",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+    ],
+)
