@@ -11,6 +11,11 @@ MAX_RESPONSE_BYTES = 1024 * 1024
 USER_AGENT = "codio-xblock-lti-bridge"
 
 
+# One pooled session for the process (tests mount transport adapters on it).
+session = requests.Session()
+session.headers["User-Agent"] = USER_AGENT
+
+
 class OutboundError(Exception):
     """A call that failed or was refused before being made."""
 
@@ -37,21 +42,21 @@ def check_url(url):
         raise OutboundError(f"host of {url!r} belongs to no registered platform")
 
 
-def get_json(url, session=None):
+def get_json(url):
     check_url(url)
-    http = session or requests
     try:
-        response = http.get(
+        response = session.get(
             url, timeout=conf.get("HTTP_TIMEOUT"), stream=True,
-            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
-            allow_redirects=False,
+            headers={"Accept": "application/json"}, allow_redirects=False,
         )
         response.raise_for_status()
-        body = response.raw.read(MAX_RESPONSE_BYTES + 1, decode_content=True)
+        body = b""
+        for chunk in response.iter_content(64 * 1024):
+            body += chunk
+            if len(body) > MAX_RESPONSE_BYTES:
+                raise OutboundError(f"response from {url!r} is larger than {MAX_RESPONSE_BYTES} bytes")
     except requests.RequestException as exc:
         raise OutboundError(str(exc)) from exc
-    if len(body) > MAX_RESPONSE_BYTES:
-        raise OutboundError(f"response from {url!r} is larger than {MAX_RESPONSE_BYTES} bytes")
     try:
         return json.loads(body)
     except ValueError as exc:

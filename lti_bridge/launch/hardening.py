@@ -136,9 +136,10 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
         try:
             super().validate_registration()
         except LtiException as exc:
-            raise errors.UnknownPlatform(
-                f"no registration for iss={body.get('iss')!r} client_id={client_id!r}: {exc}"
-            ) from exc
+            reason = f"no registration for iss={body.get('iss')!r} client_id={client_id!r}"
+            if isinstance(aud, list) and len(aud) > 1:
+                raise errors.WrongAudience(reason) from exc  # azp names another party
+            raise errors.UnknownPlatform(f"{reason}: {exc}") from exc
         return self
 
     # -- keys: cached key sets, one refetch on an unknown kid (rotation) --

@@ -1,0 +1,156 @@
+"""Test helpers: a transport that sends the bridge's outbound HTTP to Django's test
+client, a scripted platform that signs its own id_tokens, and the XBlock launch flow."""
+
+import io
+import re
+import time
+import uuid
+from html import unescape
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import requests
+from django.test import Client
+from requests.adapters import BaseAdapter
+
+from codio_xblock.lti1p3 import keys
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+
+
+class DjangoClientAdapter(BaseAdapter):
+    """A requests transport that answers through Django's test client (full Django
+    stack, no socket). Mounted on ``lti_bridge.http.session`` for http://codio.test/."""
+
+    def __init__(self):
+        super().__init__()
+        self.client = Client()
+        self.calls = []
+
+    def send(self, request, **kwargs):
+        self.calls.append((request.method, request.url, kwargs.get("timeout")))
+        parts = urlsplit(request.url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        django_response = self.client.generic(request.method, path, request.body or "")
+        response = requests.Response()
+        response.status_code = django_response.status_code
+        response._content = django_response.content
+        response.headers.update(dict(django_response.items()))
+        response.url = request.url
+        response.request = request
+        response.raw = io.BytesIO(django_response.content)
+        return response
+
+    def close(self):
+        pass
+
+
+def form_fields(html):
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html))
+    action = re.search(r'<form[^>]*action="([^"]+)"', html)
+    return (unescape(action.group(1)) if action else None), {k: unescape(v) for k, v in fields.items()}
+
+
+def query(url):
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def path_of(url):
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def launch_through_xblock(client, *, scenario="codio_unit.1", index=0):
+    """Open a Codio unit as ``client``'s user: XBlock handler -> tool login -> platform
+    auth -> form post to the tool. Returns the final response (and the steps)."""
+    page = client.get(f"/scenario/{scenario}/")
+    assert page.status_code == 200, page.status_code
+    handlers = re.findall(r'(?:src|href)="([^"]*/handler/[^"]*/launch/[^"]*)"', page.content.decode())
+    handlers = list(dict.fromkeys(handlers))  # the frame and its "new window" link
+    handler = unescape(handlers[index])
+    steps = {"handler": client.get(handler)}
+    assert steps["handler"].status_code == 302, steps["handler"].content[:500]
+    login_url = steps["handler"]["Location"]
+    steps["login"] = client.get(path_of(login_url) + "&lti1p3_new_window=1")
+    if steps["login"].status_code != 302:
+        return steps["login"], steps
+    steps["auth"] = client.get(path_of(steps["login"]["Location"]))
+    if steps["auth"].status_code != 200:
+        return steps["auth"], steps
+    action, fields = form_fields(steps["auth"].content.decode())
+    steps["launch"] = client.post(path_of(action), fields)
+    return steps["launch"], steps
+
+
+class ScriptedPlatform:
+    """A platform driven by the test: its own key, hand-made id_tokens (to forge, expire
+    or replay them), and the tool's real login step for a genuine state and nonce."""
+
+    def __init__(self, registration, client=None, private_pem=None):
+        self.registration = registration
+        self.private_pem = private_pem or keys.generate_private_pem()
+        self.kid = keys.kid_for(self.private_pem)
+        self.client = client or Client()
+
+    def public_jwks(self):
+        return {"keys": [keys.public_jwk(self.private_pem, self.kid)]}
+
+    def login(self, target="http://codio.test/lti-bridge/lti/launch", **extra):
+        params = {
+            "iss": self.registration.issuer,
+            "client_id": self.registration.client_id,
+            "login_hint": "hint",
+            "target_link_uri": target,
+            "lti1p3_new_window": "1",
+            **extra,
+        }
+        response = self.client.get("/lti-bridge/lti/login?" + urlencode(params))
+        return response
+
+    def state_and_nonce(self):
+        response = self.login()
+        assert response.status_code == 302, response.content[:400]
+        params = query(response["Location"])
+        return params["state"], params["nonce"]
+
+    def claims(self, nonce, **overrides):
+        now = int(time.time())
+        claims = {
+            "iss": self.registration.issuer,
+            "aud": self.registration.client_id,
+            "azp": self.registration.client_id,
+            "sub": overrides.pop("sub", "sub-" + uuid.uuid4().hex[:8]),
+            "iat": now,
+            "exp": now + 300,
+            "nonce": nonce,
+            "name": "Test Learner",
+            "email": "test.learner@example.edu",
+            LTI + "version": "1.3.0",
+            LTI + "message_type": "LtiResourceLinkRequest",
+            LTI + "deployment_id": self.registration.deployments.first().deployment_id,
+            LTI + "target_link_uri": "http://codio.test/lti-bridge/lti/launch",
+            LTI + "resource_link": {"id": "rl-1", "title": "Hello"},
+            LTI + "context": {"id": "course-1", "label": "C1", "title": "Course 1"},
+            LTI + "roles": [LEARNER],
+            LTI + "custom": {"codio_unit": "hello-python"},
+        }
+        for key, value in overrides.items():
+            if value is None:
+                claims.pop(key, None)
+            else:
+                claims[key] = value
+        return claims
+
+    def sign(self, claims, kid=None, pem=None, headers=None):
+        import jwt
+
+        return jwt.encode(claims, pem or self.private_pem, algorithm="RS256",
+                          headers={"kid": kid or self.kid, **(headers or {})})
+
+    def launch(self, token, state):
+        return self.client.post("/lti-bridge/lti/launch", {"id_token": token, "state": state})
+
+    def full_launch(self, **overrides):
+        state, nonce = self.state_and_nonce()
+        return self.launch(self.sign(self.claims(nonce, **overrides)), state)

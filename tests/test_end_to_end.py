@@ -1,0 +1,71 @@
+"""The whole launch over HTTP through Django's test client: XBlock -> tool login ->
+platform auth -> signed id_token -> bridge, with real RSA signatures and the platform's
+JWKS fetched by the bridge over (test-client) HTTP."""
+
+import pytest
+from django.contrib.auth.hashers import is_password_usable
+
+from lti_bridge.models import Account, ClassMembership, Classroom, Link, ResourceLink, Work
+from tests.support import launch_through_xblock
+
+pytestmark = pytest.mark.django_db
+
+
+def test_learner_launch_creates_account_link_class_unit_and_shows_page(as_user, outbound):
+    response, steps = launch_through_xblock(as_user("learner"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Signed in as Ada Lovelace" in page
+    assert "Hello, Python" in page
+
+    account = Account.objects.get()
+    assert account.email == "learner@example.edu"
+    assert not account.links.get().sub.isdigit()
+    link = Link.objects.get()
+    assert link.account == account
+    classroom = Classroom.objects.get()
+    assert classroom.context_id == "course-v1:Demo+CS101+2026"
+    assert classroom.invitations_enabled is False
+    resource_link = ResourceLink.objects.get()
+    assert resource_link.unit.code == "hello-python"
+    assert ClassMembership.objects.get().role == "student"
+    assert Work.objects.get().account == account
+    # the bridge fetched the platform's key set over HTTP, with a timeout
+    assert any(url.endswith("/codio/lti/v1/jwks") and timeout for _, url, timeout in outbound.calls)
+
+
+def test_second_launch_reuses_account_class_and_link(as_user):
+    client = as_user("learner")
+    launch_through_xblock(client)
+    response, _ = launch_through_xblock(client, index=1)
+    assert response.status_code == 200
+    assert Account.objects.count() == 1
+    assert Classroom.objects.count() == 1
+    assert ResourceLink.objects.count() == 2
+
+
+def test_instructor_lands_on_teacher_view_listing_learners(as_user):
+    launch_through_xblock(as_user("learner"))
+    launch_through_xblock(as_user("learner2"))
+    response, _ = launch_through_xblock(as_user("instructor"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="teacher-view"' in page
+    assert "Ada Lovelace" in page and "Alan Turing" in page
+    membership = ClassMembership.objects.get(account__email="instructor@example.edu")
+    assert (membership.role, membership.read_only) == ("teacher", False)
+
+
+def test_mentor_is_read_only_teacher(as_user):
+    response, _ = launch_through_xblock(as_user("mentor"))
+    assert "Teacher (read-only)" in response.content.decode()
+    assert ClassMembership.objects.get().read_only is True
+
+
+def test_anonymous_block_sends_no_name_or_email(as_user):
+    response, steps = launch_through_xblock(as_user("learner2"), index=1)
+    assert response.status_code == 200
+    account = Account.objects.get()
+    assert account.email is None and account.name == ""
+    assert "Anonymous learner" in response.content.decode()
+    assert not is_password_usable(account.password)
