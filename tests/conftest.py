@@ -5,9 +5,15 @@ from tests.support import DjangoClientAdapter, ScriptedPlatform
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache():
-    for cache in caches.all():
-        cache.clear()
+def _clean_cache(request):
+    """Start every database test with empty caches (the database cache needs the db)."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("transactional_db" if "live_server" in request.fixturenames
+                                else "db")
+        for cache in caches.all():
+            cache.clear()
     yield
 
 
