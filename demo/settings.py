@@ -8,6 +8,8 @@ eager Celery. Environment variables switch to real services:
 import os
 from pathlib import Path
 
+import django
+
 from workbench.settings import *  # noqa: F401,F403  (xblock-sdk's settings are the base)
 from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
 
@@ -50,8 +52,19 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR / "demo.sqlite3"),
+            # A file, not memory, for the test database too: a live server's threads then
+            # get connections of their own, as in production, instead of sharing one.
+            "TEST": {"NAME": str(VAR / "test.sqlite3")},
+            "OPTIONS": {"timeout": 20},
         }
     }
+    if django.VERSION >= (5, 1):
+        # Concurrent requests (two frames launching at once) write at the same time:
+        # take the write lock when a transaction begins, so SQLite waits instead of
+        # failing with "database is locked"; WAL lets readers go on meanwhile.
+        DATABASES["default"]["OPTIONS"].update(
+            transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+        )
 
 if os.environ.get("CODIO_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

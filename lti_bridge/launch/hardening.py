@@ -18,16 +18,21 @@ each one:
 import hashlib
 import json
 import logging
+import secrets
 import time
+from datetime import timedelta
 
 import jwt
 from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.exception import LtiException, OIDCException
 
 from .. import conf
 from ..http import OutboundError, get_json
+from ..models import SpentValue
 from . import errors
 
 log = logging.getLogger(__name__)
@@ -45,10 +50,21 @@ def launch_data_storage():
 
 
 def _claim_once(kind, value, ttl):
-    """Atomically mark ``value`` used; False if it was used before (cache.add is atomic
-    in Redis, memcached and the database cache)."""
+    """Mark ``value`` used; False if an accepted launch used it before.
+
+    An insert guarded by a unique constraint (see :class:`SpentValue`), in its own
+    savepoint. Expired rows are swept now and then by the same call.
+    """
+    now = timezone.now()
     digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
-    return _cache().add(f"lti_bridge:used:{kind}:{digest}", 1, ttl)
+    if secrets.randbelow(100) == 0:
+        SpentValue.objects.filter(expires__lt=now).delete()
+    try:
+        with transaction.atomic():
+            SpentValue.objects.create(kind=kind, digest=digest, expires=now + timedelta(seconds=ttl))
+    except IntegrityError:
+        return False
+    return True
 
 
 class KeySetCache:

@@ -1,0 +1,87 @@
+"""A real browser (Debian's chromium driven by Playwright) opens the demo course as the
+learner and as the instructor. Never downloads a browser: CHROMIUM_PATH or
+/usr/bin/chromium. Without chromium the test is skipped, unless CODIO_REQUIRE_BROWSER=1
+(CI sets it), when that is a failure."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _require_browser():
+    missing = not Path(CHROMIUM).exists()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = True
+    if missing:
+        if os.environ.get("CODIO_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"chromium ({CHROMIUM}) or playwright is missing")
+        pytest.skip("chromium or playwright not installed")
+
+
+@pytest.fixture
+def demo_site(live_server, settings, outbound):
+    from workbench.scenarios import init_scenarios
+
+    from demo.seed import seed
+
+    base = live_server.url
+    settings.BASE_URL = base
+    settings.DEBUG = True  # the demo's one-click sign-in buttons
+    settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK, "PLATFORM_ISSUER": base}
+    settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "BASE_URL": base}
+    init_scenarios()
+    seed(base)
+    return base
+
+
+@pytest.fixture
+def browser():
+    _require_browser()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop in the test thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+def open_course_as(browser, base, username):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "/")
+    page.click(f"button[data-user={username}]")
+    page.wait_for_url("**/scenario/codio_unit.1/")
+    return page
+
+
+def test_learner_sees_unit_page_in_iframe_and_instructor_sees_teacher_view(browser, demo_site):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_course_as(browser, demo_site, "learner")
+    frame = page.frame_locator("iframe.codio-unit__frame").first
+    frame.get_by_test_id("who").wait_for(timeout=20000)
+    assert frame.get_by_test_id("who").inner_text() == "Signed in as Ada Lovelace"
+    assert frame.get_by_test_id("unit-title").inner_text() == "Hello, Python"
+    page.screenshot(path=str(ARTIFACTS / "learner.png"), full_page=True)
+
+    page = open_course_as(browser, demo_site, "instructor")
+    frame = page.frame_locator("iframe.codio-unit__frame").first
+    frame.get_by_test_id("teacher-view").wait_for(timeout=20000)
+    learners = frame.get_by_test_id("learners").inner_text()
+    assert "Ada Lovelace" in learners
+    page.screenshot(path=str(ARTIFACTS / "instructor.png"), full_page=True)
