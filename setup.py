@@ -10,7 +10,9 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
     python_requires=">=3.11",
-    packages=find_packages(include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"]),
+    packages=find_packages(
+        include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"]
+    ),
     include_package_data=True,
     zip_safe=False,
     install_requires=[

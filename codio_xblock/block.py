@@ -102,8 +102,15 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     )
 
     editable_fields = (
-        "display_name", "tool", "unit", "launch_mode", "iframe_height", "weight",
-        "share_name", "share_email", "custom_parameters",
+        "display_name",
+        "tool",
+        "unit",
+        "launch_mode",
+        "iframe_height",
+        "weight",
+        "share_name",
+        "share_email",
+        "custom_parameters",
     )
     has_score = True
     icon_class = "problem"
@@ -118,12 +125,17 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         try:
             get_tool(tool_slug)
         except LtiPlatformError:
-            error(translation.gettext("No enabled LTI tool is registered as '%(slug)s'.")
-                  % {"slug": tool_slug})
+            error(
+                translation.gettext("No enabled LTI tool is registered as '%(slug)s'.")
+                % {"slug": tool_slug}
+            )
         if not UNIT_RE.match(data.unit or ""):
-            error(translation.gettext(
-                "Give the Codio unit identifier: letters, digits, '.', '_' or '-' (at most 100)."
-            ))
+            error(
+                translation.gettext(
+                    "Give the Codio unit identifier: letters, digits, '.', '_' or '-' "
+                    "(at most 100)."
+                )
+            )
         if data.launch_mode not in ("iframe", "window"):
             error(translation.gettext("Launch mode must be 'iframe' or 'window'."))
         if not MIN_HEIGHT <= (data.iframe_height or 0) <= MAX_HEIGHT:
@@ -133,8 +145,10 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         try:
             parse_custom_parameters(data.custom_parameters, reserved=RESERVED_CUSTOM)
         except CustomParameterError as exc:
-            error(translation.gettext("Custom parameters, line %(line)s: %(message)s")
-                  % {"line": exc.line, "message": exc.message})
+            error(
+                translation.gettext("Custom parameters, line %(line)s: %(message)s")
+                % {"line": exc.line, "message": exc.message}
+            )
 
     # ---- views ----
 
@@ -145,22 +159,28 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
 
     def student_view(self, context=None):
         launch_url = self.runtime.handler_url(self, "launch")
-        html = self._render("codio_xblock/student_view.html", {
-            "block": self,
-            "launch_url": launch_url,
-            "height": min(max(self.iframe_height or MIN_HEIGHT, MIN_HEIGHT), MAX_HEIGHT),
-            "new_window": self.launch_mode == "window",
-        })
+        html = self._render(
+            "codio_xblock/student_view.html",
+            {
+                "block": self,
+                "launch_url": launch_url,
+                "height": min(max(self.iframe_height or MIN_HEIGHT, MIN_HEIGHT), MAX_HEIGHT),
+                "new_window": self.launch_mode == "window",
+            },
+        )
         frag = Fragment(html)
         frag.add_css(loader.load_unicode("static/css/codio_unit.css"))
         return frag
 
     def author_view(self, context=None):
         """Studio preview: describe the unit, never launch from the authoring tool."""
-        html = self._render("codio_xblock/author_view.html", {
-            "block": self,
-            "tool": (self.tool or conf.get("DEFAULT_TOOL")),
-        })
+        html = self._render(
+            "codio_xblock/author_view.html",
+            {
+                "block": self,
+                "tool": (self.tool or conf.get("DEFAULT_TOOL")),
+            },
+        )
         return Fragment(html)
 
     # ---- launch ----
@@ -215,12 +235,15 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         try:
             url = start_launch(self._launch_data(user))
         except CustomParameterError:
-            return self._error_response(400, translation.gettext(
-                "This unit's custom parameters are invalid; ask the course team to fix them."
-            ))
+            return self._error_response(
+                400,
+                translation.gettext(
+                    "This unit's custom parameters are invalid; ask the course team to fix them."
+                ),
+            )
         except LtiPlatformError as exc:
             log.warning("Launch of %s refused: %s", self.scope_ids.usage_id, exc.description)
-            return self._error_response(exc.http_status, exc.description)
+            return self._error_response(exc.http_status, exc.translated(translation.gettext))
         response = Response(status=302, location=url)
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -228,13 +251,19 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     @staticmethod
     def workbench_scenarios():
         return [
-            ("Codio Unit", """<codio_unit unit="hello-python" share_name="true"
-                share_email="true" display_name="Hello, Python"/>"""),
-            ("Codio demo course", """<vertical_demo>
+            (
+                "Codio Unit",
+                """<codio_unit unit="hello-python" share_name="true"
+                share_email="true" display_name="Hello, Python"/>""",
+            ),
+            (
+                "Codio demo course",
+                """<vertical_demo>
                 <codio_unit unit="hello-python" display_name="Hello, Python"
                     share_name="true" share_email="true"/>
                 <codio_unit unit="loops" display_name="Loops (anonymous)"/>
                 <codio_unit unit="functions" display_name="Functions (new window)"
                     launch_mode="window" share_name="true" share_email="true"/>
-            </vertical_demo>"""),
+            </vertical_demo>""",
+            ),
         ]

@@ -7,7 +7,10 @@ block is useless to another.
 
 from django.core import signing
 
-from .lti1p3.exceptions import InvalidHint
+from .lti1p3.exceptions import InvalidHint, gettext_noop
+
+EXPIRED = gettext_noop("The launch has expired; open the unit again.")
+INVALID = gettext_noop("The launch hint is not valid.")
 
 LOGIN_SALT = "codio_xblock.hints.login"
 MESSAGE_SALT = "codio_xblock.hints.message"
@@ -23,24 +26,27 @@ def make_message_hint(*, user_key, usage_id, launch_key):
     )
 
 
-def _load(value, salt, max_age, what):
+def _load(value, salt, max_age):
     try:
         data = signing.loads(value, salt=salt, max_age=max_age)
     except signing.SignatureExpired as exc:
-        raise InvalidHint(f"The {what} has expired; open the unit again.") from exc
+        raise InvalidHint(EXPIRED) from exc
     except signing.BadSignature as exc:
-        raise InvalidHint(f"The {what} is not valid.") from exc
+        raise InvalidHint(INVALID) from exc
     if not isinstance(data, dict):
-        raise InvalidHint(f"The {what} is not valid.")
+        raise InvalidHint(INVALID)
     return data
 
 
 def read_login_hint(value, max_age):
-    return _load(value, LOGIN_SALT, max_age, "login hint")["u"]
+    data = _load(value, LOGIN_SALT, max_age)
+    if not isinstance(data.get("u"), str):
+        raise InvalidHint(INVALID)
+    return data["u"]
 
 
 def read_message_hint(value, max_age):
-    data = _load(value, MESSAGE_SALT, max_age, "message hint")
+    data = _load(value, MESSAGE_SALT, max_age)
     if not all(isinstance(data.get(k), str) for k in ("u", "b", "k")):
-        raise InvalidHint("The message hint is not valid.")
+        raise InvalidHint(INVALID)
     return data

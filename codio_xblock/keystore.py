@@ -31,8 +31,8 @@ def signing_key():
 def rotate(overlap=None, now=None):
     """Make a new signing key; older keys stop signing but stay published for ``overlap``."""
     now = now or timezone.now()
-    overlap = overlap if overlap is not None else timedelta(
-        days=conf.get("KEY_ROTATION_OVERLAP_DAYS")
+    overlap = (
+        overlap if overlap is not None else timedelta(days=conf.get("KEY_ROTATION_OVERLAP_DAYS"))
     )
     old = list(PlatformKey.objects.select_for_update().filter(retired_at__isnull=True))
     for key in old:

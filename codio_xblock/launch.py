@@ -15,7 +15,13 @@ from django.core.cache import caches
 from . import conf, hints, keystore
 from .lti1p3 import keys
 from .lti1p3.claims import LaunchData, PlatformIdentity, build_id_token_claims
-from .lti1p3.exceptions import AccessDenied, InvalidHint, LoginRequired, UnauthorizedClient
+from .lti1p3.exceptions import (
+    AccessDenied,
+    InvalidHint,
+    LoginRequired,
+    UnauthorizedClient,
+    gettext_noop,
+)
 from .lti1p3.oidc import check_client, parse_auth_request
 from .models import PlatformSubject, ToolRegistration
 
@@ -48,7 +54,8 @@ def get_tool(slug):
         return ToolRegistration.objects.enabled().get(slug=slug)
     except ToolRegistration.DoesNotExist as exc:
         raise UnauthorizedClient(
-            f"The tool '{slug}' is not registered on this platform, or is disabled."
+            gettext_noop("The tool '%(slug)s' is not registered on this platform, or is disabled."),
+            slug=slug,
         ) from exc
 
 
@@ -90,26 +97,28 @@ def authorize(params, current_user_key, now=None):
     message = hints.read_message_hint(request.lti_message_hint, max_age)
     login_user = hints.read_login_hint(request.login_hint, max_age)
     if login_user != message["u"]:
-        raise InvalidHint("The login hint and the message hint name different users.")
+        raise InvalidHint(gettext_noop("The login hint and the message hint name different users."))
 
     cache = _cache()
     data = cache.get(CACHE_PREFIX + message["k"])
     if data is None:
-        raise InvalidHint("This launch has expired or was already used; open the unit again.")
+        raise InvalidHint(
+            gettext_noop("This launch has expired or was already used; open the unit again.")
+        )
     launch = LaunchData.from_dict(data)
     if launch.usage_id != message["b"] or launch.user_key != message["u"]:
-        raise InvalidHint("The message hint does not belong to this unit.")
+        raise InvalidHint(gettext_noop("The message hint does not belong to this unit."))
 
     tool = get_tool(launch.tool_slug)
     check_client(request, client_id=tool.client_id, redirect_uris=tool.redirect_uri_list())
 
     if current_user_key is None:
-        raise LoginRequired("Sign in to the course before opening this unit.")
+        raise LoginRequired(gettext_noop("Sign in to the course before opening this unit."))
     if str(current_user_key) != launch.user_key:
-        raise AccessDenied("This launch was started for another user.")
+        raise AccessDenied(gettext_noop("This launch was started for another user."))
 
     if not cache.delete(CACHE_PREFIX + message["k"]):
-        raise InvalidHint("This launch was already used; open the unit again.")
+        raise InvalidHint(gettext_noop("This launch was already used; open the unit again."))
 
     now = int(now if now is not None else time.time())
     claims = build_id_token_claims(
@@ -122,9 +131,7 @@ def authorize(params, current_user_key, now=None):
         lifetime=conf.get("ID_TOKEN_LIFETIME"),
     )
     key = keystore.signing_key()
-    log.info(
-        "LTI launch of %s for tool %s (sub %s)", launch.usage_id, tool.slug, launch.sub
-    )
+    log.info("LTI launch of %s for tool %s (sub %s)", launch.usage_id, tool.slug, launch.sub)
     return AuthResponse(
         redirect_uri=request.redirect_uri,
         id_token=keys.sign(claims, key.private_pem, key.kid),

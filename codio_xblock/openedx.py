@@ -86,7 +86,8 @@ def course_info(block):
         course_key = block.scope_ids.usage_id.course_key
         overview = CourseOverview.get_from_id(course_key)
         return CourseInfo(
-            id=str(course_key), label=overview.display_number_with_default,
+            id=str(course_key),
+            label=overview.display_number_with_default,
             title=overview.display_name_with_default,
         )
     course = conf.get("STANDALONE_COURSE")
@@ -130,7 +131,9 @@ def course_url(block):
         from django.conf import settings
         from django.urls import reverse
 
-        path = reverse("jump_to", args=[str(block.scope_ids.usage_id.course_key),
-                                        str(block.scope_ids.usage_id)])
+        path = reverse(
+            "jump_to",
+            args=[str(block.scope_ids.usage_id.course_key), str(block.scope_ids.usage_id)],
+        )
         return settings.LMS_ROOT_URL.rstrip("/") + path
     return ""

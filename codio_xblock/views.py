@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
@@ -32,7 +33,7 @@ def error_page(request, exc):
     return render(
         request,
         "codio_xblock/error.html",
-        {"message": exc.description, "code": exc.error_code},
+        {"message": exc.translated(gettext), "code": exc.error_code},
         status=exc.http_status,
     )
 
@@ -51,12 +52,16 @@ def oidc_auth(request):
         return error_page(request, exc)
     nonce = secrets.token_urlsafe(16)
     target = urlsplit(answer.redirect_uri)
-    response = render(request, "codio_xblock/form_post.html", {
-        "redirect_uri": answer.redirect_uri,
-        "id_token": answer.id_token,
-        "state": answer.state,
-        "csp_nonce": nonce,
-    })
+    response = render(
+        request,
+        "codio_xblock/form_post.html",
+        {
+            "redirect_uri": answer.redirect_uri,
+            "id_token": answer.id_token,
+            "state": answer.state,
+            "csp_nonce": nonce,
+        },
+    )
     response["Content-Security-Policy"] = (
         f"default-src 'none'; script-src 'nonce-{nonce}'; "
         f"form-action {target.scheme}://{target.netloc}"

@@ -14,8 +14,11 @@ DEMO_USERS = [
     {"username": "mentor", "name": ("Barbara", "Liskov"), "role": "Limited staff (mentor)"},
 ]
 UNITS = [
-    ("hello-python", "Hello, Python",
-     "Write a program that prints `Hello, world!`.\n\nRun it, then mark the unit complete."),
+    (
+        "hello-python",
+        "Hello, Python",
+        "Write a program that prints `Hello, world!`.\n\nRun it, then mark the unit complete.",
+    ),
     ("loops", "Loops", "Print the numbers from 1 to 10, one per line."),
     ("functions", "Functions", "Write a function `square(n)` that returns n * n."),
 ]
@@ -36,7 +39,9 @@ def seed(base_url):
 
     tool = ToolRegistration.objects.filter(slug="lti_bridge").first()
     call_command(
-        "codio_register_tool", "lti_bridge", name="Codio (built-in LTI bridge)",
+        "codio_register_tool",
+        "lti_bridge",
+        name="Codio (built-in LTI bridge)",
         oidc_login_url=f"{base_url}/lti-bridge/lti/login",
         launch_url=f"{base_url}/lti-bridge/lti/launch",
         keyset_url=f"{base_url}/lti-bridge/lti/jwks",
@@ -45,9 +50,12 @@ def seed(base_url):
     )
     tool = ToolRegistration.objects.get(slug="lti_bridge")
     call_command(
-        "lti_bridge_register_platform", organization="demo-university",
-        organization_name="Demo University", name="Open edX demo",
-        issuer=base_url, client_id=tool.client_id,
+        "lti_bridge_register_platform",
+        organization="demo-university",
+        organization_name="Demo University",
+        name="Open edX demo",
+        issuer=base_url,
+        client_id=tool.client_id,
         auth_login_url=f"{base_url}/codio/lti/v1/auth",
         key_set_url=f"{base_url}/codio/lti/v1/jwks",
         deployment_id=[tool.deployment_id],
@@ -56,7 +64,8 @@ def seed(base_url):
     org = Organization.objects.get(slug="demo-university")
     for code, title, instructions in UNITS:
         Unit.objects.update_or_create(
-            organization=org, code=code,
+            organization=org,
+            code=code,
             defaults={"title": title, "instructions": instructions},
         )
     return tool

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import django
-
 from workbench.settings import *  # noqa: F401,F403  (xblock-sdk's settings are the base)
 from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
 
@@ -67,18 +66,28 @@ else:
         )
 
 if os.environ.get("CODIO_REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["CODIO_REDIS_URL"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CODIO_REDIS_URL"],
+        }
+    }
 else:
     # Shared by every process (runserver threads, Celery workers): launches need that.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                          "LOCATION": "codio_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "codio_cache",
+        }
+    }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"},
-                 "file": {"class": "logging.FileHandler", "filename": str(VAR / "demo.log")}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "file": {"class": "logging.FileHandler", "filename": str(VAR / "demo.log")},
+    },
     "loggers": {
         "codio_xblock": {"handlers": ["console", "file"], "level": "INFO"},
         "lti_bridge": {"handlers": ["console", "file"], "level": "INFO"},

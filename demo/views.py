@@ -8,11 +8,15 @@ from .seed import COURSE_SCENARIO, DEMO_USERS
 
 
 def home(request):
-    return render(request, "demo/home.html", {
-        "users": DEMO_USERS,
-        "course_url": f"/scenario/{COURSE_SCENARIO}/",
-        "debug": settings.DEBUG,
-    })
+    return render(
+        request,
+        "demo/home.html",
+        {
+            "users": DEMO_USERS,
+            "course_url": f"/scenario/{COURSE_SCENARIO}/",
+            "debug": settings.DEBUG,
+        },
+    )
 
 
 @require_POST

@@ -1,8 +1,17 @@
 from django.contrib import admin
 
 from .models import (
-    Account, ClassMembership, Classroom, Deployment, Link, OrgMembership, Organization,
-    Registration, ResourceLink, Unit, Work,
+    Account,
+    ClassMembership,
+    Classroom,
+    Deployment,
+    Link,
+    Organization,
+    OrgMembership,
+    Registration,
+    ResourceLink,
+    Unit,
+    Work,
 )
 
 

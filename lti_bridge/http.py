@@ -46,15 +46,20 @@ def get_json(url):
     check_url(url)
     try:
         response = session.get(
-            url, timeout=conf.get("HTTP_TIMEOUT"), stream=True,
-            headers={"Accept": "application/json"}, allow_redirects=False,
+            url,
+            timeout=conf.get("HTTP_TIMEOUT"),
+            stream=True,
+            headers={"Accept": "application/json"},
+            allow_redirects=False,
         )
         response.raise_for_status()
         body = b""
         for chunk in response.iter_content(64 * 1024):
             body += chunk
             if len(body) > MAX_RESPONSE_BYTES:
-                raise OutboundError(f"response from {url!r} is larger than {MAX_RESPONSE_BYTES} bytes")
+                raise OutboundError(
+                    f"response from {url!r} is larger than {MAX_RESPONSE_BYTES} bytes"
+                )
     except requests.RequestException as exc:
         raise OutboundError(str(exc)) from exc
     try:

@@ -59,5 +59,7 @@ def identity_from_claims(body):
         raise errors.MissingClaim("sub", "sub is too long or has control characters")
     name = clean_text(body.get("name"))
     if not name:
-        name = clean_text(f"{clean_text(body.get('given_name'))} {clean_text(body.get('family_name'))}")
+        name = clean_text(
+            f"{clean_text(body.get('given_name'))} {clean_text(body.get('family_name'))}"
+        )
     return LaunchIdentity(sub=sub, email=normalize_email(body.get("email")), name=name)

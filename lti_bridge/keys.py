@@ -22,4 +22,6 @@ def signing_key():
 
 def jwks():
     signing_key()
-    return {"keys": [jwk_tools.public_jwk(k.private_pem, k.kid) for k in ToolKey.objects.published()]}
+    return {
+        "keys": [jwk_tools.public_jwk(k.private_pem, k.kid) for k in ToolKey.objects.published()]
+    }

@@ -8,10 +8,14 @@ from tests.support import DjangoClientAdapter, ScriptedPlatform
 def _clean_cache(request):
     """Start every database test with empty caches (the database cache needs the db)."""
     uses_db = request.node.get_closest_marker("django_db") or {
-        "db", "transactional_db", "live_server"} & set(request.fixturenames)
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
     if uses_db:
-        request.getfixturevalue("transactional_db" if "live_server" in request.fixturenames
-                                else "db")
+        request.getfixturevalue(
+            "transactional_db" if "live_server" in request.fixturenames else "db"
+        )
         for cache in caches.all():
             cache.clear()
     yield
@@ -67,11 +71,18 @@ def bridge_setup(db):
     from lti_bridge.models import Deployment, Organization, Registration, Unit
 
     org = Organization.objects.create(name="Org", slug="org")
-    Unit.objects.create(organization=org, code="hello-python", title="Hello, Python",
-                        instructions="Print <b>hello</b>")
+    Unit.objects.create(
+        organization=org,
+        code="hello-python",
+        title="Hello, Python",
+        instructions="Print <b>hello</b>",
+    )
     registration = Registration.objects.create(
-        organization=org, name="Scripted LMS", issuer="https://lms.example.edu",
-        client_id="client-1", auth_login_url="https://lms.example.edu/auth",
+        organization=org,
+        name="Scripted LMS",
+        issuer="https://lms.example.edu",
+        client_id="client-1",
+        auth_login_url="https://lms.example.edu/auth",
         key_set_url="https://lms.example.edu/jwks",
     )
     Deployment.objects.create(registration=registration, deployment_id="d1")

@@ -49,7 +49,9 @@ class DjangoClientAdapter(BaseAdapter):
 def form_fields(html):
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html))
     action = re.search(r'<form[^>]*action="([^"]+)"', html)
-    return (unescape(action.group(1)) if action else None), {k: unescape(v) for k, v in fields.items()}
+    return (unescape(action.group(1)) if action else None), {
+        k: unescape(v) for k, v in fields.items()
+    }
 
 
 def query(url):
@@ -66,7 +68,9 @@ def launch_through_xblock(client, *, scenario="codio_unit.1", index=0):
     auth -> form post to the tool. Returns the final response (and the steps)."""
     page = client.get(f"/scenario/{scenario}/")
     assert page.status_code == 200, page.status_code
-    handlers = re.findall(r'(?:src|href)="([^"]*/handler/[^"]*/launch/[^"]*)"', page.content.decode())
+    handlers = re.findall(
+        r'(?:src|href)="([^"]*/handler/[^"]*/launch/[^"]*)"', page.content.decode()
+    )
     handlers = list(dict.fromkeys(handlers))  # the frame and its "new window" link
     handler = unescape(handlers[index])
     steps = {"handler": client.get(handler)}
@@ -145,8 +149,12 @@ class ScriptedPlatform:
     def sign(self, claims, kid=None, pem=None, headers=None):
         import jwt
 
-        return jwt.encode(claims, pem or self.private_pem, algorithm="RS256",
-                          headers={"kid": kid or self.kid, **(headers or {})})
+        return jwt.encode(
+            claims,
+            pem or self.private_pem,
+            algorithm="RS256",
+            headers={"kid": kid or self.kid, **(headers or {})},
+        )
 
     def launch(self, token, state):
         return self.client.post("/lti-bridge/lti/launch", {"id_token": token, "state": state})

@@ -31,23 +31,34 @@ def test_student_view_inline_frame_and_new_window(as_user):
 def test_studio_edit_accepts_valid_values(as_user):
     client = as_user("instructor")
     usage = usage_ids(client)[0]
-    response = submit(client, usage, display_name="Intro", unit="loops", launch_mode="window",
-                      iframe_height=500, weight=5.0, custom_parameters="lang=python")
+    response = submit(
+        client,
+        usage,
+        display_name="Intro",
+        unit="loops",
+        launch_mode="window",
+        iframe_height=500,
+        weight=5.0,
+        custom_parameters="lang=python",
+    )
     assert response.status_code == 200, response.content
     page = client.get("/scenario/codio_unit.1/").content.decode()
     assert "Intro" in page
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"unit": ""}, "Give the Codio unit identifier"),
-    ({"unit": "bad unit!"}, "Give the Codio unit identifier"),
-    ({"tool": "nonexistent"}, "No enabled LTI tool is registered as"),
-    ({"launch_mode": "popup"}, "Launch mode must be"),
-    ({"iframe_height": 50}, "Height must be between"),
-    ({"weight": -1.0}, "Points must be zero or more"),
-    ({"custom_parameters": "a=1\nno-equals"}, "Custom parameters, line 2"),
-    ({"custom_parameters": "codio_unit=other"}, "set by the block itself"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"unit": ""}, "Give the Codio unit identifier"),
+        ({"unit": "bad unit!"}, "Give the Codio unit identifier"),
+        ({"tool": "nonexistent"}, "No enabled LTI tool is registered as"),
+        ({"launch_mode": "popup"}, "Launch mode must be"),
+        ({"iframe_height": 50}, "Height must be between"),
+        ({"weight": -1.0}, "Points must be zero or more"),
+        ({"custom_parameters": "a=1\nno-equals"}, "Custom parameters, line 2"),
+        ({"custom_parameters": "codio_unit=other"}, "set by the block itself"),
+    ],
+)
 def test_studio_edit_refuses_bad_values_with_clear_messages(as_user, values, message):
     client = as_user("instructor")
     usage = usage_ids(client)[0]

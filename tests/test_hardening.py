@@ -98,8 +98,7 @@ def test_several_audiences_need_azp(bridge_setup):
 
 
 def test_azp_must_be_our_client_id(bridge_setup):
-    refused(bridge_setup.full_launch(aud=["client-1", "other"], azp="other"), 403,
-            "another tool")
+    refused(bridge_setup.full_launch(aud=["client-1", "other"], azp="other"), 403, "another tool")
 
 
 def test_several_audiences_with_our_azp_are_accepted(bridge_setup):
@@ -112,13 +111,15 @@ def test_wrong_audience(bridge_setup):
 
 
 def test_target_link_uri_required(bridge_setup):
-    refused(bridge_setup.full_launch(**{LTI + "target_link_uri": None}), 400,
-            "target_link_uri")
+    refused(bridge_setup.full_launch(**{LTI + "target_link_uri": None}), 400, "target_link_uri")
 
 
 def test_target_link_uri_must_be_ours(bridge_setup):
-    refused(bridge_setup.full_launch(**{LTI + "target_link_uri": "https://evil.example/x"}),
-            400, "address this tool does not use")
+    refused(
+        bridge_setup.full_launch(**{LTI + "target_link_uri": "https://evil.example/x"}),
+        400,
+        "address this tool does not use",
+    )
 
 
 def test_bad_signature(bridge_setup):
@@ -150,8 +151,9 @@ def test_unsigned_token_alg_none(bridge_setup):
 
     platform = bridge_setup
     state, nonce = platform.state_and_nonce()
-    token = jwt.encode(platform.claims(nonce), None, algorithm="none",
-                       headers={"kid": platform.kid})
+    token = jwt.encode(
+        platform.claims(nonce), None, algorithm="none", headers={"kid": platform.kid}
+    )
     refused(platform.launch(token, state), 403, "signature is not valid")
 
 
@@ -160,16 +162,20 @@ def test_hs256_with_public_key_as_secret(bridge_setup):
 
     platform = bridge_setup
     state, nonce = platform.state_and_nonce()
-    token = jwt.encode(platform.claims(nonce), "secret", algorithm="HS256",
-                       headers={"kid": platform.kid})
+    token = jwt.encode(
+        platform.claims(nonce), "secret", algorithm="HS256", headers={"kid": platform.kid}
+    )
     refused(platform.launch(token, state), 403, "signature is not valid")
 
 
 def test_unknown_kid(bridge_setup):
     platform = bridge_setup
     state, nonce = platform.state_and_nonce()
-    refused(platform.launch(platform.sign(platform.claims(nonce), kid="nope"), state), 403,
-            "key the platform does not publish")
+    refused(
+        platform.launch(platform.sign(platform.claims(nonce), kid="nope"), state),
+        403,
+        "key the platform does not publish",
+    )
 
 
 def test_malformed_token(bridge_setup):
@@ -182,8 +188,7 @@ def test_unknown_issuer(bridge_setup):
 
 
 def test_unknown_deployment(bridge_setup):
-    refused(bridge_setup.full_launch(**{LTI + "deployment_id": "d-unknown"}), 400,
-            "deployment")
+    refused(bridge_setup.full_launch(**{LTI + "deployment_id": "d-unknown"}), 400, "deployment")
 
 
 def test_disabled_registration(bridge_setup):
@@ -192,9 +197,16 @@ def test_disabled_registration(bridge_setup):
     refused(bridge_setup.launch("x.y.z", "state-x"), 400, "")
 
 
-@pytest.mark.parametrize("claim", [
-    LTI + "resource_link", LTI + "context", "sub", LTI + "version", LTI + "roles",
-])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        LTI + "resource_link",
+        LTI + "context",
+        "sub",
+        LTI + "version",
+        LTI + "roles",
+    ],
+)
 def test_missing_claims(bridge_setup, claim):
     response = bridge_setup.full_launch(**{claim: None})
     assert response.status_code == 400
@@ -203,13 +215,19 @@ def test_missing_claims(bridge_setup, claim):
 
 
 def test_unsupported_message_type(bridge_setup):
-    refused(bridge_setup.full_launch(**{LTI + "message_type": "LtiDeepLinkingRequest"}), 400,
-            "not supported")
+    refused(
+        bridge_setup.full_launch(**{LTI + "message_type": "LtiDeepLinkingRequest"}),
+        400,
+        "not supported",
+    )
 
 
 def test_unknown_unit(bridge_setup):
-    refused(bridge_setup.full_launch(**{LTI + "custom": {"codio_unit": "nope"}}), 404,
-            "does not point to a Codio unit")
+    refused(
+        bridge_setup.full_launch(**{LTI + "custom": {"codio_unit": "nope"}}),
+        404,
+        "does not point to a Codio unit",
+    )
 
 
 def test_get_is_not_a_launch(bridge_setup):
@@ -217,6 +235,7 @@ def test_get_is_not_a_launch(bridge_setup):
 
 
 # ---- login initiation ----
+
 
 def test_login_redirects_to_registered_auth_url_with_our_redirect_uri(bridge_setup):
     from tests.support import query
@@ -258,7 +277,8 @@ def test_login_with_unknown_deployment(bridge_setup):
 def test_login_checks_cookies_first(bridge_setup):
     params_response = bridge_setup.client.get(
         "/lti-bridge/lti/login?iss=https%3A%2F%2Flms.example.edu&client_id=client-1"
-        "&login_hint=h&target_link_uri=http%3A%2F%2Fcodio.test%2Flti-bridge%2Flti%2Flaunch")
+        "&login_hint=h&target_link_uri=http%3A%2F%2Fcodio.test%2Flti-bridge%2Flti%2Flaunch"
+    )
     assert params_response.status_code == 200
     assert "lti1p3_new_window" in params_response.content.decode()
 
@@ -267,7 +287,9 @@ def test_cookies_are_samesite_none_and_secure_over_https(bridge_setup):
     response = bridge_setup.client.get(
         "/lti-bridge/lti/login?iss=https%3A%2F%2Flms.example.edu&client_id=client-1"
         "&login_hint=h&lti1p3_new_window=1"
-        "&target_link_uri=http%3A%2F%2Fcodio.test%2Flti-bridge%2Flti%2Flaunch", secure=True)
+        "&target_link_uri=http%3A%2F%2Fcodio.test%2Flti-bridge%2Flti%2Flaunch",
+        secure=True,
+    )
     assert response.status_code == 302
     lti_cookies = [c for name, c in response.cookies.items() if name.startswith("lti1p3")]
     assert lti_cookies
@@ -276,6 +298,7 @@ def test_cookies_are_samesite_none_and_secure_over_https(bridge_setup):
 
 
 # ---- platform key sets: cached, refetched once on an unknown kid, timeouts ----
+
 
 @pytest.fixture
 def keyset_platform(bridge_setup):
@@ -304,8 +327,11 @@ def test_key_rotation_unknown_kid_triggers_one_refetch(keyset_platform):
     # the platform rotates: new key, published alongside the old one
     platform.private_pem = keys.generate_private_pem()
     platform.kid = keys.kid_for(platform.private_pem)
-    responses.replace(responses.GET, "https://lms.example.edu/jwks",
-                      json={"keys": old_jwks["keys"] + platform.public_jwks()["keys"]})
+    responses.replace(
+        responses.GET,
+        "https://lms.example.edu/jwks",
+        json={"keys": old_jwks["keys"] + platform.public_jwks()["keys"]},
+    )
     assert platform.full_launch().status_code == 200
     assert len(responses.calls) == 2
 

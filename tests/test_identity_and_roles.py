@@ -9,14 +9,17 @@ from lti_bridge.roles import STUDENT, TEACHER, bridge_role
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("  Ada@Example.EDU ", "ada@example.edu"),
-    ("not-an-email", ""),
-    ("a@b", ""),
-    (None, ""),
-    (42, ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("  Ada@Example.EDU ", "ada@example.edu"),
+        ("not-an-email", ""),
+        ("a@b", ""),
+        (None, ""),
+        (42, ""),
+        ("", ""),
+    ],
+)
 def test_normalize_email(raw, expected):
     assert normalize_email(raw) == expected
 
@@ -38,22 +41,32 @@ def test_bad_sub(sub):
         identity_from_claims({"sub": sub})
 
 
-@pytest.mark.parametrize("roles, role, read_only", [
-    ([M + "Instructor"], TEACHER, False),
-    ([M + "Administrator"], TEACHER, False),
-    (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"], TEACHER, False),
-    ([M + "ContentDeveloper"], TEACHER, False),
-    (["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"],
-     TEACHER, False),
-    (["TeachingAssistant"], TEACHER, False),
-    ([M + "Mentor"], TEACHER, True),
-    ([M + "Mentor", M + "Instructor"], TEACHER, False),
-    ([M + "Learner"], STUDENT, False),
-    (["Learner", M + "Mentor"], TEACHER, True),
-    ([], STUDENT, False),
-    (None, STUDENT, False),
-    ([42, None], STUDENT, False),
-])
+@pytest.mark.parametrize(
+    "roles, role, read_only",
+    [
+        ([M + "Instructor"], TEACHER, False),
+        ([M + "Administrator"], TEACHER, False),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"],
+            TEACHER,
+            False,
+        ),
+        ([M + "ContentDeveloper"], TEACHER, False),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"],
+            TEACHER,
+            False,
+        ),
+        (["TeachingAssistant"], TEACHER, False),
+        ([M + "Mentor"], TEACHER, True),
+        ([M + "Mentor", M + "Instructor"], TEACHER, False),
+        ([M + "Learner"], STUDENT, False),
+        (["Learner", M + "Mentor"], TEACHER, True),
+        ([], STUDENT, False),
+        (None, STUDENT, False),
+        ([42, None], STUDENT, False),
+    ],
+)
 def test_bridge_roles_highest_wins(roles, role, read_only):
     result = bridge_role(roles)
     assert (result.role, result.read_only) == (role, read_only)

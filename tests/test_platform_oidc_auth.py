@@ -72,7 +72,8 @@ def test_valid_request_gets_signed_id_token_with_every_required_claim(as_user, u
     assert claims[Claim.CONTEXT]["id"] == "course-v1:Demo+CS101+2026"
     assert claims[Claim.CONTEXT]["label"] == "CS101"
     assert claims[Claim.CONTEXT]["type"] == [
-        "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"]
+        "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
+    ]
     assert claims[Claim.ROLES] == ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]
     assert claims[Claim.TOOL_PLATFORM]["product_family_code"] == "openedx"
     assert claims[Claim.TOOL_PLATFORM]["guid"]
@@ -102,19 +103,22 @@ def test_post_is_accepted_too(as_user):
     assert ask(client, auth_params(client), method="post").status_code == 200
 
 
-@pytest.mark.parametrize("name, value, code", [
-    ("scope", "profile", "invalid_scope"),
-    ("scope", "", "invalid_request"),
-    ("response_type", "code", "unsupported_response_type"),
-    ("response_mode", "query", "invalid_request"),
-    ("prompt", "login", "invalid_request"),
-    ("nonce", "", "invalid_request"),
-    ("client_id", "someone-else", "unauthorized_client"),
-    ("redirect_uri", "https://evil.example.com/launch", "invalid_request"),
-    ("redirect_uri", "http://codio.test/lti-bridge/lti/launch/", "invalid_request"),
-    ("login_hint", "forged", "invalid_request"),
-    ("lti_message_hint", "forged", "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "name, value, code",
+    [
+        ("scope", "profile", "invalid_scope"),
+        ("scope", "", "invalid_request"),
+        ("response_type", "code", "unsupported_response_type"),
+        ("response_mode", "query", "invalid_request"),
+        ("prompt", "login", "invalid_request"),
+        ("nonce", "", "invalid_request"),
+        ("client_id", "someone-else", "unauthorized_client"),
+        ("redirect_uri", "https://evil.example.com/launch", "invalid_request"),
+        ("redirect_uri", "http://codio.test/lti-bridge/lti/launch/", "invalid_request"),
+        ("login_hint", "forged", "invalid_request"),
+        ("lti_message_hint", "forged", "invalid_request"),
+    ],
+)
 def test_each_bad_parameter_is_refused_with_its_oidc_code(as_user, name, value, code):
     client = as_user("learner")
     params = {**auth_params(client), name: value}
@@ -154,7 +158,8 @@ def test_message_hint_for_another_block_is_refused(as_user, users):
     params = auth_params(client)
     data = signing.loads(params["lti_message_hint"], salt=hints.MESSAGE_SALT)
     params["lti_message_hint"] = hints.make_message_hint(
-        user_key=data["u"], usage_id="another.block", launch_key=data["k"])
+        user_key=data["u"], usage_id="another.block", launch_key=data["k"]
+    )
     response = ask(client, params)
     assert response.status_code == 403
     assert "does not belong to this unit" in response.content.decode()

@@ -37,21 +37,36 @@ def test_jwk_from_public_pem_matches(pem):
 
 
 def launch(**kw):
-    base = dict(user_key="1", sub="abc", usage_id="block-1", tool_slug="t",
-                resource_link_title="Unit", context_id="c", context_label="L",
-                context_title="T", roles=[ContextRole.LEARNER.value],
-                target_link_uri="https://tool/launch")
+    base = dict(
+        user_key="1",
+        sub="abc",
+        usage_id="block-1",
+        tool_slug="t",
+        resource_link_title="Unit",
+        context_id="c",
+        context_label="L",
+        context_title="T",
+        roles=[ContextRole.LEARNER.value],
+        target_link_uri="https://tool/launch",
+    )
     return LaunchData(**{**base, **kw})
 
 
 def test_claims_leave_out_name_and_email_unless_given():
     platform = PlatformIdentity(issuer="https://lms", guid="g", name="n")
-    claims = build_id_token_claims(launch(), platform=platform, client_id="c1",
-                                   deployment_id="d", nonce="n", now=1000)
+    claims = build_id_token_claims(
+        launch(), platform=platform, client_id="c1", deployment_id="d", nonce="n", now=1000
+    )
     assert "name" not in claims and "email" not in claims
     assert claims["exp"] == 1300
-    claims = build_id_token_claims(launch(name="A B", email="a@b.c"), platform=platform,
-                                   client_id="c1", deployment_id="d", nonce="n", now=1000)
+    claims = build_id_token_claims(
+        launch(name="A B", email="a@b.c"),
+        platform=platform,
+        client_id="c1",
+        deployment_id="d",
+        nonce="n",
+        now=1000,
+    )
     assert claims["name"] == "A B" and claims["email"] == "a@b.c"
     assert claims[Claim.LAUNCH_PRESENTATION.value]["document_target"] == "iframe"
 
@@ -70,16 +85,19 @@ def test_check_client_exact_redirect_uri():
         check_client(request, client_id="c1", redirect_uris=["https://tool/launch/"])
 
 
-@pytest.mark.parametrize("course_roles, expected", [
-    ({"instructor"}, [ContextRole.INSTRUCTOR, ContextRole.ADMINISTRATOR]),
-    ({"staff"}, [ContextRole.INSTRUCTOR]),
-    ({"limited_staff"}, [ContextRole.MENTOR]),
-    ({"community_ta"}, [ContextRole.TEACHING_ASSISTANT]),
-    ({"group_moderator"}, [ContextRole.TEACHING_ASSISTANT]),
-    ({"beta_tester"}, [ContextRole.LEARNER]),
-    (set(), [ContextRole.LEARNER]),
-    ({"something-new"}, [ContextRole.LEARNER]),
-])
+@pytest.mark.parametrize(
+    "course_roles, expected",
+    [
+        ({"instructor"}, [ContextRole.INSTRUCTOR, ContextRole.ADMINISTRATOR]),
+        ({"staff"}, [ContextRole.INSTRUCTOR]),
+        ({"limited_staff"}, [ContextRole.MENTOR]),
+        ({"community_ta"}, [ContextRole.TEACHING_ASSISTANT]),
+        ({"group_moderator"}, [ContextRole.TEACHING_ASSISTANT]),
+        ({"beta_tester"}, [ContextRole.LEARNER]),
+        (set(), [ContextRole.LEARNER]),
+        ({"something-new"}, [ContextRole.LEARNER]),
+    ],
+)
 def test_role_table(course_roles, expected):
     assert lti_roles_for(course_roles) == [r.value for r in expected]
 
@@ -95,13 +113,16 @@ def test_custom_parameters():
     assert parse_custom_parameters(text) == {"language": "python", "level": "2"}
 
 
-@pytest.mark.parametrize("text, line", [
-    ("novalue", 1),
-    ("ok=1\nbad key=2", 2),
-    ("a=1\na=2", 2),
-    ("codio_unit=x", 1),
-    ("a=" + "x" * 2000, 1),
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("novalue", 1),
+        ("ok=1\nbad key=2", 2),
+        ("a=1\na=2", 2),
+        ("codio_unit=x", 1),
+        ("a=" + "x" * 2000, 1),
+    ],
+)
 def test_bad_custom_parameters_name_their_line(text, line):
     with pytest.raises(CustomParameterError) as info:
         parse_custom_parameters(text, reserved=("codio_unit",))

@@ -13,6 +13,11 @@ def test_protocol_package_imports_without_django_or_xblock():
         "assert not bad, bad\n"
     )
     env = {"PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                            cwd=str(__import__("pathlib").Path(__file__).parent.parent))
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(__import__("pathlib").Path(__file__).parent.parent),
+    )
     assert result.returncode == 0, result.stderr

@@ -11,10 +11,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_register_tool_command(capsys):
-    call_command("codio_register_tool", "codio", name="Codio",
-                 oidc_login_url="https://apollo.codio.com/lti/oidc",
-                 launch_url="https://apollo.codio.com/lti/launch",
-                 keyset_url="https://apollo.codio.com/lti/jwks")
+    call_command(
+        "codio_register_tool",
+        "codio",
+        name="Codio",
+        oidc_login_url="https://apollo.codio.com/lti/oidc",
+        launch_url="https://apollo.codio.com/lti/launch",
+        keyset_url="https://apollo.codio.com/lti/jwks",
+    )
     tool = ToolRegistration.objects.get(slug="codio")
     assert tool.redirect_uri_list() == ["https://apollo.codio.com/lti/launch"]
     assert tool.client_id in capsys.readouterr().out
@@ -22,34 +26,55 @@ def test_register_tool_command(capsys):
 
 def test_register_tool_command_refuses_bad_urls():
     with pytest.raises(CommandError, match="oidc_login_url"):
-        call_command("codio_register_tool", "codio", name="Codio", oidc_login_url="nope",
-                     launch_url="https://t/launch", keyset_url="https://t/jwks")
+        call_command(
+            "codio_register_tool",
+            "codio",
+            name="Codio",
+            oidc_login_url="nope",
+            launch_url="https://t/launch",
+            keyset_url="https://t/jwks",
+        )
 
 
 def test_tool_needs_keys_and_valid_redirect_uris():
-    tool = ToolRegistration(slug="t", name="T", oidc_login_url="https://t.example/login",
-                            launch_url="https://t.example/launch", redirect_uris="not a url")
+    tool = ToolRegistration(
+        slug="t",
+        name="T",
+        oidc_login_url="https://t.example/login",
+        launch_url="https://t.example/launch",
+        redirect_uris="not a url",
+    )
     with pytest.raises(ValidationError) as info:
         tool.full_clean()
     assert set(info.value.message_dict) >= {"keyset_url", "redirect_uris"}
 
 
 def test_tool_public_key_must_be_rsa_pem():
-    tool = ToolRegistration(slug="t", name="T", oidc_login_url="https://t.example/login",
-                            launch_url="https://t.example/launch",
-                            redirect_uris="https://t.example/launch", public_key_pem="garbage")
+    tool = ToolRegistration(
+        slug="t",
+        name="T",
+        oidc_login_url="https://t.example/login",
+        launch_url="https://t.example/launch",
+        redirect_uris="https://t.example/launch",
+        public_key_pem="garbage",
+    )
     with pytest.raises(ValidationError) as info:
         tool.full_clean()
     assert "public_key_pem" in info.value.message_dict
 
 
 def test_register_platform_command(capsys):
-    call_command("lti_bridge_register_platform", organization="uni", name="Moodle",
-                 issuer="https://moodle.example.edu", client_id="abc",
-                 auth_login_url="https://moodle.example.edu/mod/lti/auth.php",
-                 auth_token_url="https://moodle.example.edu/mod/lti/token.php",
-                 key_set_url="https://moodle.example.edu/mod/lti/certs.php",
-                 deployment_id=["1", "2"])
+    call_command(
+        "lti_bridge_register_platform",
+        organization="uni",
+        name="Moodle",
+        issuer="https://moodle.example.edu",
+        client_id="abc",
+        auth_login_url="https://moodle.example.edu/mod/lti/auth.php",
+        auth_token_url="https://moodle.example.edu/mod/lti/token.php",
+        key_set_url="https://moodle.example.edu/mod/lti/certs.php",
+        deployment_id=["1", "2"],
+    )
     registration = Registration.objects.get()
     assert registration.organization.slug == "uni"
     assert set(Deployment.objects.values_list("deployment_id", flat=True)) == {"1", "2"}
@@ -59,8 +84,15 @@ def test_register_platform_command(capsys):
 
 def test_register_platform_refuses_non_url():
     with pytest.raises(CommandError):
-        call_command("lti_bridge_register_platform", organization="uni", name="X",
-                     issuer="moodle", client_id="abc", auth_login_url="x", key_set_url="y")
+        call_command(
+            "lti_bridge_register_platform",
+            organization="uni",
+            name="X",
+            issuer="moodle",
+            client_id="abc",
+            auth_login_url="x",
+            key_set_url="y",
+        )
 
 
 def test_tool_jwks(client):

@@ -3,13 +3,13 @@
 No Django imports here (see package docstring).
 """
 
-from enum import Enum
+from enum import StrEnum
 
 LTI_VERSION = "1.3.0"
 CLAIM_PREFIX = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
-class Claim(str, Enum):
+class Claim(StrEnum):
     """Claim names of an LTI 1.3 id_token (LTI Core 1.3, section 5)."""
 
     MESSAGE_TYPE = CLAIM_PREFIX + "message_type"
@@ -27,16 +27,16 @@ class Claim(str, Enum):
     AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 
 
-class MessageType(str, Enum):
+class MessageType(StrEnum):
     RESOURCE_LINK = "LtiResourceLinkRequest"
     DEEP_LINKING = "LtiDeepLinkingRequest"
 
 
-class ContextType(str, Enum):
+class ContextType(StrEnum):
     COURSE_OFFERING = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
 
 
-class ContextRole(str, Enum):
+class ContextRole(StrEnum):
     """Context (course) roles, LIS vocabulary (LTI Core 1.3, A.2.3)."""
 
     ADMINISTRATOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator"
@@ -49,18 +49,18 @@ class ContextRole(str, Enum):
     )
 
 
-class SystemRole(str, Enum):
+class SystemRole(StrEnum):
     """System roles (LTI Core 1.3, A.2.1). Only global staff may ever be sent as these."""
 
     ADMINISTRATOR = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
 
 
-class DocumentTarget(str, Enum):
+class DocumentTarget(StrEnum):
     IFRAME = "iframe"
     WINDOW = "window"
 
 
-class OidcParam(str, Enum):
+class OidcParam(StrEnum):
     SCOPE = "scope"
     RESPONSE_TYPE = "response_type"
     RESPONSE_MODE = "response_mode"

@@ -5,15 +5,27 @@ the wire code of OpenID Connect Core 1.0 section 3.1.2.6 / RFC 6749 section 4.1.
 """
 
 
+def gettext_noop(text):
+    """Mark ``text`` for extraction; it is translated where it is shown (no Django here)."""
+    return text
+
+
 class LtiPlatformError(Exception):
-    """Base class. ``description`` is a plain-words sentence safe to show a user."""
+    """Base class. ``description`` is a plain-words sentence safe to show a user, made
+    from a translatable ``template`` and its ``params``."""
 
     error_code = "invalid_request"
     http_status = 400
 
-    def __init__(self, description):
-        super().__init__(description)
-        self.description = description
+    def __init__(self, template, **params):
+        self.template = template
+        self.params = params
+        self.description = template % params if params else template
+        super().__init__(self.description)
+
+    def translated(self, gettext):
+        text = gettext(self.template)
+        return text % self.params if self.params else text
 
 
 class InvalidRequest(LtiPlatformError):

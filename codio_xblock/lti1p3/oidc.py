@@ -14,6 +14,7 @@ from .exceptions import (
     InvalidScope,
     UnauthorizedClient,
     UnsupportedResponseType,
+    gettext_noop,
 )
 
 MAX_PARAM_LENGTH = 2048
@@ -30,13 +31,13 @@ class AuthRequest:
 
 
 def _param(params, name, required=True):
-    value = params.get(name.value if hasattr(name, "value") else name, "")
+    value = params.get(name.value, "")
     if not isinstance(value, str):
-        raise InvalidRequest(f"The parameter '{name.value}' is malformed.")
+        raise InvalidRequest(gettext_noop("The parameter '%(name)s' is malformed."), name=name)
     if len(value) > MAX_PARAM_LENGTH:
-        raise InvalidRequest(f"The parameter '{name.value}' is too long.")
+        raise InvalidRequest(gettext_noop("The parameter '%(name)s' is too long."), name=name)
     if required and not value:
-        raise InvalidRequest(f"The parameter '{name.value}' is missing.")
+        raise InvalidRequest(gettext_noop("The parameter '%(name)s' is missing."), name=name)
     return value
 
 
@@ -44,13 +45,13 @@ def parse_auth_request(params):
     """Validate an authentication request's parameters (a mapping of str to str)."""
     scopes = _param(params, OidcParam.SCOPE).split()
     if "openid" not in scopes:
-        raise InvalidScope("The scope must be 'openid'.")
+        raise InvalidScope(gettext_noop("The scope must be 'openid'."))
     if _param(params, OidcParam.RESPONSE_TYPE) != "id_token":
-        raise UnsupportedResponseType("The response type must be 'id_token'.")
+        raise UnsupportedResponseType(gettext_noop("The response type must be 'id_token'."))
     if _param(params, OidcParam.RESPONSE_MODE) != "form_post":
-        raise InvalidRequest("The response mode must be 'form_post'.")
+        raise InvalidRequest(gettext_noop("The response mode must be 'form_post'."))
     if _param(params, OidcParam.PROMPT) != "none":
-        raise InvalidRequest("The prompt must be 'none'.")
+        raise InvalidRequest(gettext_noop("The prompt must be 'none'."))
     return AuthRequest(
         client_id=_param(params, OidcParam.CLIENT_ID),
         redirect_uri=_param(params, OidcParam.REDIRECT_URI),
@@ -64,8 +65,10 @@ def parse_auth_request(params):
 def check_client(auth_request, *, client_id, redirect_uris):
     """The client id must be the expected tool's; the redirect URI an exact registered one."""
     if auth_request.client_id != client_id:
-        raise UnauthorizedClient("The client id does not belong to the tool of this unit.")
+        raise UnauthorizedClient(
+            gettext_noop("The client id does not belong to the tool of this unit.")
+        )
     if auth_request.redirect_uri not in redirect_uris:
         raise InvalidRedirectUri(
-            "The redirect URI is not one of the tool's registered redirect URIs."
+            gettext_noop("The redirect URI is not one of the tool's registered redirect URIs.")
         )

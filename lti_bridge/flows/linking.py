@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..launch import errors
-from ..models import Account, Link, OrgMembership, Organization
+from ..models import Account, Link, Organization, OrgMembership
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,9 @@ def sync_account(account, identity):
         changed.append("name")
     if identity.email and identity.email != account.email:
         if Account.objects.filter(email=identity.email).exclude(pk=account.pk).exists():
-            log.info("Account %s keeps its email: the new one belongs to another account",
-                     account.pk)
+            log.info(
+                "Account %s keeps its email: the new one belongs to another account", account.pk
+            )
         else:
             account.email = identity.email
             changed.append("email")
@@ -61,7 +62,9 @@ def sync_account(account, identity):
 
 def _new_account(identity, *, email=None, contact_email=""):
     return Account.objects.create(
-        name=identity.name, email=email or None, contact_email=contact_email,
+        name=identity.name,
+        email=email or None,
+        contact_email=contact_email,
         last_login=timezone.now(),
     )
 
@@ -106,6 +109,9 @@ def account_for_launch(registration, identity, *, is_staff):
                 )
                 return account
         except IntegrityError:
-            log.info("Concurrent first launch of sub %s (attempt %d); retrying",
-                     identity.sub, attempt + 1)
+            log.info(
+                "Concurrent first launch of sub %s (attempt %d); retrying",
+                identity.sub,
+                attempt + 1,
+            )
     raise errors.LaunchError("could not link the account after concurrent launches")

@@ -72,8 +72,9 @@ class MissingClaim(LaunchError):
     message = _("The launch message lacks information Codio needs: %(claim)s.")
 
     def __init__(self, claim, reason=""):
-        super().__init__(reason or f"missing or malformed claim {claim}",
-                         message=self.message % {"claim": claim})
+        super().__init__(
+            reason or f"missing or malformed claim {claim}", message=self.message % {"claim": claim}
+        )
 
 
 class WrongLaunchUrl(LaunchError):
@@ -86,11 +87,15 @@ class Unsupported(LaunchError):
 
 class UnitNotFound(LaunchError):
     status = 404
-    message = _("This activity does not point to a Codio unit of your organization. "
-                "Ask the course team to check the unit set for it.")
+    message = _(
+        "This activity does not point to a Codio unit of your organization. "
+        "Ask the course team to check the unit set for it."
+    )
 
 
 class TrialOrganization(LaunchError):
     status = 403
-    message = _("This Codio organization is on a trial and cannot create accounts from "
-                "launches. Ask your institution's Codio administrator.")
+    message = _(
+        "This Codio organization is on a trial and cannot create accounts from "
+        "launches. Ask your institution's Codio administrator."
+    )

@@ -61,7 +61,9 @@ def _claim_once(kind, value, ttl):
         SpentValue.objects.filter(expires__lt=now).delete()
     try:
         with transaction.atomic():
-            SpentValue.objects.create(kind=kind, digest=digest, expires=now + timedelta(seconds=ttl))
+            SpentValue.objects.create(
+                kind=kind, digest=digest, expires=now + timedelta(seconds=ttl)
+            )
     except IntegrityError:
         return False
     return True
@@ -95,7 +97,11 @@ class KeySetCache:
 
 def _find_key(key_set, kid):
     for key in (key_set or {}).get("keys", []):
-        if isinstance(key, dict) and key.get("kid") == kid and key.get("alg", ALGORITHM) == ALGORITHM:
+        if (
+            isinstance(key, dict)
+            and key.get("kid") == kid
+            and key.get("alg", ALGORITHM) == ALGORITHM
+        ):
             return key
     return None
 
@@ -273,4 +279,3 @@ class HardenedOIDCLogin(DjangoOIDCLogin):
         """Our launch URL for this login: the request's target only if it is on our list."""
         target = self._get_request_param("target_link_uri")
         return target if target in conf.launch_urls() else conf.launch_urls()[0]
-

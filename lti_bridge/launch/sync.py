@@ -46,8 +46,11 @@ def _unit_code(body):
 def find_resource_link(registration, context_id, resource_link_id):
     return (
         ResourceLink.objects.select_related("unit", "classroom")
-        .filter(classroom__registration=registration, classroom__context_id=context_id,
-                resource_link_id=resource_link_id)
+        .filter(
+            classroom__registration=registration,
+            classroom__context_id=context_id,
+            resource_link_id=resource_link_id,
+        )
         .first()
     )
 
@@ -67,14 +70,19 @@ def sync_classroom(registration, context):
 
 def sync_membership(classroom, account, role, lti_roles):
     membership, created = ClassMembership.objects.get_or_create(
-        classroom=classroom, account=account,
+        classroom=classroom,
+        account=account,
         defaults={"role": role.role, "read_only": role.read_only, "lti_roles": lti_roles},
     )
     if not created and (membership.role, membership.read_only, membership.lti_roles) != (
-        role.role, role.read_only, lti_roles
+        role.role,
+        role.read_only,
+        lti_roles,
     ):
         membership.role, membership.read_only, membership.lti_roles = (
-            role.role, role.read_only, lti_roles
+            role.role,
+            role.read_only,
+            lti_roles,
         )
         membership.save(update_fields=["role", "read_only", "lti_roles", "modified"])
     return membership
@@ -82,7 +90,8 @@ def sync_membership(classroom, account, role, lti_roles):
 
 def sync_resource_link(classroom, link_claim, unit):
     resource_link, created = ResourceLink.objects.get_or_create(
-        classroom=classroom, resource_link_id=link_claim["id"],
+        classroom=classroom,
+        resource_link_id=link_claim["id"],
         defaults={"unit": unit, "title": clean_text(link_claim.get("title"))},
     )
     title = clean_text(link_claim.get("title"))

@@ -58,7 +58,16 @@ def launch(request):
     except errors.LaunchError as exc:
         return render_error(request, exc, stage="launch")
     sign_in(request, outcome.account)
-    log.info("Launch: account %s into %s as %s", outcome.account.pk,
-             outcome.resource_link, outcome.role.role)
-    return render_unit_page(request, outcome.account, outcome.resource_link,
-                            outcome.membership, registration=tool_conf.registration_model)
+    log.info(
+        "Launch: account %s into %s as %s",
+        outcome.account.pk,
+        outcome.resource_link,
+        outcome.role.role,
+    )
+    return render_unit_page(
+        request,
+        outcome.account,
+        outcome.resource_link,
+        outcome.membership,
+        registration=tool_conf.registration_model,
+    )

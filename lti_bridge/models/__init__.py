@@ -4,6 +4,17 @@ from .platform import Deployment, Organization, Registration, ToolKey
 from .replay import SpentValue
 
 __all__ = [
-    "Account", "ClassMembership", "Classroom", "Deployment", "Link", "OrgMembership",
-    "Organization", "Registration", "ResourceLink", "SpentValue", "ToolKey", "Unit", "Work",
+    "Account",
+    "ClassMembership",
+    "Classroom",
+    "Deployment",
+    "Link",
+    "OrgMembership",
+    "Organization",
+    "Registration",
+    "ResourceLink",
+    "SpentValue",
+    "ToolKey",
+    "Unit",
+    "Work",
 ]

@@ -13,10 +13,8 @@ class Classroom(models.Model):
     Invitations and join tokens are off: the LMS is the only way in.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
-                                     related_name="classes")
-    registration = models.ForeignKey(Registration, on_delete=models.PROTECT,
-                                     related_name="classes")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="classes")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="classes")
     context_id = models.CharField(max_length=255)
     title = models.CharField(max_length=255, blank=True)
     label = models.CharField(max_length=255, blank=True)
@@ -27,8 +25,9 @@ class Classroom(models.Model):
         verbose_name = _("class")
         verbose_name_plural = _("classes")
         constraints = [
-            models.UniqueConstraint(fields=["registration", "context_id"],
-                                    name="unique_context_per_registration"),
+            models.UniqueConstraint(
+                fields=["registration", "context_id"], name="unique_context_per_registration"
+            ),
         ]
 
     def __str__(self):
@@ -42,10 +41,8 @@ class ClassMembership(models.Model):
         TEACHER = "teacher", _("Teacher")
         STUDENT = "student", _("Student")
 
-    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE,
-                                  related_name="memberships")
-    account = models.ForeignKey(Account, on_delete=models.CASCADE,
-                                related_name="class_memberships")
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="class_memberships")
     role = models.CharField(max_length=10, choices=Role.choices)
     read_only = models.BooleanField(default=False)
     lti_roles = models.JSONField(default=list)
@@ -54,16 +51,19 @@ class ClassMembership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["classroom", "account"],
-                                    name="unique_account_per_class"),
+            models.UniqueConstraint(
+                fields=["classroom", "account"], name="unique_account_per_class"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.account_id} in {self.classroom_id} as {self.role}"
 
 
 class Unit(models.Model):
     """A Codio unit (assignment) of an organization."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
-                                     related_name="units")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="units")
     code = models.SlugField(max_length=100)
     title = models.CharField(max_length=255)
     instructions = models.TextField(blank=True)
@@ -71,8 +71,9 @@ class Unit(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organization", "code"],
-                                    name="unique_unit_code_per_organization"),
+            models.UniqueConstraint(
+                fields=["organization", "code"], name="unique_unit_code_per_organization"
+            ),
         ]
 
     def __str__(self):
@@ -82,8 +83,9 @@ class Unit(models.Model):
 class ResourceLink(models.Model):
     """One LMS activity mapped to a unit (LTI resource link claim, LTI Core 1.3 5.3.5)."""
 
-    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE,
-                                  related_name="resource_links")
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="resource_links"
+    )
     resource_link_id = models.CharField(max_length=255)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="resource_links")
     title = models.CharField(max_length=255, blank=True)
@@ -91,8 +93,9 @@ class ResourceLink(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["classroom", "resource_link_id"],
-                                    name="unique_resource_link_per_class"),
+            models.UniqueConstraint(
+                fields=["classroom", "resource_link_id"], name="unique_resource_link_per_class"
+            ),
         ]
 
     def __str__(self):
@@ -102,14 +105,17 @@ class ResourceLink(models.Model):
 class Work(models.Model):
     """A learner's work on one resource link (created at their first launch of it)."""
 
-    resource_link = models.ForeignKey(ResourceLink, on_delete=models.CASCADE,
-                                      related_name="works")
+    resource_link = models.ForeignKey(ResourceLink, on_delete=models.CASCADE, related_name="works")
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="works")
     first_launch = models.DateTimeField(auto_now_add=True)
     last_launch = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["resource_link", "account"],
-                                    name="unique_work_per_learner_and_link"),
+            models.UniqueConstraint(
+                fields=["resource_link", "account"], name="unique_work_per_learner_and_link"
+            ),
         ]
+
+    def __str__(self):
+        return f"work of {self.account_id} on {self.resource_link_id}"

@@ -51,8 +51,7 @@ class Link(models.Model):
     .. pii_retirement: local_api
     """
 
-    registration = models.ForeignKey(Registration, on_delete=models.PROTECT,
-                                     related_name="links")
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="links")
     sub = models.CharField(max_length=255)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="links")
     first_launch = models.DateTimeField(auto_now_add=True)
@@ -60,8 +59,9 @@ class Link(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["registration", "sub"],
-                                    name="unique_sub_per_registration"),
+            models.UniqueConstraint(
+                fields=["registration", "sub"], name="unique_sub_per_registration"
+            ),
         ]
 
     def __str__(self):
@@ -71,14 +71,18 @@ class Link(models.Model):
 class OrgMembership(models.Model):
     """An account's membership of an organization."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="memberships")
-    account = models.ForeignKey(Account, on_delete=models.CASCADE,
-                                related_name="org_memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="org_memberships")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organization", "account"],
-                                    name="unique_account_per_organization"),
+            models.UniqueConstraint(
+                fields=["organization", "account"], name="unique_account_per_organization"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.account_id} in {self.organization_id}"

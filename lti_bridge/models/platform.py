@@ -40,8 +40,9 @@ class Registration(models.Model):
     An LMS is identified by (issuer, client_id); its users by (registration, sub).
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
-                                     related_name="registrations")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="registrations"
+    )
     name = models.CharField(max_length=200)
     issuer = models.CharField(max_length=255)
     client_id = models.CharField(max_length=255)
@@ -59,8 +60,9 @@ class Registration(models.Model):
     class Meta:
         verbose_name = _("LMS platform registration")
         constraints = [
-            models.UniqueConstraint(fields=["issuer", "client_id"],
-                                    name="unique_client_id_per_issuer"),
+            models.UniqueConstraint(
+                fields=["issuer", "client_id"], name="unique_client_id_per_issuer"
+            ),
         ]
 
     def __str__(self):
@@ -70,14 +72,16 @@ class Registration(models.Model):
 class Deployment(models.Model):
     """A deployment of this tool on a platform (LTI Core 1.3, 3.1.3, deployment_id)."""
 
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE,
-                                     related_name="deployments")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="deployments"
+    )
     deployment_id = models.CharField(max_length=255)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["registration", "deployment_id"],
-                                    name="unique_deployment_per_registration"),
+            models.UniqueConstraint(
+                fields=["registration", "deployment_id"], name="unique_deployment_per_registration"
+            ),
         ]
 
     def __str__(self):

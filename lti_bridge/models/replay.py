@@ -19,3 +19,6 @@ class SpentValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "digest"], name="unique_spent_value_per_kind"),
         ]
+
+    def __str__(self):
+        return f"{self.kind} {self.digest[:12]}"

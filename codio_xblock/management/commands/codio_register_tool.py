@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--keyset-url", default="")
         parser.add_argument("--public-key-file", default="")
         parser.add_argument(
-            "--redirect-uri", action="append", default=[],
+            "--redirect-uri",
+            action="append",
+            default=[],
             help="Allowed redirect URI (repeat; default: the launch URL).",
         )
         parser.add_argument("--client-id", default="")
@@ -42,9 +44,11 @@ class Command(BaseCommand):
         try:
             tool.full_clean()
         except ValidationError as exc:
-            raise CommandError("; ".join(
-                f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()
-            )) from exc
+            raise CommandError(
+                "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+            ) from exc
         tool.save()
-        self.stdout.write(f"Tool '{tool.slug}' registered: client_id={tool.client_id} "
-                          f"deployment_id={tool.deployment_id}")
+        self.stdout.write(
+            f"Tool '{tool.slug}' registered: client_id={tool.client_id} "
+            f"deployment_id={tool.deployment_id}"
+        )

@@ -10,9 +10,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--overlap-days", type=float, default=None,
+            "--overlap-days",
+            type=float,
+            default=None,
             help="Days the old public keys stay in the JWKS "
-                 f"(default {conf.DEFAULTS['KEY_ROTATION_OVERLAP_DAYS']}).",
+            f"(default {conf.DEFAULTS['KEY_ROTATION_OVERLAP_DAYS']}).",
         )
 
     def handle(self, *args, overlap_days=None, **options):
@@ -20,4 +22,6 @@ class Command(BaseCommand):
         new, old = keystore.rotate(overlap=overlap)
         self.stdout.write(f"New signing key {new.kid}.")
         for key in old:
-            self.stdout.write(f"Retired {key.kid}; published until {key.publish_until:%Y-%m-%d %H:%M}.")
+            self.stdout.write(
+                f"Retired {key.kid}; published until {key.publish_until:%Y-%m-%d %H:%M}."
+            )

@@ -9,5 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         seed(settings.BASE_URL)
-        self.stdout.write("Demo data ready. Users (password '%s'): %s" % (
-            DEMO_PASSWORD, ", ".join(u["username"] for u in DEMO_USERS)))
+        users = ", ".join(u["username"] for u in DEMO_USERS)
+        self.stdout.write(f"Demo data ready. Users (password {DEMO_PASSWORD!r}): {users}")

@@ -32,9 +32,11 @@ class Command(BaseCommand):
             defaults={"name": opts["organization_name"] or opts["organization"]},
         )
         registration, created = Registration.objects.update_or_create(
-            issuer=opts["issuer"], client_id=opts["client_id"],
+            issuer=opts["issuer"],
+            client_id=opts["client_id"],
             defaults={
-                "organization": org, "name": opts["name"],
+                "organization": org,
+                "name": opts["name"],
                 "auth_login_url": opts["auth_login_url"],
                 "auth_token_url": opts["auth_token_url"],
                 "key_set_url": opts["key_set_url"],

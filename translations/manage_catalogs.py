@@ -1,0 +1,57 @@
+"""Translation catalogs of the plugin.
+
+Sources (.po) live here, in ``translations/<app>/<lang>/LC_MESSAGES/django.po``; compiled
+catalogs (.mo) are written into each app's ``locale/`` folder, where Django finds them.
+
+    python translations/manage_catalogs.py extract   # refresh the English .po templates
+    python translations/manage_catalogs.py compile   # .po -> <app>/locale/.../django.mo
+"""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("codio_xblock", "lti_bridge")
+HERE = ROOT / "translations"
+
+
+def extract():
+    for app in APPS:
+        app_dir = ROOT / app
+        (app_dir / "locale").mkdir(exist_ok=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "makemessages",
+                "--locale",
+                "en",
+                "--no-obsolete",
+                "--no-location",
+                "--ignore",
+                "migrations/*",
+            ],
+            cwd=app_dir,
+            check=True,
+        )
+        source = app_dir / "locale" / "en" / "LC_MESSAGES" / "django.po"
+        target = HERE / app / "en" / "LC_MESSAGES" / "django.po"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(source, target)
+        print(f"extracted {target.relative_to(ROOT)}")
+
+
+def compile_all():
+    for po in sorted(HERE.glob("*/*/LC_MESSAGES/django.po")):
+        app, lang = po.parts[-4], po.parts[-3]
+        mo = ROOT / app / "locale" / lang / "LC_MESSAGES" / "django.mo"
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+        print(f"compiled {mo.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    {"extract": extract, "compile": compile_all}[sys.argv[1]]()
