@@ -11,7 +11,8 @@ setup(
     license="AGPL-3.0",
     python_requires=">=3.11",
     packages=find_packages(
-        include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"]
+        include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"],
+        exclude=["*.locale", "*.locale.*"],  # catalogs ship as package data (MANIFEST.in)
     ),
     include_package_data=True,
     zip_safe=False,
@@ -28,8 +29,9 @@ setup(
     ],
     extras_require={
         "mysql": ["mysqlclient>=2.2"],
-        "demo": ["xblock-sdk>=0.12"],
+        "demo": ["XBlock[django]", "xblock-sdk>=0.12"],
         "test": [
+            "XBlock[django]",
             "xblock-sdk>=0.12",
             "pytest>=8",
             "pytest-django>=4.8",

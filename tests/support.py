@@ -2,6 +2,7 @@
 client, a scripted platform that signs its own id_tokens, and the XBlock launch flow."""
 
 import io
+import json
 import re
 import time
 import uuid
@@ -10,6 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 from django.test import Client
+from jwt.api_jws import PyJWS
 from requests.adapters import BaseAdapter
 
 from codio_xblock.lti1p3 import keys
@@ -118,7 +120,7 @@ class ScriptedPlatform:
         params = query(response["Location"])
         return params["state"], params["nonce"]
 
-    def claims(self, nonce, **overrides):
+    def claims(self, issued_nonce, **overrides):
         now = int(time.time())
         claims = {
             "iss": self.registration.issuer,
@@ -127,7 +129,7 @@ class ScriptedPlatform:
             "sub": overrides.pop("sub", "sub-" + uuid.uuid4().hex[:8]),
             "iat": now,
             "exp": now + 300,
-            "nonce": nonce,
+            "nonce": issued_nonce,
             "name": "Test Learner",
             "email": "test.learner@example.edu",
             LTI + "version": "1.3.0",
@@ -147,10 +149,9 @@ class ScriptedPlatform:
         return claims
 
     def sign(self, claims, kid=None, pem=None, headers=None):
-        import jwt
-
-        return jwt.encode(
-            claims,
+        """Sign any claims, even malformed ones (PyJWS signs bytes; PyJWT would refuse)."""
+        return PyJWS().encode(
+            json.dumps(claims).encode(),
             pem or self.private_pem,
             algorithm="RS256",
             headers={"kid": kid or self.kid, **(headers or {})},

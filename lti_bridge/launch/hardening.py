@@ -106,6 +106,48 @@ def _find_key(key_set, kid):
     return None
 
 
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_str_list(value):
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# claim -> (required, check). Checked before pylti1p3 or PyJWT touch a claim, so a value of
+# the wrong JSON type is a clear refusal instead of a TypeError deep in a library.
+CLAIM_TYPES = {
+    "iss": (True, lambda v: isinstance(v, str) and v),
+    "sub": (True, lambda v: isinstance(v, str) and v),
+    "aud": (True, lambda v: (isinstance(v, str) and v) or (_is_str_list(v) and v)),
+    "azp": (False, lambda v: isinstance(v, str)),
+    "nonce": (True, lambda v: isinstance(v, str) and v),
+    "iat": (True, _is_number),
+    "exp": (True, _is_number),
+    "nbf": (False, _is_number),
+    LTI + "deployment_id": (True, lambda v: isinstance(v, str) and v),
+    LTI + "message_type": (True, lambda v: isinstance(v, str)),
+    LTI + "version": (True, lambda v: isinstance(v, str)),
+    LTI + "target_link_uri": (True, lambda v: isinstance(v, str) and v),
+    LTI + "roles": (True, lambda v: isinstance(v, list)),
+    LTI + "resource_link": (True, lambda v: isinstance(v, dict)),
+    LTI + "context": (False, lambda v: isinstance(v, dict)),
+    LTI + "custom": (False, lambda v: isinstance(v, dict)),
+    LTI + "role_scope_mentor": (False, _is_str_list),
+}
+
+
+def check_claim_types(body):
+    for claim, (required, check) in CLAIM_TYPES.items():
+        short = claim.removeprefix(LTI)
+        if claim not in body:
+            if required:
+                raise errors.MissingClaim(short)
+            continue
+        if not check(body[claim]):
+            raise errors.MissingClaim(short, f"claim {short} has a wrong type or is empty")
+
+
 class HardenedMessageLaunch(DjangoMessageLaunch):
     """pylti1p3's launch with the checks listed in the module docstring."""
 
@@ -137,6 +179,7 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
             self._jwt.get("header"), dict
         ):
             raise errors.InvalidToken("id_token header or body is not a JSON object")
+        check_claim_types(self._jwt["body"])
         return self
 
     def validate_nonce(self):
