@@ -170,6 +170,8 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         )
         frag = Fragment(html)
         frag.add_css(loader.load_unicode("static/css/codio_unit.css"))
+        frag.add_javascript(loader.load_unicode("static/js/codio_unit.js"))
+        frag.initialize_js("CodioUnitBlock")
         return frag
 
     def author_view(self, context=None):

@@ -5,6 +5,7 @@ CSP ``frame-ancestors`` naming the registered platforms.
 """
 
 import logging
+import secrets
 from urllib.parse import urlsplit
 
 from django.shortcuts import render
@@ -12,8 +13,6 @@ from django.shortcuts import render
 from .models import Registration, Work
 
 log = logging.getLogger(__name__)
-
-SESSION_KEY = "lti_bridge_account"
 
 
 def _origin(url):
@@ -27,22 +26,21 @@ def frame_ancestors(registration=None):
     return " ".join(["'self'", *sorted(o for o in origins if o)])
 
 
-def _framed(response, registration=None):
-    response["Content-Security-Policy"] = f"frame-ancestors {frame_ancestors(registration)}"
+def _render_framed(request, template, context, status=200, registration=None):
+    """Render a page the LMS frames: CSP names who may frame it and which script may run."""
+    nonce = secrets.token_urlsafe(16)
+    response = render(request, template, {**context, "csp_nonce": nonce}, status=status)
+    response["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data:; frame-ancestors {frame_ancestors(registration)}"
+    )
     response.xframe_options_exempt = True
     return response
 
 
-def sign_in(request, account):
-    if request.session.get(SESSION_KEY) != account.pk:
-        request.session.cycle_key()
-    request.session[SESSION_KEY] = account.pk
-
-
 def render_error(request, exc, *, stage):
     log.warning("LTI %s refused (%s): %s", stage, type(exc).__name__, exc.reason)
-    response = render(request, exc.template, {"message": exc.message}, status=exc.status)
-    return _framed(response)
+    return _render_framed(request, exc.template, {"message": exc.message}, status=exc.status)
 
 
 def render_unit_page(request, account, resource_link, membership, registration=None):
@@ -62,4 +60,4 @@ def render_unit_page(request, account, resource_link, membership, registration=N
         template = "lti_bridge/unit_teacher.html"
     else:
         template = "lti_bridge/unit_learner.html"
-    return _framed(render(request, template, context), registration)
+    return _render_framed(request, template, context, registration=registration)

@@ -4,6 +4,7 @@ learner and as the instructor. Never downloads a browser: CHROMIUM_PATH or
 (CI sets it), when that is a failure."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -91,3 +92,29 @@ def test_learner_sees_unit_page_in_iframe_and_instructor_sees_teacher_view(brows
     learners = frame.get_by_test_id("learners").inner_text()
     assert "Ada Lovelace" in learners
     page.screenshot(path=str(ARTIFACTS / "instructor.png"), full_page=True)
+
+
+def test_blocked_cookies_page_opens_the_unit_in_a_new_window(browser, demo_site):
+    """The frame's browser drops the tool's cookies: the tool's page asks the block to open
+    the unit in a new window, where the launch succeeds."""
+    page = open_course_as(browser, demo_site, "learner")
+
+    def refuse_cookies(route):  # as a browser blocking third-party cookies would
+        response = route.fetch(max_redirects=0)
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+        # route.fetch() stores the response's cookies in the context's jar: take them out
+        page.context.clear_cookies(name=re.compile("^lti1p3-"))
+        route.fulfill(response=response, headers=headers)
+
+    page.route("**/lti-bridge/lti/login?**", refuse_cookies)  # this page only, not a popup
+    page.reload()
+    frame = page.frame_locator("iframe.codio-unit__frame").first
+    button = frame.get_by_test_id("open-new-window")
+    button.wait_for(timeout=20000)
+    with page.context.expect_page() as popup_info:
+        button.click()
+    popup = popup_info.value
+    popup.get_by_test_id("who").wait_for(timeout=20000)
+    assert popup.get_by_test_id("who").inner_text() == "Signed in as Ada Lovelace"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "cookies-blocked.png"), full_page=True)

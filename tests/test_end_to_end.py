@@ -69,3 +69,30 @@ def test_anonymous_block_sends_no_name_or_email(as_user):
     assert account.email is None and account.name == ""
     assert "Anonymous learner" in response.content.decode()
     assert not is_password_usable(account.password)
+
+
+def test_launch_leaves_the_lms_session_alone_and_signs_in_to_the_bridge(as_user):
+    from django.http import HttpRequest
+
+    from lti_bridge.session import COOKIE, current_account_id
+
+    client = as_user("learner")
+    before = client.session.session_key
+    response, _ = launch_through_xblock(client)
+    assert client.session.session_key == before  # the LMS session is not the bridge's
+    assert client.get("/scenario/codio_unit.1/").status_code == 200  # still signed in
+    assert COOKIE in response.cookies
+
+    request = HttpRequest()
+    request.COOKIES = {COOKIE: response.cookies[COOKIE].value}
+    assert current_account_id(request) == Account.objects.get().pk
+
+
+def test_forged_bridge_cookie_signs_in_nobody():
+    from django.http import HttpRequest
+
+    from lti_bridge.session import COOKIE, current_account_id
+
+    request = HttpRequest()
+    request.COOKIES = {COOKIE: "1:forged:signature"}
+    assert current_account_id(request) is None

@@ -3,7 +3,7 @@
 Sources (.po) live here, in ``translations/<app>/<lang>/LC_MESSAGES/django.po``; compiled
 catalogs (.mo) are written into each app's ``locale/`` folder, where Django finds them.
 
-    python translations/manage_catalogs.py extract   # refresh the English .po templates
+    python translations/manage_catalogs.py extract   # refresh English, merge the others
     python translations/manage_catalogs.py compile   # .po -> <app>/locale/.../django.mo
 """
 
@@ -42,6 +42,13 @@ def extract():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(source, target)
         print(f"extracted {target.relative_to(ROOT)}")
+        for other in sorted((HERE / app).glob("*/LC_MESSAGES/django.po")):
+            if other != target:  # keep translated catalogs in step with the new strings
+                subprocess.run(
+                    ["msgmerge", "--quiet", "--update", "--backup=none", str(other), str(target)],
+                    check=True,
+                )
+                print(f"merged {other.relative_to(ROOT)}")
 
 
 def compile_all():

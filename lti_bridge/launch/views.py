@@ -8,7 +8,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import conf, keys
-from ..pages import render_error, render_unit_page, sign_in
+from ..pages import render_error, render_unit_page
+from ..session import sign_in
 from . import errors
 from .hardening import HardenedMessageLaunch, HardenedOIDCLogin, launch_data_storage
 from .sync import sync_from_launch
@@ -57,17 +58,17 @@ def launch(request):
         outcome = sync_from_launch(tool_conf.registration_model, message.get_launch_data())
     except errors.LaunchError as exc:
         return render_error(request, exc, stage="launch")
-    sign_in(request, outcome.account)
     log.info(
         "Launch: account %s into %s as %s",
         outcome.account.pk,
         outcome.resource_link,
         outcome.role.role,
     )
-    return render_unit_page(
+    response = render_unit_page(
         request,
         outcome.account,
         outcome.resource_link,
         outcome.membership,
         registration=tool_conf.registration_model,
     )
+    return sign_in(request, response, outcome.account)
