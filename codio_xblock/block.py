@@ -49,9 +49,10 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     )
     tool = String(
         display_name=_("Tool"),
-        help=_("Slug of the registered LTI 1.3 tool to launch (the built-in bridge by default)."),
+        help=_("The registered LTI 1.3 tool to launch (empty: the built-in bridge)."),
         default="",
         scope=Scope.settings,
+        values_provider=lambda block: block.tool_choices(),
     )
     unit = String(
         display_name=_("Codio unit"),
@@ -114,6 +115,15 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     )
     has_score = True
     icon_class = "problem"
+
+    def tool_choices(self):
+        """The Studio editor's choices: every enabled tool registration."""
+        from .models import ToolRegistration
+
+        choices = [{"display_name": translation.gettext("Default tool"), "value": ""}]
+        for tool in ToolRegistration.objects.enabled().order_by("name"):
+            choices.append({"display_name": f"{tool.name} ({tool.slug})", "value": tool.slug})
+        return choices
 
     # ---- validation (Studio editor and Studio's validation banner) ----
 

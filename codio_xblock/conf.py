@@ -34,6 +34,7 @@ DEFAULTS = {
         "id": "course-v1:Demo+CS101+2026",
         "label": "CS101",
         "title": "Demo course: Introduction to Programming",
+        "url": "/",  # the course page, relative to the platform issuer
     },
     "STANDALONE_COURSE_ROLES": {},
     "STANDALONE_GLOBAL_STAFF": [],

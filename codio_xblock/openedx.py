@@ -136,4 +136,4 @@ def course_url(block):
             args=[str(block.scope_ids.usage_id.course_key), str(block.scope_ids.usage_id)],
         )
         return settings.LMS_ROOT_URL.rstrip("/") + path
-    return ""
+    return conf.platform_issuer() + conf.get("STANDALONE_COURSE").get("url", "/")

@@ -101,6 +101,12 @@ CELERY_BROKER_URL = os.environ.get("CODIO_BROKER_URL", "redis://127.0.0.1:6379/0
 CODIO_XBLOCK = {
     "PLATFORM_ISSUER": BASE_URL,
     "PLATFORM_NAME": "Open edX demo (workbench)",
+    "STANDALONE_COURSE": {
+        "id": "course-v1:Demo+CS101+2026",
+        "label": "CS101",
+        "title": "Demo course: Introduction to Programming",
+        "url": "/scenario/codio_unit.1/",
+    },
     "STANDALONE_COURSE_ROLES": {
         "instructor": ["instructor"],
         "ta": ["community_ta"],

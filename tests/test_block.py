@@ -109,3 +109,9 @@ def test_author_view_does_not_launch(as_user):
     page = as_user("instructor").get("/scenario/codio_unit.0/author_view/").content.decode()
     assert "not launched in Studio" in page
     assert "/launch/" not in page
+
+
+def test_studio_editor_offers_the_registered_tools(as_user, course):
+    page = as_user("instructor").get("/scenario/codio_unit.0/studio_view/").content.decode()
+    assert "Codio (built-in LTI bridge) (lti_bridge)" in page
+    assert "Default tool" in page

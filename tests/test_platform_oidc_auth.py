@@ -79,6 +79,9 @@ def test_valid_request_gets_signed_id_token_with_every_required_claim(as_user, u
     assert claims[Claim.TOOL_PLATFORM]["guid"]
     assert claims[Claim.LAUNCH_PRESENTATION]["document_target"] == "iframe"
     assert claims[Claim.LAUNCH_PRESENTATION]["locale"]
+    assert claims[Claim.LAUNCH_PRESENTATION]["return_url"] == (
+        "http://codio.test/scenario/codio_unit.1/"
+    )
     assert claims[Claim.CUSTOM]["codio_unit"] == "hello-python"
     assert claims["name"] == "Ada Lovelace"
     assert claims["email"] == "learner@example.edu"
