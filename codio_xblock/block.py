@@ -116,6 +116,10 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     has_score = True
     icon_class = "problem"
 
+    def max_score(self):
+        """Points of this unit in the course grade (Open edX reads it for grading)."""
+        return self.weight
+
     def tool_choices(self):
         """The Studio editor's choices: every enabled tool registration."""
         from .models import ToolRegistration

@@ -115,3 +115,15 @@ def test_studio_editor_offers_the_registered_tools(as_user, course):
     page = as_user("instructor").get("/scenario/codio_unit.0/studio_view/").content.decode()
     assert "Codio (built-in LTI bridge) (lti_bridge)" in page
     assert "Default tool" in page
+
+
+def test_points_are_the_max_score(as_user):
+    from workbench.runtime import WorkbenchRuntime
+    from workbench.scenarios import get_scenarios
+
+    client = as_user("instructor")
+    usage = usage_ids(client)[0]
+    assert submit(client, usage, weight=7.5).status_code == 200
+    block = WorkbenchRuntime("instructor").get_block(usage)
+    assert block.has_score and block.max_score() == 7.5
+    assert get_scenarios()  # the scenario the block belongs to is loaded
