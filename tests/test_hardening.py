@@ -163,7 +163,7 @@ def test_hs256_with_public_key_as_secret(bridge_setup):
     platform = bridge_setup
     state, nonce = platform.state_and_nonce()
     token = jwt.encode(
-        platform.claims(nonce), "secret", algorithm="HS256", headers={"kid": platform.kid}
+        platform.claims(nonce), "s" * 32, algorithm="HS256", headers={"kid": platform.kid}
     )
     refused(platform.launch(token, state), 403, "signature is not valid")
 
