@@ -96,7 +96,12 @@ LOGGING = {
 }
 
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CODIO_CELERY_EAGER", "1") == "1"
+CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = os.environ.get("CODIO_BROKER_URL", "redis://127.0.0.1:6379/0")
+
+# The demo prints mails (verification links, password resets) in the server's terminal.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "Codio demo <no-reply@codio.test>"
 
 CODIO_XBLOCK = {
     "PLATFORM_ISSUER": BASE_URL,

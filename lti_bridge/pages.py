@@ -26,7 +26,7 @@ def frame_ancestors(registration=None):
     return " ".join(["'self'", *sorted(o for o in origins if o)])
 
 
-def _render_framed(request, template, context, status=200, registration=None):
+def render_page(request, template, context, status=200, registration=None):
     """Render a page the LMS frames: CSP names who may frame it and which script may run."""
     nonce = secrets.token_urlsafe(16)
     response = render(request, template, {**context, "csp_nonce": nonce}, status=status)
@@ -40,7 +40,7 @@ def _render_framed(request, template, context, status=200, registration=None):
 
 def render_error(request, exc, *, stage):
     log.warning("LTI %s refused (%s): %s", stage, type(exc).__name__, exc.reason)
-    return _render_framed(request, exc.template, {"message": exc.message}, status=exc.status)
+    return render_page(request, exc.template, {"message": exc.message}, status=exc.status)
 
 
 def render_unit_page(request, account, resource_link, membership, registration=None):
@@ -60,4 +60,4 @@ def render_unit_page(request, account, resource_link, membership, registration=N
         template = "lti_bridge/unit_teacher.html"
     else:
         template = "lti_bridge/unit_learner.html"
-    return _render_framed(request, template, context, registration=registration)
+    return render_page(request, template, context, registration=registration)

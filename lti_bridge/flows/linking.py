@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..launch import errors
-from ..models import Account, Link, Organization, OrgMembership
+from ..models import Account, Link, Organization, OrgMembership, SyncConflict
 
 log = logging.getLogger(__name__)
 
@@ -27,36 +27,51 @@ ATTEMPTS = 3
 
 
 class EmailVerificationRequired(errors.LaunchError):
+    """Row 6: the launch waits for the owner of ``account``'s address to confirm it."""
+
     status = 403
 
-    def __init__(self, account, reason=""):
-        super().__init__(reason or "row 6: staff email belongs to an account outside the org")
+    def __init__(self, account, identity):
+        super().__init__("row 6: email belongs to an account outside the organization")
         self.account = account
+        self.identity = identity
 
 
-def sync_account(account, identity):
-    """Row 1: bring name and email up to date (the email only if no one else has it)."""
-    changed = []
+EMAIL_TAKEN = "another account already has this email"
+
+
+def _record_email_conflict(account, registration, email):
+    SyncConflict.objects.get_or_create(
+        account=account,
+        registration=registration,
+        field="email",
+        value=email,
+        defaults={"reason": EMAIL_TAKEN},
+    )
+    log.info("Account %s keeps its email: the new one belongs to another account", account.pk)
+
+
+def sync_account(account, identity, registration):
+    """Row 1: bring name and email up to date. An email another account has is not taken
+    over: the account keeps its old one and the conflict is recorded for admins."""
+    changed = ["last_login"]
+    account.last_login = timezone.now()
     if identity.name and identity.name != account.name:
         account.name = identity.name
         changed.append("name")
     if identity.email and identity.email != account.email:
         if Account.objects.filter(email=identity.email).exclude(pk=account.pk).exists():
-            log.info(
-                "Account %s keeps its email: the new one belongs to another account", account.pk
-            )
+            _record_email_conflict(account, registration, identity.email)
         else:
             account.email = identity.email
             changed.append("email")
-    account.last_login = timezone.now()
-    changed.append("last_login")
     try:
         with transaction.atomic():
             account.save(update_fields=changed)
-    except IntegrityError:  # the email was taken by a concurrent launch: keep the old one
-        account.refresh_from_db()
-        account.name = identity.name or account.name
-        account.save(update_fields=["name"])
+    except IntegrityError:  # a concurrent launch took the email first: keep the old one
+        _record_email_conflict(account, registration, identity.email)
+        account.email = Account.objects.values_list("email", flat=True).get(pk=account.pk)
+        account.save(update_fields=[f for f in changed if f != "email"])
     return account
 
 
@@ -86,7 +101,13 @@ def _choose_account(registration, identity, is_staff):
         return _new_account(identity, contact_email=identity.email)  # row 4
     if OrgMembership.objects.filter(organization=organization, account=existing).exists():
         return existing  # row 5
-    raise EmailVerificationRequired(existing)  # row 6
+    raise EmailVerificationRequired(existing, identity)  # row 6
+
+
+def link_account(registration, sub, account):
+    """Tie (registration, sub) to ``account`` and make it a member of the organization."""
+    Link.objects.create(registration=registration, sub=sub, account=account)
+    OrgMembership.objects.get_or_create(organization=registration.organization, account=account)
 
 
 def account_for_launch(registration, identity, *, is_staff):
@@ -99,14 +120,11 @@ def account_for_launch(registration, identity, *, is_staff):
         )
         if link is not None:  # row 1
             Link.objects.filter(pk=link.pk).update(last_launch=timezone.now())
-            return sync_account(link.account, identity)
+            return sync_account(link.account, identity, registration)
         try:
             with transaction.atomic():
                 account = _choose_account(registration, identity, is_staff)
-                Link.objects.create(registration=registration, sub=identity.sub, account=account)
-                OrgMembership.objects.get_or_create(
-                    organization=registration.organization, account=account
-                )
+                link_account(registration, identity.sub, account)
                 return account
         except IntegrityError:
             log.info(

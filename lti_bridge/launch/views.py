@@ -8,7 +8,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import conf, keys
-from ..pages import render_error, render_unit_page
+from ..flows import email_verification
+from ..flows.linking import EmailVerificationRequired
+from ..pages import render_error, render_page, render_unit_page
 from ..session import sign_in
 from . import errors
 from .hardening import HardenedMessageLaunch, HardenedOIDCLogin, launch_data_storage
@@ -55,7 +57,13 @@ def launch(request):
             .set_launch_data_lifetime(conf.get("LAUNCH_DATA_LIFETIME"))
             .validate()
         )
-        outcome = sync_from_launch(tool_conf.registration_model, message.get_launch_data())
+        body = message.get_launch_data()
+        outcome = sync_from_launch(tool_conf.registration_model, body)
+    except EmailVerificationRequired as exc:
+        verification = email_verification.start(
+            tool_conf.registration_model, exc.identity, exc.account, body
+        )
+        return render_check_email(request, verification)
     except errors.LaunchError as exc:
         return render_error(request, exc, stage="launch")
     log.info(
@@ -72,3 +80,16 @@ def launch(request):
         registration=tool_conf.registration_model,
     )
     return sign_in(request, response, outcome.account)
+
+
+def render_check_email(request, verification):
+    return render_page(
+        request,
+        "lti_bridge/check_email.html",
+        {
+            "organization": verification.registration.organization,
+            "masked": email_verification.mask(verification.email),
+            "minutes": int(email_verification.LIFETIME.total_seconds() // 60),
+        },
+        registration=verification.registration,
+    )

@@ -1,5 +1,5 @@
 from .classroom import ClassMembership, Classroom, ResourceLink, Unit, Work
-from .identity import Account, Link, OrgMembership
+from .identity import Account, EmailVerification, Link, OrgMembership, SyncConflict
 from .platform import Deployment, Organization, Registration, ToolKey
 from .replay import SpentValue
 
@@ -8,12 +8,14 @@ __all__ = [
     "ClassMembership",
     "Classroom",
     "Deployment",
+    "EmailVerification",
     "Link",
     "OrgMembership",
     "Organization",
     "Registration",
     "ResourceLink",
     "SpentValue",
+    "SyncConflict",
     "ToolKey",
     "Unit",
     "Work",

@@ -18,7 +18,10 @@ class Classroom(models.Model):
     context_id = models.CharField(max_length=255)
     title = models.CharField(max_length=255, blank=True)
     label = models.CharField(max_length=255, blank=True)
-    invitations_enabled = models.BooleanField(default=False)
+    invitations_enabled = models.BooleanField(
+        default=False, help_text=_("Always off for a class made from an LMS course.")
+    )
+    join_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -32,6 +35,27 @@ class Classroom(models.Model):
 
     def __str__(self):
         return self.title or self.context_id
+
+    def save(self, *args, **kwargs):
+        if self.from_lms:  # the LMS is the only way in, whatever a form or script says
+            self.invitations_enabled = False
+            self.join_token = None
+        super().save(*args, **kwargs)
+
+    @property
+    def from_lms(self):
+        return self.registration_id is not None
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.from_lms and (self.invitations_enabled or self.join_token):
+            raise ValidationError(
+                _(
+                    "A class made from an LMS course takes no invitations or join links: "
+                    "learners join it from the LMS."
+                )
+            )
 
 
 class ClassMembership(models.Model):

@@ -39,6 +39,11 @@ class Account(models.Model):
             self.password = make_password(None)  # unusable: the LMS password never comes here
         super().save(*args, **kwargs)
 
+    @classmethod
+    def get_email_field_name(cls):
+        """For Django's PasswordResetTokenGenerator, which works on any such object."""
+        return "email"
+
     def display_name(self):
         return self.name or _("Anonymous learner %(id)s") % {"id": self.pk}
 
@@ -86,3 +91,66 @@ class OrgMembership(models.Model):
 
     def __str__(self):
         return f"{self.account_id} in {self.organization_id}"
+
+
+class SyncConflict(models.Model):
+    """A value a launch could not copy onto an account, and why (DESIGN section 3, row 1:
+    an email that another account already has is not taken over).
+
+    .. pii: the email address the LMS sent.
+    .. pii_types: email_address
+    .. pii_retirement: local_api
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sync_conflicts")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=30)
+    value = models.CharField(max_length=254)
+    reason = models.CharField(max_length=255)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sync conflict")
+
+    def __str__(self):
+        return f"{self.field}={self.value}: {self.reason}"
+
+
+class EmailVerificationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        from django.utils import timezone
+
+        return self.filter(used_at__isnull=True, expires__gt=now or timezone.now())
+
+
+class EmailVerification(models.Model):
+    """A link waiting for its owner to prove the address (DESIGN section 3, row 6).
+
+    Staff launching with an email that belongs to an account outside the organization get
+    a one-time, expiring link; following it links (registration, sub) to that account, adds
+    it to the organization and continues into the unit with the stored launch.
+
+    .. pii: the address the mail went to and the launch's claims.
+    .. pii_types: email_address, name
+    .. pii_retirement: local_api
+    """
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="email_verifications"
+    )
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    sub = models.CharField(max_length=255)
+    email = models.EmailField(max_length=254)
+    launch = models.JSONField(help_text=_("The validated launch to continue with."))
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmailVerificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("email verification")
+
+    def __str__(self):
+        return f"verification of {self.email} for {self.registration_id}:{self.sub}"

@@ -1,0 +1,1 @@
+"""Bridge pages outside the launch itself: accounts, email verification, classes."""

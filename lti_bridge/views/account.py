@@ -1,0 +1,102 @@
+"""Signing in to the bridge directly, after setting a password by "forgot password"."""
+
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..flows import password
+from ..forms import PasswordResetRequestForm, SetPasswordForm, SignInForm
+from ..models import Account, ClassMembership
+from ..session import COOKIE, current_account_id, sign_in
+
+
+def current_account(request):
+    account_id = current_account_id(request)
+    return Account.objects.filter(pk=account_id, is_active=True).first() if account_id else None
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_view(request):
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account = password.authenticate(form.cleaned_data["email"], form.cleaned_data["password"])
+        if account is not None:
+            return sign_in(request, redirect("lti_bridge:account"), account)
+        form.add_error(None, _("The email or the password is wrong."))
+    return render(
+        request, "lti_bridge/sign_in.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def sign_out(request):
+    response = redirect("lti_bridge:sign-in")
+    response.delete_cookie(COOKIE)
+    return response
+
+
+def account_home(request):
+    account = current_account(request)
+    if account is None:
+        return redirect("lti_bridge:sign-in")
+    memberships = (
+        ClassMembership.objects.filter(account=account)
+        .select_related("classroom__registration")
+        .order_by("classroom__title")
+    )
+    return render(
+        request, "lti_bridge/account.html", {"account": account, "memberships": memberships}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password.request_reset(form.cleaned_data["email"])
+        return render(
+            request,
+            "lti_bridge/message.html",
+            {
+                "message": _(
+                    "If an account signs in with this address, we sent it a link to set a password."
+                )
+            },
+        )
+    return render(
+        request,
+        "lti_bridge/password_reset.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm(request, uidb64, token):
+    account = password.account_for_token(uidb64, token)
+    if account is None:
+        return render(
+            request,
+            "lti_bridge/message.html",
+            {
+                "message": _(
+                    "This link to set a password is not valid or was already used. "
+                    "Ask for a new one."
+                )
+            },
+            status=400,
+        )
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password.set_password(account, form.cleaned_data["password1"])
+        return render(
+            request,
+            "lti_bridge/message.html",
+            {
+                "message": _("Your password is set. You can now sign in to Codio directly."),
+                "sign_in_link": True,
+            },
+        )
+    return render(
+        request, "lti_bridge/set_password.html", {"form": form}, status=400 if form.errors else 200
+    )

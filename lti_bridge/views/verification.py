@@ -1,0 +1,42 @@
+"""Following the link of a verification mail (row 6 of the account table)."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from ..flows import email_verification
+from ..launch import errors
+from ..launch.sync import sync_from_launch
+from ..pages import render_error, render_page, render_unit_page
+from ..session import sign_in
+
+
+# GET only shows a button: mail scanners that prefetch links must not spend the key.
+@require_http_methods(["GET", "POST"])
+def verify_email(request, key):
+    verification, problem = email_verification.read_key(key)
+    if verification is None:
+        return render(request, "lti_bridge/message.html", {"message": problem}, status=400)
+    if request.method == "GET":
+        return render_page(
+            request,
+            "lti_bridge/verify_email.html",
+            {
+                "organization": verification.registration.organization,
+                "masked": email_verification.mask(verification.email),
+            },
+        )
+    launch, problem = email_verification.confirm(verification)
+    if launch is None:
+        return render(request, "lti_bridge/message.html", {"message": problem}, status=400)
+    try:
+        outcome = sync_from_launch(verification.registration, launch)
+    except errors.LaunchError as exc:
+        return render_error(request, exc, stage="verified launch")
+    response = render_unit_page(
+        request,
+        outcome.account,
+        outcome.resource_link,
+        outcome.membership,
+        registration=verification.registration,
+    )
+    return sign_in(request, response, outcome.account)
