@@ -5,11 +5,13 @@ from .models import (
     ClassMembership,
     Classroom,
     Deployment,
+    EmailVerification,
     Link,
     Organization,
     OrgMembership,
     Registration,
     ResourceLink,
+    SyncConflict,
     Unit,
     Work,
 )
@@ -46,12 +48,24 @@ class OrgMembershipInline(admin.TabularInline):
     extra = 0
 
 
+class SyncConflictInline(admin.TabularInline):
+    """Values a launch could not copy onto the account (an email another account has)."""
+
+    model = SyncConflict
+    extra = 0
+    readonly_fields = ("registration", "field", "value", "reason", "created")
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
     list_display = ("__str__", "name", "email", "contact_email", "created", "last_login")
     search_fields = ("name", "email", "contact_email")
     exclude = ("password",)
-    inlines = [LinkInline, OrgMembershipInline]
+    inlines = [LinkInline, OrgMembershipInline, SyncConflictInline]
 
 
 class MembershipInline(admin.TabularInline):
@@ -76,3 +90,19 @@ class ResourceLinkAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Work)
+
+
+@admin.register(EmailVerification)
+class EmailVerificationAdmin(admin.ModelAdmin):
+    list_display = ("email", "account", "registration", "created", "expires", "sent_at", "used_at")
+    readonly_fields = (
+        "account",
+        "registration",
+        "sub",
+        "email",
+        "launch",
+        "created",
+        "expires",
+        "sent_at",
+        "used_at",
+    )

@@ -32,6 +32,15 @@ DEFAULTS = {
     "ALLOW_INSECURE_URLS": False,
     # Bits of the tool's own RSA key.
     "KEY_BITS": 2048,
+    # Password rules for bridge accounts when the project sets no AUTH_PASSWORD_VALIDATORS.
+    "PASSWORD_VALIDATORS": [
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": 10},
+        },
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    ],
 }
 
 

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from . import conf
+
 
 class SignInForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
@@ -27,5 +29,8 @@ class SetPasswordForm(forms.Form):
         if data.get("password1") != data.get("password2"):
             raise forms.ValidationError(_("The two passwords differ."))
         if data.get("password1"):
-            password_validation.validate_password(data["password1"])
+            validators = password_validation.get_default_password_validators() or (
+                password_validation.get_password_validators(conf.get("PASSWORD_VALIDATORS"))
+            )
+            password_validation.validate_password(data["password1"], password_validators=validators)
         return data

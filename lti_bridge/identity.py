@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 MAX_SUB = 255
 MAX_NAME = 255
+MAX_EMAIL = 254
 _SPACES = re.compile(r"\s+")
 
 
@@ -34,6 +35,9 @@ def normalize_email(value):
         return ""
     email = value.strip().lower()
     if not email:
+        return ""
+    if len(email) > MAX_EMAIL or len(email.partition("@")[0]) > 64:  # RFC 5321 limits
+        log.warning("Launch email claim is too long; treated as absent")
         return ""
     try:
         validate_email(email)

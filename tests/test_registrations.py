@@ -105,3 +105,30 @@ def test_system_check_warns_about_per_process_cache(settings):
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert [w.id for w in shared_cache(None)] == ["lti_bridge.W001"]
+
+
+def test_system_check_warns_about_a_culling_cache(settings):
+    from lti_bridge.checks import cache_keeps_launches
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
+    }
+    assert [w.id for w in cache_keeps_launches(None)] == ["lti_bridge.W002"]
+    settings.CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 50_000}
+    assert cache_keeps_launches(None) == []
+
+
+def test_system_check_warns_about_the_database_cache_on_mysql(settings, monkeypatch):
+    from lti_bridge import checks
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "t",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+    monkeypatch.setattr(checks, "_on_mysql", lambda config: True)
+    assert [w.id for w in checks.shared_cache(None)] == ["lti_bridge.W003"]
+    monkeypatch.setattr(checks, "_on_mysql", lambda config: False)
+    assert checks.shared_cache(None) == []

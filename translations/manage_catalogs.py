@@ -45,7 +45,15 @@ def extract():
         for other in sorted((HERE / app).glob("*/LC_MESSAGES/django.po")):
             if other != target:  # keep translated catalogs in step with the new strings
                 subprocess.run(
-                    ["msgmerge", "--quiet", "--update", "--backup=none", str(other), str(target)],
+                    [
+                        "msgmerge",
+                        "--quiet",
+                        "--update",
+                        "--backup=none",
+                        "--no-fuzzy-matching",
+                        str(other),
+                        str(target),
+                    ],
                     check=True,
                 )
                 print(f"merged {other.relative_to(ROOT)}")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from ..db import retry_transaction
 from ..flows import linking
 from ..identity import clean_text, identity_from_claims
 from ..models import ClassMembership, Classroom, ResourceLink, Unit, Work
@@ -118,6 +119,11 @@ def sync_from_launch(registration, body):
         if not code or unit is None:
             raise errors.UnitNotFound(f"unit {code!r} not found in {registration.organization}")
 
+    return _apply(registration, identity, role, roles, context, link_claim, unit)
+
+
+@retry_transaction
+def _apply(registration, identity, role, roles, context, link_claim, unit):
     with transaction.atomic():
         account = linking.account_for_launch(registration, identity, is_staff=role.is_teacher)
         classroom = sync_classroom(registration, context)

@@ -1,0 +1,94 @@
+"""Accounts made by launches have no usable password; "forgot password" on the account
+email sets one, and then the account signs in to the bridge directly."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from lti_bridge.models import Account
+
+pytestmark = pytest.mark.django_db(transaction=True)  # mails go out on commit
+
+
+def reset_link():
+    assert len(mail.outbox) == 1
+    return re.search(
+        r"http://codio\.test(/lti-bridge/account/password/\S+/)", mail.outbox[0].body
+    ).group(1)
+
+
+@pytest.fixture
+def launched(bridge_setup):
+    assert bridge_setup.full_launch(sub="ada", email="ada@example.edu").status_code == 200
+    return Account.objects.get()
+
+
+def test_set_password_then_sign_in_directly(launched):
+    client = Client()
+    assert (
+        client.post(
+            "/lti-bridge/account/sign-in/", {"email": "ada@example.edu", "password": "anything"}
+        ).status_code
+        == 400
+    )
+    response = client.post("/lti-bridge/account/password/", {"email": "ADA@example.edu"})
+    assert "If an account signs in with this address" in response.content.decode()
+    link = reset_link()
+    assert client.get(link).status_code == 200
+    response = client.post(link, {"password1": "a-Long-passw0rd!", "password2": "a-Long-passw0rd!"})
+    assert "Your password is set" in response.content.decode()
+    response = client.post(
+        "/lti-bridge/account/sign-in/", {"email": "ada@example.edu", "password": "a-Long-passw0rd!"}
+    )
+    assert response.status_code == 302
+    home = client.get(response["Location"]).content.decode()
+    assert "Signed in as Test Learner" in home and "Course 1" in home
+
+
+def test_reset_link_is_single_use(launched):
+    Client().post("/lti-bridge/account/password/", {"email": "ada@example.edu"})
+    link = reset_link()
+    client = Client()
+    client.post(link, {"password1": "a-Long-passw0rd!", "password2": "a-Long-passw0rd!"})
+    again = client.post(link, {"password1": "0ther-passw0rd!", "password2": "0ther-passw0rd!"})
+    assert again.status_code == 400
+    assert "not valid or was already used" in again.content.decode()
+
+
+def test_unknown_address_gets_the_same_answer_and_no_mail(launched):
+    response = Client().post("/lti-bridge/account/password/", {"email": "nobody@example.edu"})
+    assert "If an account signs in with this address" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_weak_or_mismatched_passwords_are_refused(launched):
+    Client().post("/lti-bridge/account/password/", {"email": "ada@example.edu"})
+    link = reset_link()
+    client = Client()
+    assert (
+        "differ"
+        in client.post(
+            link, {"password1": "a-Long-passw0rd!", "password2": "b-Long-passw0rd!"}
+        ).content.decode()
+    )
+    assert client.post(link, {"password1": "123", "password2": "123"}).status_code == 400
+    assert Account.objects.get().password.startswith("!")  # still unusable
+
+
+def test_forms_need_csrf(launched):
+    client = Client(enforce_csrf_checks=True)
+    assert (
+        client.post("/lti-bridge/account/password/", {"email": "ada@example.edu"}).status_code
+        == 403
+    )
+    assert (
+        client.post("/lti-bridge/account/sign-in/", {"email": "a@b.c", "password": "x"}).status_code
+        == 403
+    )
+
+
+def test_account_page_needs_sign_in():
+    response = Client().get("/lti-bridge/account/")
+    assert response.status_code == 302 and response["Location"].endswith("/account/sign-in/")
