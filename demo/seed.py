@@ -12,6 +12,9 @@ DEMO_USERS = [
     {"username": "instructor", "name": ("Grace", "Hopper"), "role": "Instructor"},
     {"username": "ta", "name": ("Edsger", "Dijkstra"), "role": "Teaching assistant"},
     {"username": "mentor", "name": ("Barbara", "Liskov"), "role": "Limited staff (mentor)"},
+    {"username": "staff", "name": ("Frances", "Allen"), "role": "Course staff"},
+    {"username": "moderator", "name": ("Donald", "Knuth"), "role": "Group moderator"},
+    {"username": "beta", "name": ("Margaret", "Hamilton"), "role": "Beta tester"},
 ]
 UNITS = [
     (

@@ -117,6 +117,8 @@ CODIO_XBLOCK = {
         "ta": ["community_ta"],
         "mentor": ["limited_staff"],
         "staff": ["staff"],
+        "moderator": ["group_moderator"],
+        "beta": ["beta_tester"],
     },
 }
 LTI_BRIDGE = {

@@ -16,22 +16,31 @@ DEFAULT_ROLE_MAP = {
     "learner": [ContextRole.LEARNER.value],
 }
 
-# Roles no table may hand to course-level staff: only global staff get them.
-SYSTEM_ROLES = {role.value for role in SystemRole}
+# Role vocabularies no table may hand to course-level staff (system and institution
+# roles, LTI Core 1.3 A.2.1-A.2.2): only global staff get the system Administrator role.
+NON_COURSE_PREFIXES = (
+    "http://purl.imsglobal.org/vocab/lis/v2/system/",
+    "http://purl.imsglobal.org/vocab/lis/v2/institution/",
+)
+
+
+def is_course_role(uri):
+    return not uri.startswith(NON_COURSE_PREFIXES)
 
 
 def lti_roles_for(course_roles, *, is_global_staff=False, role_map=None):
     """The LTI roles to send for a user with ``course_roles`` (an iterable of names).
 
     Unknown course roles are ignored; a user with no recognised role is a Learner.
-    System administrator roles in the table are dropped (course staff must never be
-    sent as system administrators); global staff get the system Administrator role.
+    System and institution roles in the table are dropped (course staff must never be
+    sent as system or institution administrators, a known mistake of the official LTI
+    consumer block); global staff get the system Administrator role.
     """
     table = role_map if role_map is not None else DEFAULT_ROLE_MAP
     roles = []
     for name in course_roles:
         for uri in table.get(name, ()):
-            if uri not in roles and uri not in SYSTEM_ROLES:
+            if uri not in roles and is_course_role(uri):
                 roles.append(uri)
     if not roles:
         roles = list(table.get("learner", [ContextRole.LEARNER.value]))
