@@ -78,6 +78,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "codio_cache",
+            # Django culls a third of this cache past MAX_ENTRIES (300 by default): that
+            # would drop the state and nonces of launches in flight (lti_bridge.W002).
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     }
 

@@ -7,6 +7,7 @@ from .models import (
     Deployment,
     EmailVerification,
     Link,
+    MentorScope,
     Organization,
     OrgMembership,
     Registration,
@@ -73,10 +74,15 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class MentorScopeInline(admin.TabularInline):
+    model = MentorScope
+    extra = 0
+
+
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
     list_display = ("title", "context_id", "registration", "organization")
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, MentorScopeInline]
 
 
 @admin.register(Unit)

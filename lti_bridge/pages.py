@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.shortcuts import render
 
+from . import permissions
 from .models import Registration, Work
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,18 @@ def render_unit_page(request, account, resource_link, membership, registration=N
         "classroom": resource_link.classroom,
         "membership": membership,
     }
-    if membership.role == membership.Role.TEACHER:
+    if permissions.is_teacher(membership):
         context["works"] = (
-            Work.objects.filter(resource_link=resource_link)
+            Work.objects.filter(
+                resource_link=resource_link,
+                account__in=permissions.visible_learners(membership),
+            )
             .select_related("account")
             .order_by("account__name", "account_id")
         )
+        context["can_edit_content"] = permissions.can(membership, permissions.Action.EDIT_CONTENT)
         template = "lti_bridge/unit_teacher.html"
     else:
+        context["work"] = Work.objects.filter(resource_link=resource_link, account=account).first()
         template = "lti_bridge/unit_learner.html"
     return render_page(request, template, context, registration=registration)

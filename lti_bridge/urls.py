@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .launch import views as launch_views
-from .views import account, classes, verification
+from .views import account, classes, classroom, verification
 
 app_name = "lti_bridge"
 
@@ -20,4 +20,11 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path("classes/join/<str:token>/", classes.join, name="join"),
+    path("classes/<int:class_id>/", classroom.class_page, name="class"),
+    path("classes/<int:class_id>/settings/", classroom.class_settings, name="class-settings"),
+    path("classes/<int:class_id>/mentors/", classroom.mentors_page, name="mentors"),
+    path("units/<int:link_id>/", classroom.unit_page, name="unit"),
+    path("units/<int:link_id>/content/", classroom.edit_unit_content, name="unit-content"),
+    path("units/<int:link_id>/learners/<int:account_id>/", classroom.work_page, name="work"),
+    path("api/v1/classes/<int:class_id>/mentors", classroom.mentors_api, name="api-mentors"),
 ]

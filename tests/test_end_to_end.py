@@ -103,11 +103,17 @@ def test_same_open_edx_user_in_two_courses_is_one_bridge_account(as_user, settin
     launch_through_xblock(client)
     settings.CODIO_XBLOCK = {
         **settings.CODIO_XBLOCK,
-        "STANDALONE_COURSE": {"id": "course-v1:Demo+CS102+2027", "label": "CS102",
-                              "title": "Second course", "url": "/"},
+        "STANDALONE_COURSE": {
+            "id": "course-v1:Demo+CS102+2027",
+            "label": "CS102",
+            "title": "Second course",
+            "url": "/",
+        },
     }
     response, _ = launch_through_xblock(client)
     assert response.status_code == 200
     assert Account.objects.count() == 1
     assert set(Classroom.objects.values_list("context_id", flat=True)) == {
-        "course-v1:Demo+CS101+2026", "course-v1:Demo+CS102+2027"}
+        "course-v1:Demo+CS101+2026",
+        "course-v1:Demo+CS102+2027",
+    }

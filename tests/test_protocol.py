@@ -104,8 +104,9 @@ def test_role_table(course_roles, expected):
 
 def test_course_staff_never_become_system_or_institution_administrators():
     institution_admin = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
-    table = {"staff": [SystemRole.ADMINISTRATOR.value, institution_admin,
-                       ContextRole.INSTRUCTOR.value]}
+    table = {
+        "staff": [SystemRole.ADMINISTRATOR.value, institution_admin, ContextRole.INSTRUCTOR.value]
+    }
     assert lti_roles_for({"staff"}, role_map=table) == [ContextRole.INSTRUCTOR.value]
     assert SystemRole.ADMINISTRATOR.value in lti_roles_for(set(), is_global_staff=True)
 

@@ -132,3 +132,9 @@ def test_system_check_warns_about_the_database_cache_on_mysql(settings, monkeypa
     assert [w.id for w in checks.shared_cache(None)] == ["lti_bridge.W003"]
     monkeypatch.setattr(checks, "_on_mysql", lambda config: False)
     assert checks.shared_cache(None) == []
+
+
+def test_demo_and_test_settings_pass_the_system_checks():
+    from django.core.management import call_command
+
+    call_command("check", fail_level="WARNING")

@@ -13,15 +13,18 @@ pytestmark = pytest.mark.django_db
 C = ContextRole
 
 
-@pytest.mark.parametrize("course_roles, lti_roles, bridge", [
-    ({"instructor"}, [C.INSTRUCTOR, C.ADMINISTRATOR], ("teacher", False)),
-    ({"staff"}, [C.INSTRUCTOR], ("teacher", False)),
-    ({"limited_staff"}, [C.MENTOR], ("teacher", True)),
-    ({"community_ta"}, [C.TEACHING_ASSISTANT], ("teacher", False)),
-    ({"group_moderator"}, [C.TEACHING_ASSISTANT], ("teacher", False)),
-    ({"beta_tester"}, [C.LEARNER], ("student", False)),
-    (set(), [C.LEARNER], ("student", False)),
-])
+@pytest.mark.parametrize(
+    "course_roles, lti_roles, bridge",
+    [
+        ({"instructor"}, [C.INSTRUCTOR, C.ADMINISTRATOR], ("teacher", False)),
+        ({"staff"}, [C.INSTRUCTOR], ("teacher", False)),
+        ({"limited_staff"}, [C.MENTOR], ("teacher", True)),
+        ({"community_ta"}, [C.TEACHING_ASSISTANT], ("teacher", False)),
+        ({"group_moderator"}, [C.TEACHING_ASSISTANT], ("teacher", False)),
+        ({"beta_tester"}, [C.LEARNER], ("student", False)),
+        (set(), [C.LEARNER], ("student", False)),
+    ],
+)
 def test_each_course_role(as_user, monkeypatch, course_roles, lti_roles, bridge):
     monkeypatch.setattr(openedx, "course_roles", lambda user, course_id: set(course_roles))
     response, _ = launch_through_xblock(as_user("learner2"))
@@ -42,18 +45,23 @@ def test_only_global_staff_are_system_administrators(as_user, monkeypatch, setti
 
 def test_operators_override_the_table(as_user, monkeypatch, settings):
     monkeypatch.setattr(openedx, "course_roles", lambda user, course_id: {"beta_tester"})
-    settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK,
-                             "ROLE_MAP": {"beta_tester": [C.MENTOR.value]}}
+    settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK, "ROLE_MAP": {"beta_tester": [C.MENTOR.value]}}
     launch_through_xblock(as_user("learner2"))
     assert ClassMembership.objects.get().read_only is True
 
 
-@pytest.mark.parametrize("username, bridge", [
-    ("instructor", ("teacher", False)), ("staff", ("teacher", False)),
-    ("ta", ("teacher", False)), ("moderator", ("teacher", False)),
-    ("mentor", ("teacher", True)), ("beta", ("student", False)),
-    ("learner", ("student", False)),
-])
+@pytest.mark.parametrize(
+    "username, bridge",
+    [
+        ("instructor", ("teacher", False)),
+        ("staff", ("teacher", False)),
+        ("ta", ("teacher", False)),
+        ("moderator", ("teacher", False)),
+        ("mentor", ("teacher", True)),
+        ("beta", ("student", False)),
+        ("learner", ("student", False)),
+    ],
+)
 def test_demo_has_a_user_for_each_role(as_user, username, bridge):
     launch_through_xblock(as_user(username))
     membership = ClassMembership.objects.get()

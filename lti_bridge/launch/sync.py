@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ..db import retry_transaction
-from ..flows import linking
+from ..flows import linking, mentors
 from ..identity import clean_text, identity_from_claims
 from ..models import ClassMembership, Classroom, ResourceLink, Unit, Work
 from ..roles import bridge_role
@@ -119,16 +119,18 @@ def sync_from_launch(registration, body):
         if not code or unit is None:
             raise errors.UnitNotFound(f"unit {code!r} not found in {registration.organization}")
 
-    return _apply(registration, identity, role, roles, context, link_claim, unit)
+    return _apply(registration, body, identity, role, roles, context, link_claim, unit)
 
 
 @retry_transaction
-def _apply(registration, identity, role, roles, context, link_claim, unit):
+def _apply(registration, body, identity, role, roles, context, link_claim, unit):
     with transaction.atomic():
         account = linking.account_for_launch(registration, identity, is_staff=role.is_teacher)
         classroom = sync_classroom(registration, context)
         membership = sync_membership(classroom, account, role, roles)
         resource_link = sync_resource_link(classroom, link_claim, unit)
+        if role.is_teacher and role.read_only:
+            mentors.sync_from_launch(membership, body, LTI)
         if not role.is_teacher:
             work, created = Work.objects.get_or_create(resource_link=resource_link, account=account)
             if not created:

@@ -1,4 +1,4 @@
-from .classroom import ClassMembership, Classroom, ResourceLink, Unit, Work
+from .classroom import ClassMembership, Classroom, MentorScope, ResourceLink, Unit, Work
 from .identity import Account, EmailVerification, Link, OrgMembership, SyncConflict
 from .platform import Deployment, Organization, Registration, ToolKey
 from .replay import SpentValue
@@ -10,6 +10,7 @@ __all__ = [
     "Deployment",
     "EmailVerification",
     "Link",
+    "MentorScope",
     "OrgMembership",
     "Organization",
     "Registration",

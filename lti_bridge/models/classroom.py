@@ -22,6 +22,12 @@ class Classroom(models.Model):
         default=False, help_text=_("Always off for a class made from an LMS course.")
     )
     join_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    filter_learners_for_mentors = models.BooleanField(
+        default=False, help_text=_("Mentors see only their mentees (Codio's setting).")
+    )
+    mentors_may_grade = models.BooleanField(
+        default=False, help_text=_("Mentors may grade the learners they can see.")
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -143,3 +149,35 @@ class Work(models.Model):
 
     def __str__(self):
         return f"work of {self.account_id} on {self.resource_link_id}"
+
+
+class MentorScope(models.Model):
+    """One learner a mentor may see in a class ("Filter Learners For Mentors").
+
+    ``learner_ref`` is how the source named the learner: an LMS user id (the ``sub``) or an
+    email, resolved when the mentor looks, so a learner who has not launched yet is covered
+    from their first launch. Sources: the LTI ``role_scope_mentor`` claim, Codio's custom
+    parameter ``codio_custom_mentor_for``, or a teacher (UI and API).
+    """
+
+    class Source(models.TextChoices):
+        CLAIM = "claim", _("LTI role_scope_mentor claim")
+        CUSTOM = "custom", _("Custom parameter codio_custom_mentor_for")
+        TEACHER = "teacher", _("Set by a teacher")
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="mentor_scopes")
+    mentor = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mentee_scopes")
+    learner_ref = models.CharField(max_length=255)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "mentor", "learner_ref", "source"],
+                name="unique_mentee_per_mentor_and_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor_id} mentors {self.learner_ref} ({self.source})"

@@ -1,0 +1,132 @@
+"""Mentor scopes: from launches (claim, custom parameter) and from teachers (UI and a JSON
+API shaped like Codio's: ``[{"mentorId": "...", "learnerIds": ["...", ...]}]``, ids being
+emails or LMS user ids)."""
+
+from django.db import transaction
+from django.db.models import Q
+
+from ..models import Account, ClassMembership, MentorScope
+
+CUSTOM_PARAMETERS = ("codio_custom_mentor_for", "codio_mentor_for", "mentor_for")
+MAX_REF = 255
+MAX_ENTRIES = 5000
+
+
+class ScopeError(ValueError):
+    """A mapping that cannot be applied; the message says which entry and why."""
+
+
+def _clean_refs(values):
+    refs = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_REF:
+            raise ScopeError(f"{value!r} is not an email or an LMS user id")
+        ref = value.strip()
+        refs.append(ref.lower() if "@" in ref else ref)
+    return list(dict.fromkeys(refs))
+
+
+def refs_from_launch(body, lti):
+    """(claim refs, custom refs) a mentor's launch names."""
+    claim = body.get(lti + "role_scope_mentor") or []
+    custom = body.get(lti + "custom") or {}
+    raw = next((custom[k] for k in CUSTOM_PARAMETERS if isinstance(custom.get(k), str)), "")
+    claim_refs = [r.strip() for r in claim if isinstance(r, str) and 0 < len(r.strip()) <= MAX_REF]
+    custom_refs = [r.strip() for r in raw.split(",") if 0 < len(r.strip()) <= MAX_REF]
+    return _norm(claim_refs), _norm(custom_refs)
+
+
+def _norm(refs):
+    return list(dict.fromkeys(r.lower() if "@" in r else r for r in refs))[:MAX_ENTRIES]
+
+
+def _replace(classroom, mentor, source, refs):
+    MentorScope.objects.filter(classroom=classroom, mentor=mentor, source=source).exclude(
+        learner_ref__in=refs
+    ).delete()
+    existing = set(
+        MentorScope.objects.filter(classroom=classroom, mentor=mentor, source=source).values_list(
+            "learner_ref", flat=True
+        )
+    )
+    MentorScope.objects.bulk_create(
+        [
+            MentorScope(classroom=classroom, mentor=mentor, source=source, learner_ref=r)
+            for r in refs
+            if r not in existing
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def sync_from_launch(membership, body, lti):
+    """A mentor's launch is the truth for the scopes its LMS sends (absent = none)."""
+    claim_refs, custom_refs = refs_from_launch(body, lti)
+    _replace(membership.classroom, membership.account, MentorScope.Source.CLAIM, claim_refs)
+    _replace(membership.classroom, membership.account, MentorScope.Source.CUSTOM, custom_refs)
+
+
+def mentors_of(classroom):
+    return Account.objects.filter(
+        class_memberships__classroom=classroom,
+        class_memberships__role=ClassMembership.Role.TEACHER,
+        class_memberships__read_only=True,
+    )
+
+
+def _find_mentor(classroom, ref):
+    ref = ref.strip()
+    match = Q(links__registration=classroom.registration_id, links__sub=ref)
+    if "@" in ref:
+        match |= Q(email=ref.lower())
+    return mentors_of(classroom).filter(match).distinct().first()
+
+
+def parse_mapping(data):
+    """Validate Codio's shape; returns [(mentor_ref, [learner refs])]."""
+    if not isinstance(data, list):
+        raise ScopeError('expected a list of {"mentorId": ..., "learnerIds": [...]}')
+    if len(data) > MAX_ENTRIES:
+        raise ScopeError(f"at most {MAX_ENTRIES} mentors")
+    parsed = []
+    for index, entry in enumerate(data):
+        if not isinstance(entry, dict) or not isinstance(entry.get("learnerIds"), list):
+            raise ScopeError(f"entry {index}: needs mentorId and a learnerIds list")
+        (mentor_ref,) = _clean_refs([entry.get("mentorId")])
+        if len(entry["learnerIds"]) > MAX_ENTRIES:
+            raise ScopeError(f"entry {index}: at most {MAX_ENTRIES} learners")
+        parsed.append((mentor_ref, _clean_refs(entry["learnerIds"])))
+    return parsed
+
+
+@transaction.atomic
+def set_teacher_scopes(classroom, data):
+    """Replace the teacher-set scopes of the class with ``data`` (Codio's shape)."""
+    mapping = parse_mapping(data)
+    mentors = {}
+    for mentor_ref, _ in mapping:
+        mentor = _find_mentor(classroom, mentor_ref)
+        if mentor is None:
+            raise ScopeError(f"{mentor_ref!r} is not a mentor of this class")
+        mentors[mentor_ref] = mentor
+    MentorScope.objects.filter(classroom=classroom, source=MentorScope.Source.TEACHER).delete()
+    for mentor_ref, learner_refs in mapping:
+        _replace(classroom, mentors[mentor_ref], MentorScope.Source.TEACHER, learner_refs)
+
+
+def as_mapping(classroom):
+    """Every mentor's scopes, all sources, in Codio's shape (mentorId: the email or sub)."""
+    result = {}
+    scopes = MentorScope.objects.filter(classroom=classroom).select_related("mentor")
+    for scope in scopes.order_by("mentor_id", "learner_ref"):
+        mentor = scope.mentor
+        key = mentor.email or (
+            mentor.links.filter(registration=classroom.registration_id)
+            .values_list("sub", flat=True)
+            .first()
+            or str(mentor.pk)
+        )
+        refs = result.setdefault(key, [])
+        if scope.learner_ref not in refs:
+            refs.append(scope.learner_ref)
+    return [{"mentorId": k, "learnerIds": v} for k, v in result.items()]

@@ -1,0 +1,158 @@
+"""Class, unit and learner-work pages and the mentor API. Every decision is
+:mod:`lti_bridge.permissions`'; these views only find objects and render.
+
+Objects the account may not see answer 404 (their existence is not revealed); actions it
+may not take on what it sees answer 403.
+"""
+
+import json
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import permissions
+from ..flows import mentors
+from ..identity import clean_text
+from ..models import Account, Classroom, ResourceLink, Work
+from ..pages import render_page, render_unit_page
+from ..permissions import Action
+from .account import current_account
+
+
+def _member(request, classroom):
+    """The current account's membership of ``classroom``; 404 for strangers."""
+    membership = permissions.membership_of(current_account(request), classroom)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def _forbidden(request):
+    return render(
+        request,
+        "lti_bridge/message.html",
+        {"message": _("Your role in this class does not allow this.")},
+        status=403,
+    )
+
+
+def class_page(request, class_id):
+    classroom = get_object_or_404(Classroom, pk=class_id)
+    membership = _member(request, classroom)
+    if not permissions.can(membership, Action.VIEW_CLASS):
+        raise Http404
+    return render_page(
+        request,
+        "lti_bridge/class.html",
+        {
+            "classroom": classroom,
+            "membership": membership,
+            "learners": permissions.visible_learners(membership).order_by("name", "pk"),
+            "links": classroom.resource_links.select_related("unit").order_by("title"),
+            "can_edit_settings": permissions.can(membership, Action.EDIT_SETTINGS),
+            "can_manage_mentors": permissions.can(membership, Action.MANAGE_MENTORS),
+        },
+        registration=classroom.registration,
+    )
+
+
+@require_POST
+def class_settings(request, class_id):
+    classroom = get_object_or_404(Classroom, pk=class_id)
+    if not permissions.can(_member(request, classroom), Action.EDIT_SETTINGS):
+        return _forbidden(request)
+    classroom.filter_learners_for_mentors = request.POST.get("filter_learners_for_mentors") == "on"
+    classroom.mentors_may_grade = request.POST.get("mentors_may_grade") == "on"
+    classroom.save(update_fields=["filter_learners_for_mentors", "mentors_may_grade"])
+    return redirect("lti_bridge:class", class_id=classroom.pk)
+
+
+def unit_page(request, link_id):
+    link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
+    membership = _member(request, link.classroom)
+    if not permissions.can(membership, Action.VIEW_UNIT):
+        raise Http404
+    return render_unit_page(
+        request, membership.account, link, membership, registration=link.classroom.registration
+    )
+
+
+def work_page(request, link_id, account_id):
+    link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
+    membership = _member(request, link.classroom)
+    learner = get_object_or_404(Account, pk=account_id)
+    if not permissions.can(membership, Action.VIEW_WORK, learner=learner):
+        raise Http404  # another learner's work, or one outside a mentor's scope
+    return render_page(
+        request,
+        "lti_bridge/work.html",
+        {
+            "resource_link": link,
+            "unit": link.unit,
+            "classroom": link.classroom,
+            "learner": learner,
+            "work": Work.objects.filter(resource_link=link, account=learner).first(),
+            "membership": membership,
+            "can_grade": permissions.can(membership, Action.GRADE, learner=learner),
+        },
+        registration=link.classroom.registration,
+    )
+
+
+@require_POST
+def edit_unit_content(request, link_id):
+    link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
+    if not permissions.can(_member(request, link.classroom), Action.EDIT_CONTENT):
+        return _forbidden(request)
+    unit = link.unit
+    unit.title = clean_text(request.POST.get("title")) or unit.title
+    unit.instructions = (request.POST.get("instructions") or "")[:20000]
+    unit.save(update_fields=["title", "instructions"])
+    return redirect("lti_bridge:unit", link_id=link.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def mentors_page(request, class_id):
+    classroom = get_object_or_404(Classroom, pk=class_id)
+    if not permissions.can(_member(request, classroom), Action.MANAGE_MENTORS):
+        return _forbidden(request)
+    error, text = "", request.POST.get("mapping", "")
+    if request.method == "POST":
+        try:
+            mentors.set_teacher_scopes(classroom, json.loads(text or "[]"))
+            return redirect("lti_bridge:mentors", class_id=classroom.pk)
+        except (ValueError, mentors.ScopeError) as exc:
+            error = str(exc)
+    return render_page(
+        request,
+        "lti_bridge/mentors.html",
+        {
+            "classroom": classroom,
+            "mapping": text or json.dumps(mentors.as_mapping(classroom), indent=2),
+            "mentors": mentors.mentors_of(classroom).order_by("name"),
+            "error": error,
+        },
+        status=400 if error else 200,
+        registration=classroom.registration,
+    )
+
+
+@require_http_methods(["GET", "PUT"])
+def mentors_api(request, class_id):
+    """GET the mentor scopes of a class; PUT replaces the teacher-set ones (JSON, CSRF)."""
+    classroom = Classroom.objects.filter(pk=class_id).first()
+    membership = (
+        permissions.membership_of(current_account(request), classroom) if classroom else None
+    )
+    if not membership:
+        return JsonResponse({"error": "not found"}, status=404)
+    if not permissions.can(membership, Action.MANAGE_MENTORS):
+        return JsonResponse({"error": "your role in this class does not allow this"}, status=403)
+    if request.method == "PUT":
+        try:
+            mentors.set_teacher_scopes(classroom, json.loads(request.body or b"[]"))
+        except (ValueError, mentors.ScopeError) as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(mentors.as_mapping(classroom), safe=False)

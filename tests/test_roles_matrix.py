@@ -1,0 +1,236 @@
+"""Every role against every view and API of the bridge, over HTTP (DESIGN section 4).
+
+Actors launch for real (signed id_tokens, the bridge's own login) and keep the bridge's
+sign-in cookie in their own client; then each one tries each endpoint.
+"""
+
+import json
+
+import pytest
+from django.test import Client
+
+from lti_bridge.models import (
+    Account,
+    ClassMembership,
+    Classroom,
+    Deployment,
+    Organization,
+    Registration,
+    ResourceLink,
+    Unit,
+)
+from tests.support import INSTRUCTOR, LEARNER, LTI, ScriptedPlatform
+
+pytestmark = pytest.mark.django_db
+
+M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+TA = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
+COURSE = {"id": "course-1", "title": "Course 1", "label": "C1"}
+OTHER_COURSE = {"id": "course-2", "title": "Course 2", "label": "C2"}
+
+
+def actor(platform, sub, roles, course=COURSE, **claims):
+    person = ScriptedPlatform(
+        platform.registration, client=Client(), private_pem=platform.private_pem
+    )
+    response = person.full_launch(
+        sub=sub,
+        email=f"{sub}@example.edu",
+        name=sub.title(),
+        **{LTI + "roles": roles, LTI + "context": course},
+        **claims,
+    )
+    assert response.status_code == 200, response.content.decode()[-400:]
+    return person.client
+
+
+@pytest.fixture
+def world(bridge_setup):
+    p = bridge_setup
+    clients = {
+        "learner": actor(p, "learner", [LEARNER]),
+        "learner2": actor(p, "learner2", [LEARNER]),
+        "instructor": actor(p, "instructor", [INSTRUCTOR]),
+        "ta": actor(p, "ta", [TA]),
+        "content_developer": actor(p, "designer", [M + "ContentDeveloper"]),
+        "mentor": actor(p, "mentor", [M + "Mentor"], **{LTI + "role_scope_mentor": ["learner"]}),
+        "teacher_of_another_class": actor(p, "other", [INSTRUCTOR], course=OTHER_COURSE),
+    }
+    org2 = Organization.objects.create(name="Org 2", slug="org2")
+    Unit.objects.create(organization=org2, code="hello-python", title="Hello 2")
+    reg2 = Registration.objects.create(
+        organization=org2,
+        name="LMS 2",
+        issuer="https://lms2.example.edu",
+        client_id="c2",
+        auth_login_url="https://lms2.example.edu/auth",
+    )
+    Deployment.objects.create(registration=reg2, deployment_id="d1")
+    reg2.key_set = p.public_jwks()
+    reg2.save()
+    clients["user_of_another_organization"] = actor(
+        ScriptedPlatform(reg2, private_pem=p.private_pem), "stranger", [INSTRUCTOR]
+    )
+    classroom = Classroom.objects.get(registration=p.registration, context_id="course-1")
+    return {
+        "clients": clients,
+        "classroom": classroom,
+        "link": ResourceLink.objects.get(classroom=classroom),
+        "learner": Account.objects.get(email="learner@example.edu"),
+        "learner2": Account.objects.get(email="learner2@example.edu"),
+    }
+
+
+def endpoints(w):
+    c, link = w["classroom"].pk, w["link"].pk
+    one, two = w["learner"].pk, w["learner2"].pk
+    mapping = json.dumps([{"mentorId": "mentor@example.edu", "learnerIds": ["learner"]}])
+    return {
+        "view class": ("get", f"/lti-bridge/classes/{c}/", {}),
+        "view unit": ("get", f"/lti-bridge/units/{link}/", {}),
+        "view work of learner": ("get", f"/lti-bridge/units/{link}/learners/{one}/", {}),
+        "view work of learner2": ("get", f"/lti-bridge/units/{link}/learners/{two}/", {}),
+        "edit settings": ("post", f"/lti-bridge/classes/{c}/settings/", {}),
+        "edit content": (
+            "post",
+            f"/lti-bridge/units/{link}/content/",
+            {"title": "T", "instructions": "I"},
+        ),
+        "mentors page": ("get", f"/lti-bridge/classes/{c}/mentors/", {}),
+        "mentors api get": ("get", f"/lti-bridge/api/v1/classes/{c}/mentors", {}),
+        "mentors api put": ("put", f"/lti-bridge/api/v1/classes/{c}/mentors", mapping),
+    }
+
+
+ALLOW, DENY, HIDDEN = "allow", "deny", "hidden"  # 2xx/3xx, 403, 404
+ALL = {
+    name: ALLOW
+    for name in (
+        "view class",
+        "view unit",
+        "view work of learner",
+        "view work of learner2",
+        "edit settings",
+        "edit content",
+        "mentors page",
+        "mentors api get",
+        "mentors api put",
+    )
+}
+NOTHING = dict.fromkeys(ALL, HIDDEN)
+MENTOR = {
+    **ALL,
+    "edit settings": DENY,
+    "edit content": DENY,
+    "mentors page": DENY,
+    "mentors api get": DENY,
+    "mentors api put": DENY,
+}
+EXPECTED = {
+    "learner": {
+        **NOTHING,
+        "view unit": ALLOW,
+        "view work of learner": ALLOW,
+        "edit settings": DENY,
+        "edit content": DENY,
+        "mentors page": DENY,
+        "mentors api get": DENY,
+        "mentors api put": DENY,
+    },
+    "instructor": ALL,
+    "ta": ALL,
+    "content_developer": ALL,
+    "mentor (filter off)": MENTOR,
+    "mentor (filter on)": {**MENTOR, "view work of learner2": HIDDEN},
+    "mentor allowed to grade": MENTOR,
+    "teacher_of_another_class": NOTHING,
+    "user_of_another_organization": NOTHING,
+}
+
+
+def outcome(response):
+    if response.status_code == 404:
+        return HIDDEN
+    if response.status_code == 403:
+        return DENY
+    assert response.status_code < 400, response.status_code
+    return ALLOW
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_role_by_action_matrix(world, role):
+    classroom = world["classroom"]
+    classroom.filter_learners_for_mentors = role == "mentor (filter on)"
+    classroom.mentors_may_grade = role == "mentor allowed to grade"
+    classroom.save()
+    client = world["clients"][role.split(" (")[0].replace(" allowed to grade", "")]
+    got = {}
+    for name, (method, url, data) in endpoints(world).items():
+        if method == "put":
+            response = client.put(url, data, content_type="application/json")
+        else:
+            response = getattr(client, method)(url, data)
+        got[name] = outcome(response)
+        classroom.refresh_from_db()
+        if classroom.filter_learners_for_mentors != (role == "mentor (filter on)"):
+            classroom.filter_learners_for_mentors = role == "mentor (filter on)"
+            classroom.mentors_may_grade = role == "mentor allowed to grade"
+            classroom.save()
+    assert got == EXPECTED[role]
+
+
+def test_mentor_with_filter_sees_only_mentees_in_lists_and_counts(world):
+    classroom = world["classroom"]
+    classroom.filter_learners_for_mentors = True
+    classroom.save()
+    client = world["clients"]["mentor"]
+    page = client.get(f"/lti-bridge/classes/{classroom.pk}/").content.decode()
+    assert "1 learner" in page and "Learner2" not in page
+    unit = client.get(f"/lti-bridge/units/{world['link'].pk}/").content.decode()
+    assert "Learner2" not in unit
+    classroom.filter_learners_for_mentors = False
+    classroom.save()
+    page = client.get(f"/lti-bridge/classes/{classroom.pk}/").content.decode()
+    assert "2 learners" in page
+
+
+def test_mentor_may_grade_only_when_the_class_allows(world):
+    url = f"/lti-bridge/units/{world['link'].pk}/learners/{world['learner'].pk}/"
+    client = world["clients"]["mentor"]
+    assert 'data-testid="may-grade"' not in client.get(url).content.decode()
+    world["classroom"].mentors_may_grade = True
+    world["classroom"].save()
+    assert 'data-testid="may-grade"' in client.get(url).content.decode()
+    assert 'data-testid="may-grade"' in world["clients"]["instructor"].get(url).content.decode()
+    assert 'data-testid="may-grade"' not in world["clients"]["learner"].get(url).content.decode()
+
+
+def test_nobody_signed_in_sees_nothing(world):
+    for name, (method, url, data) in endpoints(world).items():
+        if method == "put":
+            response = Client().put(url, data, content_type="application/json")
+        else:
+            response = getattr(Client(), method)(url, data)
+        assert response.status_code == 404, name
+
+
+def test_promotion_and_demotion_take_effect_at_the_next_launch(world, bridge_setup):
+    url = f"/lti-bridge/classes/{world['classroom'].pk}/"
+    learner = world["clients"]["learner"]
+    assert learner.get(url).status_code == 404
+    actor(bridge_setup, "learner", [TA])  # promoted in the LMS
+    promoted = actor(bridge_setup, "learner", [TA])
+    assert promoted.get(url).status_code == 200
+    demoted = actor(bridge_setup, "ta", [LEARNER])
+    assert demoted.get(url).status_code == 404
+    assert ClassMembership.objects.get(account__email="ta@example.edu").role == "student"
+
+
+def test_teacher_and_mentor_land_on_teacher_view_learner_on_own_work(bridge_setup):
+    person = ScriptedPlatform(
+        bridge_setup.registration, client=Client(), private_pem=bridge_setup.private_pem
+    )
+    page = person.full_launch(sub="m", **{LTI + "roles": [M + "Mentor"]}).content.decode()
+    assert 'data-testid="teacher-view"' in page
+    page = person.full_launch(sub="l", **{LTI + "roles": [LEARNER]}).content.decode()
+    assert 'data-testid="teacher-view"' not in page and 'data-testid="unit-title"' in page
