@@ -37,7 +37,7 @@ setup(
             "pytest-django>=4.8",
             "responses",
             "playwright",
-            "ruff",
+            "ruff>=0.17,<0.18",
         ],
     },
     entry_points={
