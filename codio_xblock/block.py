@@ -171,11 +171,23 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             "templates/" + template, context, i18n_service=self.runtime.service(self, "i18n")
         )
 
+    def _grade(self):
+        """The learner's grade in the gradebook, as (earned, possible), or None."""
+        user = openedx.current_user(self)
+        if user is None:
+            return None
+        return openedx.current_grade(
+            usage_id=str(self.scope_ids.usage_id),
+            course_id=openedx.course_info(self).id,
+            user_key=user.user_key,
+        )
+
     def student_view(self, context=None):
         launch_url = self.runtime.handler_url(self, "launch")
         html = self._render(
             "codio_xblock/student_view.html",
             {
+                "grade": self._grade(),
                 "block": self,
                 "launch_url": launch_url,
                 "height": min(max(self.iframe_height or MIN_HEIGHT, MIN_HEIGHT), MAX_HEIGHT),
@@ -228,6 +240,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             height=self.iframe_height if self.launch_mode == "iframe" else 0,
             custom=custom,
         )
+        data.ags_endpoint = self._ags_endpoint(tool, course)
         if self.share_name:
             data.name = user.full_name or user.username
             data.given_name = user.given_name
@@ -235,6 +248,24 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         if self.share_email and user.email:
             data.email = user.email
         return data
+
+    def _ags_endpoint(self, tool, course):
+        """The block's own line item (made on first launch, kept in step with the block)."""
+        from .ags_views import line_item_url, line_items_url
+        from .lti1p3.ags import endpoint_claim
+        from .models import LineItem
+
+        item, _created = LineItem.objects.update_or_create(
+            tool=tool,
+            usage_id=str(self.scope_ids.usage_id),
+            defaults={
+                "course_id": course.id,
+                "label": self.display_name,
+                "score_maximum": float(self.weight or 0) or 1.0,
+                "resource_id": self.unit,
+            },
+        )
+        return endpoint_claim(lineitems_url=line_items_url(item), lineitem_url=line_item_url(item))
 
     def _error_response(self, status, message):
         html = self._render("codio_xblock/error.html", {"message": message, "code": ""})

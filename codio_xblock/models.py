@@ -145,3 +145,89 @@ class PlatformSubject(models.Model):
 
     def __str__(self):
         return self.sub
+
+
+class LineItem(models.Model):
+    """The gradebook column of one Codio Unit block (LTI AGS 2.0, 3.2: line item).
+
+    One per block and tool; made when the block is first launched, kept in step with the
+    block's title and points. A tool may post scores to its own block's line item only.
+    """
+
+    tool = models.ForeignKey(ToolRegistration, on_delete=models.CASCADE, related_name="line_items")
+    usage_id = models.CharField(max_length=255, help_text=_("The block (resource link id)."))
+    course_id = models.CharField(max_length=255)
+    label = models.CharField(max_length=255)
+    score_maximum = models.FloatField()
+    resource_id = models.CharField(max_length=255, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("line item")
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "usage_id"], name="unique_line_item_per_block"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.usage_id})"
+
+
+class AgsScore(models.Model):
+    """The latest score a tool posted for one user on one line item (AGS 2.0, 3.4).
+
+    Scores arrive with the tool's timestamp; one older than the stored one changes nothing,
+    so a late retry never overwrites a newer grade.
+
+    .. pii: a learner's grade and the teacher's comment.
+    .. pii_types: other
+    .. pii_retirement: local_api
+    """
+
+    line_item = models.ForeignKey(LineItem, on_delete=models.CASCADE, related_name="scores")
+    user_key = models.CharField(max_length=255)
+    score_given = models.FloatField(null=True, blank=True)
+    score_maximum = models.FloatField(null=True, blank=True)
+    activity_progress = models.CharField(max_length=20)
+    grading_progress = models.CharField(max_length=20)
+    comment = models.TextField(blank=True)
+    timestamp = models.DateTimeField()
+    received = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("AGS score")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line_item", "user_key"], name="unique_score_per_user_and_line_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_key}: {self.score_given}/{self.score_maximum}"
+
+
+class GradeRecord(models.Model):
+    """Outside Open edX (workbench, tests) the gradebook itself: what the learner and the
+    course staff see for a block. Inside Open edX grades go to edx-submissions instead
+    (:func:`codio_xblock.openedx.publish_grade`).
+
+    .. pii: a learner's grade.
+    .. pii_types: other
+    .. pii_retirement: local_api
+    """
+
+    usage_id = models.CharField(max_length=255)
+    user_key = models.CharField(max_length=255)
+    earned = models.FloatField()
+    possible = models.FloatField()
+    comment = models.TextField(blank=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["usage_id", "user_key"], name="unique_grade_per_user_and_block"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_key} on {self.usage_id}: {self.earned}/{self.possible}"

@@ -137,3 +137,53 @@ def course_url(block):
         )
         return settings.LMS_ROOT_URL.rstrip("/") + path
     return conf.platform_issuer() + conf.get("STANDALONE_COURSE").get("url", "/")
+
+
+def publish_grade(*, usage_id, course_id, user_key, earned, possible, comment=""):
+    """Write a grade to the gradebook: edx-submissions inside Open edX (the LMS grades app
+    listens to it: progress page and staff gradebook), GradeRecord outside."""
+    if in_openedx():  # pragma: no cover - needs edx-platform
+        from common.djangoapps.student.models import anonymous_id_for_user
+        from opaque_keys.edx.keys import CourseKey
+        from submissions import api as submissions_api
+
+        user = get_user_model().objects.get(pk=user_key)
+        student_item = {
+            "student_id": anonymous_id_for_user(user, CourseKey.from_string(course_id)),
+            "course_id": course_id,
+            "item_id": usage_id,
+            "item_type": "codio_unit",
+        }
+        submission = submissions_api.create_submission(student_item, {"comment": comment})
+        submissions_api.set_score(submission["uuid"], earned, possible)
+        return
+    from .models import GradeRecord
+
+    GradeRecord.objects.update_or_create(
+        usage_id=usage_id,
+        user_key=str(user_key),
+        defaults={"earned": earned, "possible": possible, "comment": comment},
+    )
+
+
+def current_grade(*, usage_id, course_id, user_key):
+    """(earned, possible) the gradebook holds for the user on the block, or None."""
+    if in_openedx():  # pragma: no cover - needs edx-platform
+        from common.djangoapps.student.models import anonymous_id_for_user
+        from opaque_keys.edx.keys import CourseKey
+        from submissions import api as submissions_api
+
+        user = get_user_model().objects.get(pk=user_key)
+        score = submissions_api.get_score(
+            {
+                "student_id": anonymous_id_for_user(user, CourseKey.from_string(course_id)),
+                "course_id": course_id,
+                "item_id": usage_id,
+                "item_type": "codio_unit",
+            }
+        )
+        return (score["points_earned"], score["points_possible"]) if score else None
+    from .models import GradeRecord
+
+    record = GradeRecord.objects.filter(usage_id=usage_id, user_key=str(user_key)).first()
+    return (record.earned, record.possible) if record else None

@@ -1,13 +1,13 @@
 """Every outbound HTTP call of the bridge: a timeout, a size cap, registered hosts only."""
 
-import json
 from urllib.parse import urlsplit
 
 import requests
 
+from codio_xblock.lti1p3.http import FetchError, fetch_json
+
 from . import conf
 
-MAX_RESPONSE_BYTES = 1024 * 1024
 USER_AGENT = "codio-xblock-lti-bridge"
 
 
@@ -45,24 +45,6 @@ def check_url(url):
 def get_json(url):
     check_url(url)
     try:
-        response = session.get(
-            url,
-            timeout=conf.get("HTTP_TIMEOUT"),
-            stream=True,
-            headers={"Accept": "application/json"},
-            allow_redirects=False,
-        )
-        response.raise_for_status()
-        body = b""
-        for chunk in response.iter_content(64 * 1024):
-            body += chunk
-            if len(body) > MAX_RESPONSE_BYTES:
-                raise OutboundError(
-                    f"response from {url!r} is larger than {MAX_RESPONSE_BYTES} bytes"
-                )
-    except requests.RequestException as exc:
+        return fetch_json(session, url, timeout=conf.get("HTTP_TIMEOUT"))
+    except FetchError as exc:
         raise OutboundError(str(exc)) from exc
-    try:
-        return json.loads(body)
-    except ValueError as exc:
-        raise OutboundError(f"response from {url!r} is not JSON") from exc

@@ -45,6 +45,7 @@ class LaunchData:
     height: int = 0
     custom: dict = field(default_factory=dict)
     role_scope_mentor: list = field(default_factory=list)
+    ags_endpoint: dict = field(default_factory=dict)  # AGS 2.0 endpoint claim, if graded
 
     def to_dict(self):
         return asdict(self)
@@ -111,6 +112,8 @@ def build_id_token_claims(
         Claim.LAUNCH_PRESENTATION.value: presentation,
         Claim.CUSTOM.value: dict(launch.custom),
     }
+    if launch.ags_endpoint:
+        claims[Claim.AGS_ENDPOINT.value] = dict(launch.ags_endpoint)
     if launch.role_scope_mentor:
         claims[Claim.ROLE_SCOPE_MENTOR.value] = list(launch.role_scope_mentor)
     for key in ("name", "given_name", "family_name", "email"):

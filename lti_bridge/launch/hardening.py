@@ -30,6 +30,8 @@ from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.exception import LtiException, OIDCException
 
+from codio_xblock.lti1p3.http import find_key
+
 from .. import conf
 from ..http import OutboundError, get_json
 from ..models import SpentValue
@@ -93,17 +95,6 @@ class KeySetCache:
 
     def refetch_allowed(self):
         return _cache().add(self.cooldown_key, 1, conf.get("KEYSET_REFETCH_COOLDOWN"))
-
-
-def _find_key(key_set, kid):
-    for key in (key_set or {}).get("keys", []):
-        if (
-            isinstance(key, dict)
-            and key.get("kid") == kid
-            and key.get("alg", ALGORITHM) == ALGORITHM
-        ):
-            return key
-    return None
 
 
 def _is_number(value):
@@ -217,16 +208,16 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
             raise errors.UnknownKey("id_token header has no kid")
         static = self._registration.get_key_set()
         if static:
-            key = _find_key(static, kid)
+            key = find_key(static, kid)
         else:
             url = self._registration.get_key_set_url()
             if not url or not url.startswith(("https://", "http://")):
                 raise errors.KeySetUnavailable(f"invalid key set URL {url!r}")
             cache = KeySetCache(url)
-            key = _find_key(cache.get(), kid)
+            key = find_key(cache.get(), kid)
             if key is None and cache.refetch_allowed():
                 log.info("Unknown kid %s: refetching key set %s", kid, url)
-                key = _find_key(cache.fetch(), kid)
+                key = find_key(cache.fetch(), kid)
         if key is None:
             raise errors.UnknownKey(f"kid {kid!r} not in the platform's key set")
         try:

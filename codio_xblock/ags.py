@@ -1,0 +1,186 @@
+"""Platform side of LTI Advantage services: OAuth 2 access tokens for tools and AGS scores
+written to the gradebook. Views call these; the protocol checks are in :mod:`.lti1p3`."""
+
+import logging
+import secrets
+import time
+
+import jwt
+import requests
+from django.core.cache import caches
+from django.db import transaction
+from django.urls import reverse
+
+from . import conf, keystore, openedx
+from .lti1p3 import keys
+from .lti1p3.ags import ALL_SCOPES, parse_score
+from .lti1p3.exceptions import AccessDenied, InvalidRequest, gettext_noop
+from .lti1p3.http import FetchError, fetch_json, find_key
+from .lti1p3.oauth2 import InvalidClient, check_assertion_claims, parse_token_request
+from .models import AgsScore, PlatformSubject, ToolRegistration
+
+log = logging.getLogger(__name__)
+
+TOKEN_LIFETIME = 3600
+session = requests.Session()  # outbound: tool key sets only, each from its registration
+
+
+class Unauthorized(AccessDenied):
+    error_code = "invalid_token"
+    http_status = 401
+
+
+class Conflict(InvalidRequest):
+    error_code = "conflict"
+    http_status = 409
+
+
+def token_url():
+    return conf.platform_issuer() + reverse("codio_xblock:token")
+
+
+def _cache():
+    return caches[conf.get("CACHE")]
+
+
+def _tool_key(tool, kid):
+    if tool.public_key_pem:
+        return keys.jwk_from_public_pem(tool.public_key_pem, kid=kid)
+    cache_key = f"codio_xblock:toolkeys:{tool.pk}"
+    key_set = _cache().get(cache_key)
+    key = find_key(key_set, kid) if key_set else None
+    if key_set is None or (key is None and _cache().add(f"{cache_key}:cooldown", 1, 30)):
+        try:  # the URL is the registration's own: a registered host by definition
+            key_set = fetch_json(session, tool.keyset_url)
+        except FetchError as exc:
+            raise InvalidClient(gettext_noop("The tool's keys could not be fetched.")) from exc
+        _cache().set(cache_key, key_set, 3600)
+        key = find_key(key_set, kid)
+    return key
+
+
+def issue_token(params, now=None):
+    """Answer a client-credentials token request (RFC 6749 4.4 with RFC 7523)."""
+    now = int(now or time.time())
+    request = parse_token_request(params, ALL_SCOPES)
+    try:
+        header = jwt.get_unverified_header(request.assertion)
+        unverified = jwt.decode(request.assertion, options={"verify_signature": False})
+    except jwt.InvalidTokenError as exc:
+        raise InvalidClient(gettext_noop("The client assertion is not a JWT.")) from exc
+    tool = ToolRegistration.objects.enabled().filter(client_id=str(unverified.get("iss"))).first()
+    if tool is None or header.get("alg") != keys.ALGORITHM:
+        raise InvalidClient(gettext_noop("Unknown client."))
+    jwk = _tool_key(tool, header.get("kid"))
+    if jwk is None:
+        raise InvalidClient(gettext_noop("The client assertion was signed with an unknown key."))
+    try:
+        claims = jwt.decode(
+            request.assertion,
+            jwt.algorithms.RSAAlgorithm.from_jwk(jwk),
+            algorithms=[keys.ALGORITHM],
+            audience=token_url(),
+            options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
+            leeway=60,
+        )
+    except jwt.InvalidTokenError as exc:
+        raise InvalidClient(gettext_noop("The client assertion is not valid.")) from exc
+    check_assertion_claims(claims, client_id=tool.client_id, token_url=token_url(), now=now)
+    if not _cache().add(f"codio_xblock:jti:{tool.pk}:{claims['jti']}", 1, 600):
+        raise InvalidClient(gettext_noop("The client assertion was already used."))
+    scope = " ".join(request.scopes)
+    key = keystore.signing_key()
+    token = keys.sign(
+        {
+            "iss": conf.platform_issuer(),
+            "aud": token_url(),
+            "sub": tool.client_id,
+            "scope": scope,
+            "iat": now,
+            "exp": now + TOKEN_LIFETIME,
+            "jti": secrets.token_hex(16),
+        },
+        key.private_pem,
+        key.kid,
+    )
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": TOKEN_LIFETIME,
+        "scope": scope,
+    }
+
+
+def authenticate(authorization, scope):
+    """The tool behind a ``Bearer`` access token that grants ``scope``."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise Unauthorized(gettext_noop("A Bearer access token is needed."))
+    token = authorization[len("Bearer ") :].strip()
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+        published = {k["kid"]: k for k in keystore.jwks()["keys"]}
+        claims = jwt.decode(
+            token,
+            jwt.algorithms.RSAAlgorithm.from_jwk(published[kid]),
+            algorithms=[keys.ALGORITHM],
+            audience=token_url(),
+            issuer=conf.platform_issuer(),
+        )
+    except (jwt.InvalidTokenError, KeyError) as exc:
+        raise Unauthorized(gettext_noop("The access token is not valid or has expired.")) from exc
+    if scope not in str(claims.get("scope", "")).split():
+        raise AccessDenied(gettext_noop("The access token does not grant this service."))
+    tool = ToolRegistration.objects.enabled().filter(client_id=claims.get("sub")).first()
+    if tool is None:
+        raise Unauthorized(gettext_noop("The tool of this token is not registered."))
+    return tool
+
+
+def record_score(line_item, body):
+    """Store a score for the line item and, once fully graded, write the gradebook.
+
+    Returns the stored :class:`AgsScore`. A score older than the stored one raises
+    :class:`Conflict` and changes nothing; a zero is a grade like any other.
+    """
+    score = parse_score(body)
+    subject = PlatformSubject.objects.filter(sub=score.user_id).first()
+    if subject is None:
+        raise InvalidRequest(gettext_noop("'userId' is not a user of this platform."))
+    with transaction.atomic():
+        stored, created = AgsScore.objects.select_for_update().get_or_create(
+            line_item=line_item,
+            user_key=subject.user_key,
+            defaults={
+                "timestamp": score.timestamp,
+                "activity_progress": score.activity_progress,
+                "grading_progress": score.grading_progress,
+            },
+        )
+        if not created and score.timestamp <= stored.timestamp:
+            raise Conflict(gettext_noop("A score with the same or a newer timestamp is stored."))
+        stored.score_given = score.score_given
+        stored.score_maximum = score.score_maximum
+        stored.activity_progress = score.activity_progress
+        stored.grading_progress = score.grading_progress
+        stored.comment = score.comment
+        stored.timestamp = score.timestamp
+        stored.save()
+        if score.is_final:
+            earned = score.score_given / score.score_maximum * line_item.score_maximum
+            openedx.publish_grade(
+                usage_id=line_item.usage_id,
+                course_id=line_item.course_id,
+                user_key=subject.user_key,
+                earned=round(earned, 4),
+                possible=line_item.score_maximum,
+                comment=score.comment,
+            )
+    log.info(
+        "AGS score for %s on %s: %s/%s (%s)",
+        subject.user_key,
+        line_item.usage_id,
+        score.score_given,
+        score.score_maximum,
+        score.grading_progress,
+    )
+    return stored

@@ -1,0 +1,112 @@
+"""LTI Advantage service endpoints of the platform: OAuth 2 token and AGS line items and
+scores. Authentication and scope checks live in one decorator, never in view bodies."""
+
+import json
+from functools import wraps
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import ags, conf
+from .lti1p3 import ags as protocol
+from .lti1p3.exceptions import AccessDenied, LtiPlatformError, gettext_noop
+from .models import LineItem
+
+
+def error_json(exc):
+    response = JsonResponse(
+        {"error": exc.error_code, "error_description": exc.translated(gettext)},
+        status=exc.http_status,
+    )
+    if exc.http_status == 401:
+        response["WWW-Authenticate"] = f'Bearer error="{exc.error_code}"'
+    return response
+
+
+# Tools call these from their servers with OAuth 2 credentials, not from a browser.
+@csrf_exempt
+@never_cache
+@require_POST
+def token(request):
+    try:
+        return JsonResponse(ags.issue_token(request.POST))
+    except LtiPlatformError as exc:
+        return error_json(exc)
+
+
+def line_item_url(item):
+    return conf.platform_issuer() + reverse("codio_xblock:ags-lineitem", args=[item.pk])
+
+
+def line_items_url(item):
+    return conf.platform_issuer() + reverse("codio_xblock:ags-lineitems", args=[item.pk])
+
+
+def _document(item):
+    return protocol.line_item(
+        url=line_item_url(item),
+        label=item.label,
+        score_maximum=item.score_maximum,
+        resource_link_id=item.usage_id,
+        resource_id=item.resource_id,
+    )
+
+
+def ags_service(scopes):
+    """Authenticate the Bearer token for any of ``scopes`` and give the view the line item,
+    which must belong to the token's own tool (a block's own line item only)."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, pk):
+            try:
+                tool, last = None, None
+                for scope in scopes:
+                    try:
+                        tool = ags.authenticate(request.headers.get("Authorization"), scope)
+                        break
+                    except AccessDenied as exc:
+                        last = exc
+                if tool is None:
+                    raise last
+                item = LineItem.objects.filter(pk=pk).first()
+                if item is None or item.tool_id != tool.pk:
+                    raise AccessDenied(gettext_noop("This line item belongs to another tool."))
+                return view(request, item)
+            except LtiPlatformError as exc:
+                return error_json(exc)
+
+        return wrapper
+
+    return decorate
+
+
+@require_http_methods(["GET"])
+@ags_service([protocol.SCOPE_LINEITEM, protocol.SCOPE_LINEITEM_READONLY])
+def line_items(request, item):
+    """The block's line items container: exactly its own line item."""
+    return JsonResponse([_document(item)], safe=False, content_type=protocol.MEDIA_LINEITEMS)
+
+
+@require_http_methods(["GET"])
+@ags_service([protocol.SCOPE_LINEITEM, protocol.SCOPE_LINEITEM_READONLY])
+def line_item(request, item):
+    return JsonResponse(_document(item), content_type=protocol.MEDIA_LINEITEM)
+
+
+@require_POST
+@ags_service([protocol.SCOPE_SCORE])
+def scores(request, item):
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        body = None
+    stored = ags.record_score(item, body)
+    return JsonResponse(
+        {"resultUrl": line_item_url(item), "userKey": "", "id": stored.pk}, status=200
+    )

@@ -1,0 +1,96 @@
+"""LTI Assignment and Grade Services 2.0, platform side: scopes, media types, score
+validation and line item documents. Pure: plain values in, plain values out."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .exceptions import InvalidRequest, gettext_noop
+
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
+SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+ALL_SCOPES = (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
+
+MEDIA_LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
+MEDIA_LINEITEMS = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+MEDIA_SCORE = "application/vnd.ims.lis.v1.score+json"
+
+ACTIVITY_PROGRESS = {"Initialized", "Started", "InProgress", "Submitted", "Completed"}
+GRADING_PROGRESS = {"FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"}
+MAX_COMMENT = 10_000
+
+
+@dataclass(frozen=True)
+class Score:
+    user_id: str
+    timestamp: datetime
+    activity_progress: str
+    grading_progress: str
+    score_given: float | None = None
+    score_maximum: float | None = None
+    comment: str = ""
+
+    @property
+    def is_final(self):
+        return self.grading_progress == "FullyGraded" and self.score_given is not None
+
+
+def _number(value, name):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidRequest(gettext_noop("'%(name)s' must be a number."), name=name)
+    if value < 0:
+        raise InvalidRequest(gettext_noop("'%(name)s' must not be negative."), name=name)
+    return float(value)
+
+
+def parse_score(body):
+    """Validate a score POST body (AGS 2.0, 3.4); a zero ``scoreGiven`` is a real grade."""
+    if not isinstance(body, dict):
+        raise InvalidRequest(gettext_noop("The score must be a JSON object."))
+    user_id = body.get("userId")
+    if not isinstance(user_id, str) or not user_id:
+        raise InvalidRequest(gettext_noop("'userId' is missing."))
+    try:
+        timestamp = datetime.fromisoformat(str(body.get("timestamp", "")).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidRequest(gettext_noop("'timestamp' must be an ISO 8601 date-time.")) from exc
+    if timestamp.tzinfo is None:
+        raise InvalidRequest(gettext_noop("'timestamp' must carry a time zone."))
+    activity, grading = body.get("activityProgress"), body.get("gradingProgress")
+    if activity not in ACTIVITY_PROGRESS:
+        raise InvalidRequest(gettext_noop("'activityProgress' is not a known value."))
+    if grading not in GRADING_PROGRESS:
+        raise InvalidRequest(gettext_noop("'gradingProgress' is not a known value."))
+    given = body.get("scoreGiven")
+    maximum = body.get("scoreMaximum")
+    if given is not None:
+        given = _number(given, "scoreGiven")
+        if maximum is None:
+            raise InvalidRequest(gettext_noop("'scoreMaximum' is needed with 'scoreGiven'."))
+    if maximum is not None:
+        maximum = _number(maximum, "scoreMaximum")
+        if maximum == 0:
+            raise InvalidRequest(gettext_noop("'scoreMaximum' must be more than zero."))
+    comment = body.get("comment") or ""
+    if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
+        raise InvalidRequest(gettext_noop("'comment' must be text of reasonable length."))
+    return Score(user_id, timestamp, activity, grading, given, maximum, comment)
+
+
+def line_item(*, url, label, score_maximum, resource_link_id, resource_id="", tag=""):
+    item = {
+        "id": url,
+        "label": label,
+        "scoreMaximum": score_maximum,
+        "resourceLinkId": resource_link_id,
+    }
+    if resource_id:
+        item["resourceId"] = resource_id
+    if tag:
+        item["tag"] = tag
+    return item
+
+
+def endpoint_claim(*, lineitems_url, lineitem_url, scopes=ALL_SCOPES):
+    return {"scope": list(scopes), "lineitems": lineitems_url, "lineitem": lineitem_url}

@@ -1,0 +1,69 @@
+"""The platform's OAuth 2 token endpoint for LTI services (LTI Security 1.0, 4.1: client
+credentials grant with a JWT client assertion, RFC 7523). Pure checks; errors carry the
+RFC 6749 section 5.2 codes."""
+
+from dataclasses import dataclass
+
+from .exceptions import LtiPlatformError, gettext_noop
+
+GRANT_TYPE = "client_credentials"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+MAX_ASSERTION_AGE = 300
+
+
+class InvalidClient(LtiPlatformError):
+    error_code = "invalid_client"
+    http_status = 401
+
+
+class UnsupportedGrantType(LtiPlatformError):
+    error_code = "unsupported_grant_type"
+
+
+class InvalidScopeRequest(LtiPlatformError):
+    error_code = "invalid_scope"
+
+
+class TokenRequestError(LtiPlatformError):
+    error_code = "invalid_request"
+
+
+@dataclass(frozen=True)
+class TokenRequest:
+    assertion: str
+    scopes: tuple
+
+
+def parse_token_request(params, allowed_scopes):
+    if params.get("grant_type") != GRANT_TYPE:
+        raise UnsupportedGrantType(gettext_noop("The grant type must be client_credentials."))
+    if params.get("client_assertion_type") != ASSERTION_TYPE:
+        raise TokenRequestError(gettext_noop("The client assertion type must be jwt-bearer."))
+    assertion = params.get("client_assertion") or ""
+    if not assertion or len(assertion) > 8192:
+        raise TokenRequestError(gettext_noop("The client assertion is missing."))
+    requested = tuple(dict.fromkeys((params.get("scope") or "").split()))
+    if not requested:
+        raise InvalidScopeRequest(gettext_noop("Ask for at least one scope."))
+    unknown = [s for s in requested if s not in allowed_scopes]
+    if unknown:
+        raise InvalidScopeRequest(
+            gettext_noop("These scopes are not offered: %(scopes)s."), scopes=" ".join(unknown)
+        )
+    return TokenRequest(assertion, requested)
+
+
+def check_assertion_claims(claims, *, client_id, token_url, now):
+    """The assertion must be the client's own (iss = sub = client id), for this endpoint,
+    fresh, and carry a jti (whose single use the caller enforces)."""
+    if claims.get("iss") != client_id or claims.get("sub") != client_id:
+        raise InvalidClient(gettext_noop("The client assertion is not the client's own."))
+    aud = claims.get("aud")
+    audiences = aud if isinstance(aud, list) else [aud]
+    if token_url not in audiences:
+        raise InvalidClient(gettext_noop("The client assertion is for another audience."))
+    iat = claims.get("iat")
+    if not isinstance(iat, int | float) or iat > now + 60 or now - iat > MAX_ASSERTION_AGE:
+        raise InvalidClient(gettext_noop("The client assertion is too old or from the future."))
+    if not isinstance(claims.get("jti"), str) or not claims["jti"]:
+        raise InvalidClient(gettext_noop("The client assertion has no jti."))

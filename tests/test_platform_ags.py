@@ -1,0 +1,324 @@
+"""The platform's OAuth 2 token endpoint and AGS line item and score endpoints."""
+
+import re
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from codio_xblock.lti1p3 import keys
+from codio_xblock.lti1p3.ags import SCOPE_LINEITEM_READONLY, SCOPE_SCORE
+from codio_xblock.models import AgsScore, GradeRecord, LineItem, PlatformSubject, ToolRegistration
+
+pytestmark = pytest.mark.django_db
+TOKEN_URL = "http://codio.test/codio/lti/v1/token"
+
+
+class ScriptedTool:
+    def __init__(self, slug="scripted"):
+        self.pem = keys.generate_private_pem()
+        self.tool = ToolRegistration.objects.create(
+            slug=slug,
+            name=slug,
+            oidc_login_url=f"https://{slug}.example/login",
+            launch_url=f"https://{slug}.example/launch",
+            redirect_uris=f"https://{slug}.example/launch",
+            public_key_pem=keys.public_pem(self.pem),
+        )
+
+    def assertion(self, **overrides):
+        now = int(time.time())
+        claims = {
+            "iss": self.tool.client_id,
+            "sub": self.tool.client_id,
+            "aud": TOKEN_URL,
+            "iat": now,
+            "exp": now + 300,
+            "jti": uuid.uuid4().hex,
+            **overrides,
+        }
+        return jwt.encode(
+            {k: v for k, v in claims.items() if v is not None},
+            self.pem,
+            algorithm="RS256",
+            headers={"kid": keys.kid_for(self.pem)},
+        )
+
+    def token_response(self, client, scope=SCOPE_SCORE, **overrides):
+        return client.post(
+            "/codio/lti/v1/token",
+            {
+                "grant_type": "client_credentials",
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": self.assertion(**overrides),
+                "scope": scope,
+            },
+        )
+
+    def token(self, client, scope=SCOPE_SCORE):
+        response = self.token_response(client, scope)
+        assert response.status_code == 200, response.content
+        return response.json()["access_token"]
+
+
+@pytest.fixture
+def tool():
+    return ScriptedTool()
+
+
+@pytest.fixture
+def item(tool):
+    return LineItem.objects.create(
+        tool=tool.tool, usage_id="block-1", course_id="course-1", label="Unit", score_maximum=10
+    )
+
+
+@pytest.fixture
+def learner():
+    return PlatformSubject.objects.create(user_key="42")
+
+
+def score(learner, given=8, maximum=10, when=None, **extra):
+    return {
+        "userId": learner.sub,
+        "scoreGiven": given,
+        "scoreMaximum": maximum,
+        "activityProgress": "Completed",
+        "gradingProgress": "FullyGraded",
+        "timestamp": (when or datetime.now(UTC)).isoformat(),
+        **extra,
+    }
+
+
+def post_score(client, item, token, body):
+    return client.post(
+        f"/codio/lti/v1/ags/lineitems/{item.pk}/scores",
+        body,
+        content_type="application/vnd.ims.lis.v1.score+json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
+def test_token_for_a_valid_assertion(client, tool):
+    response = tool.token_response(client, scope=f"{SCOPE_SCORE} {SCOPE_LINEITEM_READONLY}")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    assert set(body["scope"].split()) == {SCOPE_SCORE, SCOPE_LINEITEM_READONLY}
+
+
+@pytest.mark.parametrize(
+    "overrides, code, status",
+    [
+        ({"aud": "https://elsewhere/token"}, "invalid_client", 401),
+        ({"iss": "someone"}, "invalid_client", 401),
+        ({"sub": "someone-else"}, "invalid_client", 401),
+        ({"exp": int(time.time()) - 100, "iat": int(time.time()) - 400}, "invalid_client", 401),
+        ({"jti": None}, "invalid_client", 401),
+    ],
+)
+def test_bad_assertions_are_refused(client, tool, overrides, code, status):
+    response = tool.token_response(client, **overrides)
+    assert response.status_code == status
+    assert response.json()["error"] == code
+
+
+def test_assertion_is_single_use(client, tool):
+    assertion = tool.assertion()
+    data = {
+        "grant_type": "client_credentials",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": assertion,
+        "scope": SCOPE_SCORE,
+    }
+    assert client.post("/codio/lti/v1/token", data).status_code == 200
+    assert client.post("/codio/lti/v1/token", data).json()["error"] == "invalid_client"
+
+
+def test_assertion_signed_by_another_key(client, tool):
+    tool.pem = keys.generate_private_pem()
+    assert tool.token_response(client).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        ({"grant_type": "password"}, "unsupported_grant_type"),
+        ({"grant_type": "client_credentials", "client_assertion_type": "x"}, "invalid_request"),
+    ],
+)
+def test_bad_token_requests(client, data, code):
+    assert client.post("/codio/lti/v1/token", data).json()["error"] == code
+
+
+def test_unknown_scope(client, tool):
+    assert tool.token_response(client, scope="https://evil/scope").json()["error"] == (
+        "invalid_scope"
+    )
+
+
+def test_score_is_written_to_the_gradebook_scaled_to_the_blocks_points(client, tool, item, learner):
+    token = tool.token(client)
+    assert post_score(client, item, token, score(learner, 4, 5, comment="Good")).status_code == 200
+    grade = GradeRecord.objects.get()
+    assert (grade.usage_id, grade.user_key, grade.earned, grade.possible) == (
+        "block-1",
+        "42",
+        8,
+        10,
+    )
+
+
+def test_zero_is_a_real_grade(client, tool, item, learner):
+    post_score(client, item, tool.token(client), score(learner, 0, 10))
+    assert GradeRecord.objects.get().earned == 0
+
+
+def test_pending_score_is_kept_but_not_graded(client, tool, item, learner):
+    body = score(learner, None, None, gradingProgress="Pending", activityProgress="Submitted")
+    assert post_score(client, item, tool.token(client), body).status_code == 200
+    assert AgsScore.objects.get().grading_progress == "Pending"
+    assert not GradeRecord.objects.exists()
+
+
+def test_older_score_never_overwrites_a_newer_one(client, tool, item, learner):
+    token = tool.token(client)
+    now = datetime.now(UTC)
+    assert post_score(client, item, token, score(learner, 9, 10, when=now)).status_code == 200
+    late = post_score(client, item, token, score(learner, 2, 10, when=now - timedelta(minutes=5)))
+    assert late.status_code == 409
+    assert GradeRecord.objects.get().earned == 9
+    newer = post_score(client, item, token, score(learner, 3, 10, when=now + timedelta(seconds=1)))
+    assert newer.status_code == 200 and GradeRecord.objects.get().earned == 3
+
+
+def test_scores_need_a_valid_token_with_the_score_scope(client, tool, item, learner):
+    assert post_score(client, item, "garbage", score(learner)).status_code == 401
+    readonly = tool.token(client, scope=SCOPE_LINEITEM_READONLY)
+    assert post_score(client, item, readonly, score(learner)).status_code == 403
+    response = client.post(
+        f"/codio/lti/v1/ags/lineitems/{item.pk}/scores",
+        score(learner),
+        content_type="application/json",
+    )
+    assert response.status_code == 401 and "Bearer" in response["WWW-Authenticate"]
+    assert not GradeRecord.objects.exists()
+
+
+def test_a_tool_scores_only_its_own_blocks_line_item(client, tool, learner):
+    other = ScriptedTool("other")
+    foreign = LineItem.objects.create(
+        tool=other.tool, usage_id="b2", course_id="c", label="x", score_maximum=1
+    )
+    assert post_score(client, foreign, tool.token(client), score(learner)).status_code == 403
+    assert post_score(client, foreign, other.token(client), score(learner)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        [],
+        {},
+        {"userId": "nobody"},
+        {"scoreGiven": -1},
+        {"scoreGiven": 5, "scoreMaximum": 0},
+        {"scoreGiven": "5"},
+        {"timestamp": "yesterday"},
+        {"timestamp": "2026-01-01T00:00:00"},
+        {"activityProgress": "Done"},
+        {"gradingProgress": "Graded"},
+    ],
+)
+def test_malformed_scores_are_refused(client, tool, item, learner, body):
+    if isinstance(body, dict) and "userId" not in body and body:
+        body = {**score(learner), **body}
+    response = client.post(
+        f"/codio/lti/v1/ags/lineitems/{item.pk}/scores",
+        body if isinstance(body, str) else __import__("json").dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {tool.token(client)}",
+    )
+    assert response.status_code == 400, response.content
+    assert not GradeRecord.objects.exists()
+
+
+def test_line_item_documents(client, tool, item):
+    token = tool.token(client, scope=SCOPE_LINEITEM_READONLY)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    one = client.get(f"/codio/lti/v1/ags/lineitems/{item.pk}", **auth)
+    assert one["Content-Type"] == "application/vnd.ims.lis.v2.lineitem+json"
+    assert one.json()["scoreMaximum"] == 10 and one.json()["resourceLinkId"] == "block-1"
+    assert client.get(f"/codio/lti/v1/ags/lineitems/{item.pk}/container", **auth).json() == [
+        one.json()
+    ]
+
+
+def test_launch_carries_the_blocks_line_item(as_user):
+    from tests.test_platform_oidc_auth import ask, auth_params, decode
+
+    client = as_user("learner")
+    _, claims = decode(ask(client, auth_params(client)))
+    endpoint = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]
+    item = LineItem.objects.get()
+    assert endpoint["lineitem"].endswith(f"/codio/lti/v1/ags/lineitems/{item.pk}")
+    assert SCOPE_SCORE in endpoint["scope"]
+    assert item.score_maximum == 1.0 and item.label == "Hello, Python"
+
+
+def test_builtin_bridge_gets_a_token_with_its_published_key(client, course):
+    """The platform fetches the bridge's key set from its registration's URL (over HTTP,
+    through Django here), with a timeout, and accepts an assertion signed by its key."""
+    from codio_xblock import ags
+    from lti_bridge import keys as bridge_keys
+    from tests.support import DjangoClientAdapter
+
+    adapter = DjangoClientAdapter()
+    ags.session.mount("http://codio.test/", adapter)
+    try:
+        key = bridge_keys.signing_key()
+        now = int(time.time())
+        assertion = jwt.encode(
+            {
+                "iss": course.client_id,
+                "sub": course.client_id,
+                "aud": TOKEN_URL,
+                "iat": now,
+                "exp": now + 300,
+                "jti": uuid.uuid4().hex,
+            },
+            key.private_pem,
+            algorithm="RS256",
+            headers={"kid": key.kid},
+        )
+        response = client.post(
+            "/codio/lti/v1/token",
+            {
+                "grant_type": "client_credentials",
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": assertion,
+                "scope": SCOPE_SCORE,
+            },
+        )
+    finally:
+        ags.session.adapters.pop("http://codio.test/", None)
+    assert response.status_code == 200, response.content
+    assert [
+        (m, u.endswith("/lti-bridge/lti/jwks"), t is not None) for m, u, t in adapter.calls
+    ] == [("GET", True, True)]
+
+
+def test_learner_sees_the_gradebook_score_in_the_unit(as_user, users):
+    from codio_xblock.models import GradeRecord
+
+    client = as_user("learner")
+    page = client.get("/scenario/codio_unit.1/").content.decode()
+    assert 'data-testid="grade"' not in page
+    usage_id = re.findall(r"/handler/([^/]+)/launch/", page)[0]
+    GradeRecord.objects.create(
+        usage_id=usage_id, user_key=str(users["learner"].pk), earned=0, possible=1
+    )
+    page = client.get("/scenario/codio_unit.1/").content.decode()
+    assert "Your score: 0 / 1" in page
