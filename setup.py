@@ -24,6 +24,8 @@ setup(
         "PyJWT[crypto]>=2.8",
         "cryptography",
         "requests",
+        "Markdown>=3.5",
+        "nh3>=0.2",
         "celery>=5.3",
         "redis>=5",
     ],

@@ -172,15 +172,16 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         )
 
     def _grade(self):
-        """The learner's grade in the gradebook, as (earned, possible), or None."""
+        """The learner's grade in the gradebook, as ("earned", "possible") text, or None."""
         user = openedx.current_user(self)
         if user is None:
             return None
-        return openedx.current_grade(
+        grade = openedx.current_grade(
             usage_id=str(self.scope_ids.usage_id),
             course_id=openedx.course_info(self).id,
             user_key=user.user_key,
         )
+        return None if grade is None else tuple(f"{value:g}" for value in grade)
 
     def student_view(self, context=None):
         launch_url = self.runtime.handler_url(self, "launch")

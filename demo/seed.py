@@ -60,6 +60,7 @@ def seed(base_url):
         issuer=base_url,
         client_id=tool.client_id,
         auth_login_url=f"{base_url}/codio/lti/v1/auth",
+        auth_token_url=f"{base_url}/codio/lti/v1/token",
         key_set_url=f"{base_url}/codio/lti/v1/jwks",
         deployment_id=[tool.deployment_id],
         stdout=open("/dev/null", "w"),  # noqa: SIM115

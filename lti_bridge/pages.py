@@ -62,6 +62,7 @@ def render_unit_page(request, account, resource_link, membership, registration=N
             .order_by("account__name", "account_id")
         )
         context["can_edit_content"] = permissions.can(membership, permissions.Action.EDIT_CONTENT)
+        context["can_release"] = permissions.can(membership, permissions.Action.RELEASE)
         template = "lti_bridge/unit_teacher.html"
     else:
         context["work"] = Work.objects.filter(resource_link=resource_link, account=account).first()

@@ -26,3 +26,33 @@ def send_password_reset_email(account_id):
     from .flows import password
 
     password.send_reset(account_id)
+
+
+@shared_task(
+    name="lti_bridge.deliver_grade",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
+def deliver_grade(self, delivery_id):
+    """Send one outbox row; retryable failures come back after the flow's backoff."""
+    from .delivery.deliver import deliver
+
+    wait = deliver(delivery_id)
+    if wait is not None and not self.request.is_eager:
+        raise self.retry(countdown=wait)
+    # eager (demo, tests): the row waits as RETRYING for lti_bridge.deliver_due_grades
+
+
+@shared_task(name="lti_bridge.deliver_due_grades", acks_late=True)
+def deliver_due_grades():
+    """Sweep: send every row whose next attempt is due (run it periodically, e.g. by beat;
+    it also catches rows whose task was lost)."""
+    from django.utils import timezone
+
+    from .delivery.deliver import deliver
+    from .models import GradeDelivery
+
+    for pk in GradeDelivery.objects.due(timezone.now()).values_list("pk", flat=True)[:500]:
+        deliver(pk)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .launch import views as launch_views
-from .views import account, classes, classroom, verification
+from .views import account, classes, classroom, grading, verification
 
 app_name = "lti_bridge"
 
@@ -27,4 +27,14 @@ urlpatterns = [
     path("units/<int:link_id>/content/", classroom.edit_unit_content, name="unit-content"),
     path("units/<int:link_id>/learners/<int:account_id>/", classroom.work_page, name="work"),
     path("api/v1/classes/<int:class_id>/mentors", classroom.mentors_api, name="api-mentors"),
+    path("units/<int:link_id>/work/", grading.save_work, name="save-work"),
+    path("units/<int:link_id>/learners/<int:account_id>/grade/", grading.grade_work, name="grade"),
+    path(
+        "units/<int:link_id>/learners/<int:account_id>/completion/",
+        grading.set_completion,
+        name="completion",
+    ),
+    path("units/<int:link_id>/release/", grading.release_grades, name="release"),
+    path("units/<int:link_id>/deliveries/retry/", grading.retry_deliveries, name="retry"),
+    path("feedback/<int:work_id>/", grading.feedback, name="feedback"),
 ]

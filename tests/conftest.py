@@ -75,7 +75,10 @@ def bridge_setup(db):
         organization=org,
         code="hello-python",
         title="Hello, Python",
-        instructions="Print <b>hello</b>",
+        instructions=(
+            "Print **hello** <script>alert(1)</script> <img src=x onerror=alert(2)> "
+            "[click](javascript:alert(3))"
+        ),
     )
     registration = Registration.objects.create(
         organization=org,

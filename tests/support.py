@@ -34,7 +34,16 @@ class DjangoClientAdapter(BaseAdapter):
         self.calls.append((request.method, request.url, kwargs.get("timeout")))
         parts = urlsplit(request.url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        django_response = self.client.generic(request.method, path, request.body or "")
+        extra = {}
+        if request.headers.get("Authorization"):
+            extra["HTTP_AUTHORIZATION"] = request.headers["Authorization"]
+        django_response = self.client.generic(
+            request.method,
+            path,
+            request.body or "",
+            content_type=request.headers.get("Content-Type", "application/octet-stream"),
+            **extra,
+        )
         response = requests.Response()
         response.status_code = django_response.status_code
         response._content = django_response.content

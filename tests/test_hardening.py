@@ -34,9 +34,11 @@ def test_a_valid_launch_is_accepted(bridge_setup):
     assert Account.objects.count() == 1
 
 
-def test_unit_instructions_are_escaped(bridge_setup):
+def test_unit_instructions_are_sanitised_markdown(bridge_setup):
     page = bridge_setup.full_launch().content.decode()
-    assert "Print &lt;b&gt;hello&lt;/b&gt;" in page
+    assert "<strong>hello</strong>" in page
+    for danger in ("<script>alert(1)", "onerror", "javascript:"):
+        assert danger not in page
 
 
 def test_state_is_single_use(bridge_setup):

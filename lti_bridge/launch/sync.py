@@ -12,6 +12,7 @@ from ..roles import bridge_role
 from . import errors
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 UNIT_PARAMETERS = ("codio_unit", "unit")
 
 
@@ -62,6 +63,7 @@ def sync_classroom(registration, context):
         context_id=context["id"],
         defaults={
             "organization": registration.organization,
+            "release_automatically": registration.organization.release_automatically,
             "title": clean_text(context.get("title")),
             "label": clean_text(context.get("label")),
         },
@@ -89,16 +91,51 @@ def sync_membership(classroom, account, role, lti_roles):
     return membership
 
 
-def sync_resource_link(classroom, link_claim, unit):
+SEND_MODE_PARAMETERS = ("codio_send_grade", "custom_codio_send_grade")
+
+
+def _send_mode(body):
+    custom = body.get(LTI + "custom")
+    custom = custom if isinstance(custom, dict) else {}
+    for key in SEND_MODE_PARAMETERS:
+        value = custom.get(key)
+        if isinstance(value, str) and value.strip().upper() in ResourceLink.SendMode.values:
+            return value.strip().upper()
+    return ResourceLink.SendMode.GRADE_RELEASE
+
+
+def _ags(body):
+    """(lineitem URL, lineitems URL, scopes) of the launch's AGS claim, or blanks."""
+    claim = body.get(AGS_ENDPOINT)
+    if not isinstance(claim, dict):
+        return "", "", []
+    urls = [
+        claim.get(k) if isinstance(claim.get(k), str) and len(claim.get(k)) <= 1024 else ""
+        for k in ("lineitem", "lineitems")
+    ]
+    scopes = [s for s in claim.get("scope") or [] if isinstance(s, str)][:10]
+    return urls[0] or "", urls[1] or "", scopes
+
+
+def sync_resource_link(classroom, link_claim, unit, body):
+    lineitem, lineitems, scopes = _ags(body)
+    values = {
+        "title": clean_text(link_claim.get("title")),
+        "lineitem_url": lineitem,
+        "lineitems_url": lineitems,
+        "ags_scopes": scopes,
+        "send_mode": _send_mode(body),
+    }
     resource_link, created = ResourceLink.objects.get_or_create(
-        classroom=classroom,
-        resource_link_id=link_claim["id"],
-        defaults={"unit": unit, "title": clean_text(link_claim.get("title"))},
+        classroom=classroom, resource_link_id=link_claim["id"], defaults={"unit": unit, **values}
     )
-    title = clean_text(link_claim.get("title"))
-    if not created and title and title != resource_link.title:
-        resource_link.title = title
-        resource_link.save(update_fields=["title"])
+    if not values["title"]:
+        values["title"] = resource_link.title
+    changed = [k for k, v in values.items() if getattr(resource_link, k) != v]
+    if not created and changed:
+        for key in changed:
+            setattr(resource_link, key, values[key])
+        resource_link.save(update_fields=changed)
     return resource_link
 
 
@@ -128,7 +165,7 @@ def _apply(registration, body, identity, role, roles, context, link_claim, unit)
         account = linking.account_for_launch(registration, identity, is_staff=role.is_teacher)
         classroom = sync_classroom(registration, context)
         membership = sync_membership(classroom, account, role, roles)
-        resource_link = sync_resource_link(classroom, link_claim, unit)
+        resource_link = sync_resource_link(classroom, link_claim, unit, body)
         if role.is_teacher and role.read_only:
             mentors.sync_from_launch(membership, body, LTI)
         if not role.is_teacher:

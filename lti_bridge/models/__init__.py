@@ -1,4 +1,5 @@
 from .classroom import ClassMembership, Classroom, MentorScope, ResourceLink, Unit, Work
+from .delivery import GradeDelivery
 from .identity import Account, EmailVerification, Link, OrgMembership, SyncConflict
 from .platform import Deployment, Organization, Registration, ToolKey
 from .replay import SpentValue
@@ -9,6 +10,7 @@ __all__ = [
     "Classroom",
     "Deployment",
     "EmailVerification",
+    "GradeDelivery",
     "Link",
     "MentorScope",
     "OrgMembership",

@@ -28,6 +28,9 @@ class Classroom(models.Model):
     mentors_may_grade = models.BooleanField(
         default=False, help_text=_("Mentors may grade the learners they can see.")
     )
+    release_automatically = models.BooleanField(
+        default=False, help_text=_("Grades are released as soon as they are given.")
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -119,6 +122,18 @@ class ResourceLink(models.Model):
     resource_link_id = models.CharField(max_length=255)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="resource_links")
     title = models.CharField(max_length=255, blank=True)
+    lineitem_url = models.URLField(max_length=1024, blank=True)
+    lineitems_url = models.URLField(max_length=1024, blank=True)
+    ags_scopes = models.JSONField(default=list, blank=True)
+
+    class SendMode(models.TextChoices):
+        GRADE_RELEASE = "GRADE_RELEASE", _("When released (work complete and graded)")
+        ALWAYS = "ALWAYS", _("On every submission or grade")
+        CHANGED = "CHANGED", _("When the grade changes")
+
+    send_mode = models.CharField(
+        max_length=15, choices=SendMode.choices, default=SendMode.GRADE_RELEASE
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -140,6 +155,26 @@ class Work(models.Model):
     first_launch = models.DateTimeField(auto_now_add=True)
     last_launch = models.DateTimeField(auto_now=True)
 
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    answer = models.TextField(blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    points = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    graded_by = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Each grade action bumps grade_version; the learner sees the grade once the release
+    # has caught up with it (released_version == grade_version).
+    grade_version = models.PositiveIntegerField(default=0)
+    released_version = models.PositiveIntegerField(default=0)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -149,6 +184,18 @@ class Work(models.Model):
 
     def __str__(self):
         return f"work of {self.account_id} on {self.resource_link_id}"
+
+    @property
+    def is_graded(self):
+        return self.points is not None
+
+    @property
+    def grade_released(self):
+        return self.is_graded and self.released_version == self.grade_version
+
+    @property
+    def latest_delivery(self):
+        return self.deliveries.order_by("-version", "-pk").first()
 
 
 class MentorScope(models.Model):

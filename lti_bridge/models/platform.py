@@ -20,6 +20,9 @@ class Organization(models.Model):
     learner_email_policy = models.CharField(
         max_length=20, choices=EmailPolicy.choices, default=EmailPolicy.NEW_ACCOUNT
     )
+    release_automatically = models.BooleanField(
+        default=False, help_text=_("Default of 'release grades automatically' for new classes.")
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

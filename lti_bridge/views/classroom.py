@@ -65,7 +65,10 @@ def class_settings(request, class_id):
         return _forbidden(request)
     classroom.filter_learners_for_mentors = request.POST.get("filter_learners_for_mentors") == "on"
     classroom.mentors_may_grade = request.POST.get("mentors_may_grade") == "on"
-    classroom.save(update_fields=["filter_learners_for_mentors", "mentors_may_grade"])
+    classroom.release_automatically = request.POST.get("release_automatically") == "on"
+    classroom.save(
+        update_fields=["filter_learners_for_mentors", "mentors_may_grade", "release_automatically"]
+    )
     return redirect("lti_bridge:class", class_id=classroom.pk)
 
 

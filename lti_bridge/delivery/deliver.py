@@ -1,0 +1,130 @@
+"""Delivering one outbox row: claim it, skip it if a newer grade exists, send it, record
+the outcome. Retry timing is the task's; what is retryable is decided here."""
+
+import logging
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import conf
+from ..models import GradeDelivery, Link
+from . import ags_client
+
+log = logging.getLogger(__name__)
+
+RETRY_FOR = timedelta(days=2)  # retryable failures keep being retried this long
+BACKOFF_CAP = 3600
+
+
+def backoff(attempts, retry_after=None):
+    """Seconds before the next try: exponential with full jitter, capped; Retry-After wins."""
+    if retry_after:
+        return min(retry_after, BACKOFF_CAP)
+    return random.uniform(1, min(BACKOFF_CAP, 30 * 2 ** min(attempts, 10)))  # noqa: S311
+
+
+def feedback_url(work):
+    return conf.base_url() + reverse("lti_bridge:feedback", args=[work.pk])
+
+
+def score_document(delivery, sub):
+    work = delivery.work
+    document = {
+        "userId": sub,
+        "timestamp": delivery.timestamp.isoformat(),
+        "activityProgress": "Completed" if work.status == work.Status.COMPLETED else "Submitted",
+        "gradingProgress": "FullyGraded" if delivery.version else "PendingManual",
+    }
+    if delivery.version:
+        document["scoreGiven"] = float(delivery.score_given)
+        document["scoreMaximum"] = float(delivery.score_maximum)
+        document["comment"] = f"{delivery.comment}\n\nFeedback: {feedback_url(work)}".strip()
+    return document
+
+
+def deliver(delivery_id):
+    """Send one row. Returns the seconds to wait before retrying, or None when done."""
+    with transaction.atomic():
+        delivery = (
+            GradeDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("work__resource_link__classroom__registration", "work__account")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.state not in (
+            GradeDelivery.State.QUEUED,
+            GradeDelivery.State.RETRYING,
+        ):
+            return None  # sent, failed, superseded, or another worker holds it
+        work = delivery.work
+        if (
+            delivery.version
+            and delivery.version < work.grade_version
+            and (work.deliveries.filter(version__gt=delivery.version).exists())
+        ):
+            delivery.state = GradeDelivery.State.SUPERSEDED
+            delivery.save(update_fields=["state"])
+            return None
+        delivery.attempts += 1
+        delivery.save(update_fields=["attempts"])
+        link = work.resource_link
+        registration = link.classroom.registration
+        sub = (
+            Link.objects.filter(registration=registration, account=work.account_id)
+            .values_list("sub", flat=True)
+            .first()
+        )
+        try:
+            if not link.lineitem_url:
+                raise ags_client.DeliveryError(
+                    "the launch carried no AGS line item", retryable=False
+                )
+            if sub is None:
+                raise ags_client.DeliveryError(
+                    "the learner has no link to this LMS", retryable=False
+                )
+            ags_client.post_score(registration, link.lineitem_url, score_document(delivery, sub))
+        except ags_client.DeliveryError as exc:
+            return _failed(delivery, exc)
+        delivery.state = GradeDelivery.State.SENT
+        delivery.sent_at = timezone.now()
+        delivery.last_error = ""
+        delivery.save(update_fields=["state", "sent_at", "last_error"])
+    log.info("Grade delivery %s sent (attempt %s)", delivery.pk, delivery.attempts)
+    return None
+
+
+def _failed(delivery, exc):
+    delivery.last_error = str(exc)[:2000]
+    if exc.status == 409:  # the LMS holds a newer score: this one is stale
+        delivery.state = GradeDelivery.State.SUPERSEDED
+        delivery.save(update_fields=["state", "last_error"])
+        return None
+    if exc.retryable and timezone.now() - delivery.created < RETRY_FOR:
+        wait = backoff(delivery.attempts, exc.retry_after)
+        delivery.state = GradeDelivery.State.RETRYING
+        delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
+        delivery.save(update_fields=["state", "last_error", "next_attempt_at"])
+        log.warning("Grade delivery %s: %s; retry in %.0fs", delivery.pk, exc, wait)
+        return wait
+    delivery.state = GradeDelivery.State.FAILED
+    delivery.save(update_fields=["state", "last_error"])
+    log.warning("Grade delivery %s failed: %s", delivery.pk, exc)
+    return None
+
+
+def retry(deliveries):
+    """Teacher's "retry": failed rows go back to the queue (after commit, a task each)."""
+    from ..tasks import deliver_grade
+
+    now = timezone.now()
+    ids = list(deliveries.filter(state=GradeDelivery.State.FAILED).values_list("pk", flat=True))
+    GradeDelivery.objects.filter(pk__in=ids).update(
+        state=GradeDelivery.State.QUEUED, next_attempt_at=now, attempts=0, created=now
+    )
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: deliver_grade.delay(pk))
+    return len(ids)

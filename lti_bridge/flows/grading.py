@@ -1,0 +1,69 @@
+"""Grading a learner's work and releasing grades (seed 002: grades stay hidden from the
+learner, in Codio and in the LMS, until the teacher releases them)."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..delivery import outbox
+from ..models import Work
+
+MAX_COMMENT = 10_000
+
+
+class GradingError(ValueError):
+    """A grade that cannot be given; the message says why."""
+
+
+def parse_points(raw, maximum):
+    try:
+        points = Decimal(str(raw).strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise GradingError(_("Points must be a number.")) from exc
+    if not points.is_finite() or points < 0 or points > maximum:
+        raise GradingError(
+            _("Points must be between 0 and %(max)s.") % {"max": format(maximum.normalize(), "f")}
+        )
+    return points
+
+
+@transaction.atomic
+def grade(work, raw_points, comment, grader):
+    """Give or change a grade. Each grade is a new version; with automatic release it is
+    released at once, otherwise it waits for "Release Grades"."""
+    work = (
+        Work.objects.select_for_update()
+        .select_related("resource_link__unit", "resource_link__classroom")
+        .get(pk=work.pk)
+    )
+    points = parse_points(raw_points, work.resource_link.unit.max_points)
+    if len(comment or "") > MAX_COMMENT:
+        raise GradingError(_("The comment is too long."))
+    work.points = points
+    work.comment = comment or ""
+    work.graded_at = timezone.now()
+    work.graded_by = grader
+    work.grade_version += 1
+    if work.resource_link.classroom.release_automatically:
+        work.released_version = work.grade_version
+    work.save()
+    outbox.on_grade(work)
+    return work
+
+
+@transaction.atomic
+def release(resource_link):
+    """Release every graded, unreleased grade of the unit; returns how many."""
+    works = list(
+        Work.objects.select_for_update()
+        .filter(resource_link=resource_link, points__isnull=False)
+        .select_related("resource_link__unit", "resource_link__classroom")
+    )
+    released = [w for w in works if w.released_version != w.grade_version]
+    for work in released:
+        work.released_version = work.grade_version
+        work.save(update_fields=["released_version"])
+        outbox.on_release(work)
+    return len(released)

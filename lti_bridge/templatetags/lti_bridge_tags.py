@@ -1,0 +1,16 @@
+"""Template helpers: unit instructions as sanitised Markdown."""
+
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text):
+    """Markdown to HTML, then cleaned by nh3 (Ammonia's allow-list): no scripts, no event
+    handlers, no javascript: links, whatever an author or an LMS wrote."""
+    html = markdown_lib.markdown(text or "", extensions=["fenced_code", "tables"])
+    return mark_safe(nh3.clean(html, link_rel="noopener noreferrer nofollow"))  # noqa: S308

@@ -1,0 +1,119 @@
+"""Learner work, grading, release and delivery actions. Decisions: permissions; work:
+flows; these views only find objects, call, and redirect."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..delivery import deliver
+from ..flows import grading
+from ..flows import work as work_flow
+from ..models import Account, GradeDelivery, ResourceLink, Work
+from ..permissions import Action
+from .account import current_account
+from .classroom import _forbidden, _member
+
+
+def _link(request, link_id):
+    link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
+    return link, _member(request, link.classroom)
+
+
+@require_POST
+def save_work(request, link_id):
+    """The learner's own work: save a draft or mark it complete."""
+    link, membership = _link(request, link_id)
+    work = Work.objects.filter(resource_link=link, account=membership.account).first()
+    if work is None or permissions.is_teacher(membership):
+        raise Http404
+    answer = request.POST.get("answer", "")
+    try:
+        if request.POST.get("action") == "complete":
+            work_flow.mark_complete(work, answer)
+        else:
+            work_flow.save_draft(work, answer)
+    except work_flow.WorkError as exc:
+        messages.error(request, str(exc))
+    return redirect("lti_bridge:unit", link_id=link.pk)
+
+
+def _learner_work(request, link_id, account_id, action):
+    link, membership = _link(request, link_id)
+    learner = get_object_or_404(Account, pk=account_id)
+    if not permissions.can(membership, Action.VIEW_WORK, learner=learner):
+        raise Http404
+    if not permissions.can(membership, action, learner=learner):
+        return link, membership, None
+    work, _created = Work.objects.get_or_create(resource_link=link, account=learner)
+    return link, membership, work
+
+
+@require_POST
+def grade_work(request, link_id, account_id):
+    link, membership, work = _learner_work(request, link_id, account_id, Action.GRADE)
+    if work is None:
+        return _forbidden(request)
+    try:
+        grading.grade(
+            work,
+            request.POST.get("points", ""),
+            request.POST.get("comment", ""),
+            membership.account,
+        )
+    except grading.GradingError as exc:
+        messages.error(request, str(exc))
+    return redirect("lti_bridge:work", link_id=link.pk, account_id=account_id)
+
+
+@require_POST
+def set_completion(request, link_id, account_id):
+    """A teacher marks a learner's work complete or reopens it."""
+    link, membership, work = _learner_work(request, link_id, account_id, Action.GRADE)
+    if work is None or membership.read_only:
+        return _forbidden(request)
+    if request.POST.get("action") == "reopen":
+        work_flow.reopen(work)
+    else:
+        work_flow.mark_complete(work)
+    return redirect("lti_bridge:work", link_id=link.pk, account_id=account_id)
+
+
+@require_POST
+def release_grades(request, link_id):
+    link, membership = _link(request, link_id)
+    if not permissions.can(membership, Action.RELEASE):
+        return _forbidden(request)
+    count = grading.release(link)
+    messages.success(request, _("%(count)s grades released.") % {"count": count})
+    return redirect("lti_bridge:unit", link_id=link.pk)
+
+
+@require_POST
+def retry_deliveries(request, link_id):
+    link, membership = _link(request, link_id)
+    if not permissions.can(membership, Action.RELEASE):
+        return _forbidden(request)
+    rows = GradeDelivery.objects.filter(work__resource_link=link)
+    if request.POST.get("delivery"):
+        rows = rows.filter(pk=request.POST["delivery"])
+    count = deliver.retry(rows)
+    messages.success(request, _("%(count)s deliveries queued again.") % {"count": count})
+    return redirect("lti_bridge:unit", link_id=link.pk)
+
+
+def feedback(request, work_id):
+    """The teacher's feedback: only the learner and the class's teachers may open it."""
+    work = get_object_or_404(
+        Work.objects.select_related("resource_link__classroom", "resource_link__unit"), pk=work_id
+    )
+    membership = permissions.membership_of(current_account(request), work.resource_link.classroom)
+    if membership is None or not (
+        membership.account_id == work.account_id
+        or permissions.can(membership, Action.VIEW_WORK, learner=work.account)
+    ):
+        raise Http404
+    visible = work.grade_released or permissions.is_teacher(membership)
+    return render(request, "lti_bridge/feedback.html", {"work": work, "visible": visible})

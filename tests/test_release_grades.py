@@ -1,0 +1,155 @@
+"""Learner work, grading, release and delivery into the Open edX gradebook: the whole path
+through the XBlock, the bridge, Celery (eager here) and the platform's AGS endpoints."""
+
+import pytest
+
+from codio_xblock.models import GradeRecord
+from lti_bridge.models import GradeDelivery, ResourceLink, Work
+from tests.support import DjangoClientAdapter, launch_through_xblock
+
+pytestmark = pytest.mark.django_db(transaction=True)  # deliveries start on commit
+
+
+@pytest.fixture
+def platform_http(course):
+    """The platform fetches the bridge's JWKS over (test-client) HTTP too."""
+    from codio_xblock import ags
+
+    ags.session.mount("http://codio.test/", DjangoClientAdapter())
+    yield
+    ags.session.adapters.pop("http://codio.test/", None)
+
+
+def test_grade_hidden_until_released_then_delivered_to_the_gradebook(
+    as_user, users, platform_http, outbound
+):
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    link = ResourceLink.objects.get()
+    assert link.lineitem_url.startswith("http://codio.test/codio/lti/v1/ags/lineitems/")
+
+    assert (
+        learner.post(
+            f"/lti-bridge/units/{link.pk}/work/", {"answer": "print('hi')", "action": "save"}
+        ).status_code
+        == 302
+    )
+    learner.post(
+        f"/lti-bridge/units/{link.pk}/work/",
+        {"answer": "print('Hello, world!')", "action": "complete"},
+    )
+    work = Work.objects.get()
+    assert work.status == "completed" and work.completed_at
+    assert (
+        learner.post(
+            f"/lti-bridge/units/{link.pk}/work/", {"answer": "changed", "action": "save"}
+        ).status_code
+        == 302
+    )
+    work.refresh_from_db()
+    assert work.answer == "print('Hello, world!')"  # completed work is locked
+
+    teacher = as_user("instructor")
+    launch_through_xblock(teacher)
+    grade_url = f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/"
+    assert (
+        teacher.post(grade_url, {"points": "80", "comment": "Nice <b>work</b>"}).status_code == 302
+    )
+    work.refresh_from_db()
+    assert work.points == 80 and not work.grade_released
+
+    page = learner.get(f"/lti-bridge/units/{link.pk}/").content.decode()
+    assert 'data-testid="grade"' not in page
+    assert not GradeRecord.objects.exists()
+    assert not GradeDelivery.objects.exists()
+
+    assert teacher.post(f"/lti-bridge/units/{link.pk}/release/").status_code == 302
+    delivery = GradeDelivery.objects.get()
+    assert delivery.state == "sent", delivery.last_error
+    record = GradeRecord.objects.get()
+    assert (record.earned, record.possible) == (0.8, 1.0)
+    assert "/lti-bridge/feedback/" in record.comment and "Nice <b>work</b>" in record.comment
+
+    page = learner.get(f"/lti-bridge/units/{link.pk}/").content.decode()
+    assert "80 out of 100" in page and "Nice &lt;b&gt;work&lt;/b&gt;" in page
+    assert "Your score: 0.8 / 1" in learner.get("/scenario/codio_unit.1/").content.decode()
+    teacher_view = teacher.get(f"/lti-bridge/units/{link.pk}/").content.decode()
+    assert "Sent" in teacher_view
+
+
+def test_feedback_page_only_for_the_learner_and_teachers(as_user, platform_http, outbound):
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    launch_through_xblock(as_user("learner2"))
+    link = ResourceLink.objects.get()
+    work = Work.objects.get(account__email="learner@example.edu")
+    teacher = as_user("instructor")
+    launch_through_xblock(teacher)
+    teacher.post(
+        f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/",
+        {"points": "50", "comment": "ok"},
+    )
+    url = f"/lti-bridge/feedback/{work.pk}/"
+    assert "not been released" in learner.get(url).content.decode()
+    assert teacher.get(url).status_code == 200
+    assert as_user("learner2").get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "points, words",
+    [
+        ("101", "between 0 and 100"),
+        ("-1", "between 0 and 100"),
+        ("abc", "must be a number"),
+        ("NaN", "between 0 and 100"),
+    ],
+)
+def test_bad_points_are_refused(as_user, points, words, outbound):
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    link = ResourceLink.objects.get()
+    work = Work.objects.get()
+    teacher = as_user("instructor")
+    launch_through_xblock(teacher)
+    response = teacher.post(
+        f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/",
+        {"points": points},
+        follow=True,
+    )
+    assert words in response.content.decode()
+    work.refresh_from_db()
+    assert work.points is None
+
+
+def test_mentor_cannot_grade_or_release(as_user, outbound):
+    launch_through_xblock(as_user("learner"))
+    mentor = as_user("mentor")
+    launch_through_xblock(mentor)
+    link = ResourceLink.objects.get()
+    work = Work.objects.get()
+    assert (
+        mentor.post(
+            f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/", {"points": "5"}
+        ).status_code
+        == 403
+    )
+    assert mentor.post(f"/lti-bridge/units/{link.pk}/release/").status_code == 403
+    work.refresh_from_db()
+    assert work.points is None
+
+
+def test_automatic_release_class_setting(as_user, platform_http, outbound):
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    link = ResourceLink.objects.get()
+    learner.post(f"/lti-bridge/units/{link.pk}/work/", {"answer": "x", "action": "complete"})
+    teacher = as_user("instructor")
+    launch_through_xblock(teacher)
+    teacher.post(
+        f"/lti-bridge/classes/{link.classroom_id}/settings/", {"release_automatically": "on"}
+    )
+    work = Work.objects.get()
+    teacher.post(
+        f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/", {"points": "100"}
+    )
+    assert GradeRecord.objects.get().earned == 1.0
