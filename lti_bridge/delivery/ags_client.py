@@ -104,6 +104,10 @@ def access_token(registration, scope=SCORE_SCOPE, force=False):
 def post_score(registration, lineitem_url, score):
     """POST one AGS score; a 401 refreshes the token once."""
     url = lineitem_url.split("?")[0].rstrip("/") + "/scores"
+    try:
+        check_url(url)  # before asking for a token to send there
+    except OutboundError as exc:
+        raise DeliveryError(str(exc), retryable=False) from exc
     for attempt in (1, 2):
         token = access_token(registration, force=attempt == 2)
         response = _post(

@@ -11,12 +11,22 @@ never sent; in ALWAYS mode a submission or an unreleased grade sends the work's 
 without a score.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import GradeDelivery, ResourceLink, Work
 
 MODE = ResourceLink.SendMode
+
+
+def percentage(work):
+    """The percentage earned, extra credit excluded (never above 100)."""
+    maximum = work.resource_link.unit.max_points
+    if not maximum:
+        return Decimal(0)
+    return min(work.points / maximum * 100, Decimal(100)).quantize(Decimal("0.01"))
 
 
 def _last_sent(work):
@@ -27,13 +37,12 @@ def _queue(work, *, with_score):
     """Write the outbox row for the work's current state (same transaction as the cause)."""
     now = timezone.now()
     version = work.grade_version if with_score else 0
-    maximum = work.resource_link.unit.max_points
-    delivery, created = GradeDelivery.objects.update_or_create(
+    delivery, _created = GradeDelivery.objects.update_or_create(
         work=work,
         version=version,
         defaults={
-            "score_given": work.points if with_score else 0,
-            "score_maximum": maximum,
+            "score_given": percentage(work) if with_score else 0,
+            "score_maximum": 100,
             "comment": work.comment if with_score else "",
             "timestamp": now,
             "state": GradeDelivery.State.QUEUED,
@@ -77,7 +86,7 @@ def on_release(work):
     mode = work.resource_link.send_mode
     if mode == MODE.CHANGED:
         last = _last_sent(work)
-        if last is None or last.score_given != work.points:
+        if last is None or last.score_given != percentage(work):
             _queue(work, with_score=True)
     elif mode == MODE.ALWAYS or _released_and_complete(work):
         _queue(work, with_score=True)

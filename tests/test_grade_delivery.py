@@ -1,0 +1,243 @@
+"""Delivering grades to the LMS (AGS): shared tokens, retries with backoff, Retry-After,
+permanent failures shown with the platform's answer, teacher retries, and versions that
+keep an older grade from overwriting a newer one. The LMS is mocked with `responses`."""
+
+import json
+from datetime import timedelta
+
+import pytest
+import requests
+import responses
+from django.utils import timezone
+
+from lti_bridge.delivery import deliver
+from lti_bridge.flows import grading, work as work_flow
+from lti_bridge.models import Account, GradeDelivery, ResourceLink, Work
+from lti_bridge.tasks import deliver_due_grades
+from tests.support import LTI
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TOKEN = "https://lms.example.edu/token"
+LINEITEM = "https://lms.example.edu/lineitems/7"
+SCORES = LINEITEM + "/scores"
+AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+
+
+@pytest.fixture
+def unit(bridge_setup):
+    registration = bridge_setup.registration
+    registration.auth_token_url = TOKEN
+    registration.save()
+
+    def learner(sub, send_mode=None):
+        custom = {"codio_unit": "hello-python"}
+        if send_mode:
+            custom["custom_codio_send_grade"] = send_mode
+        response = bridge_setup.full_launch(
+            sub=sub,
+            email=f"{sub}@example.edu",
+            **{
+                AGS: {
+                    "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+                    "lineitem": LINEITEM,
+                },
+                LTI + "custom": custom,
+            },
+        )
+        assert response.status_code == 200
+        return Work.objects.get(account__email=f"{sub}@example.edu")
+
+    teacher = Account.objects.create(name="T")
+    return learner, teacher
+
+
+def token_ok():
+    responses.post(TOKEN, json={"access_token": "tok", "token_type": "Bearer", "expires_in": 3600})
+
+
+def graded_and_released(work, teacher, points="90"):
+    work_flow.mark_complete(work, "answer")
+    grading.grade(work, points, "well done", teacher)
+    grading.release(work.resource_link)
+    return GradeDelivery.objects.filter(work=work).order_by("-version").first()
+
+
+@responses.activate
+def test_release_sends_percentage_with_one_shared_token(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, json={})
+    works = [learner(f"l{i}") for i in range(3)]
+    for w in works:
+        work_flow.mark_complete(w, "x")
+        grading.grade(w, "45", "c", teacher)
+    grading.release(works[0].resource_link)
+    assert [c.request.url for c in responses.calls].count(TOKEN) == 1
+    scores = [json.loads(c.request.body) for c in responses.calls if c.request.url == SCORES]
+    assert len(scores) == 3
+    first = scores[0]
+    assert (first["scoreGiven"], first["scoreMaximum"]) == (45.0, 100.0)
+    assert first["activityProgress"] == "Completed"
+    assert first["gradingProgress"] == "FullyGraded"
+    assert "/lti-bridge/feedback/" in first["comment"] and first["timestamp"]
+    assert responses.calls[1].request.headers["Authorization"] == "Bearer tok"
+    assert set(GradeDelivery.objects.values_list("state", flat=True)) == {"sent"}
+
+
+@responses.activate
+def test_server_errors_are_retried_with_backoff_until_sent(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, status=503)
+    delivery = graded_and_released(learner("a"), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "retrying" and "503" in delivery.last_error
+    assert delivery.next_attempt_at > timezone.now()
+    responses.replace(responses.POST, SCORES, json={})
+    deliver_due_grades()  # not due yet: nothing happens
+    assert GradeDelivery.objects.get().state == "retrying"
+    GradeDelivery.objects.update(next_attempt_at=timezone.now())
+    deliver_due_grades()
+    assert GradeDelivery.objects.get().state == "sent"
+
+
+@responses.activate
+def test_429_honours_retry_after(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, status=429, headers={"Retry-After": "120"})
+    delivery = graded_and_released(learner("a"), teacher)
+    delivery.refresh_from_db()
+    wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
+    assert delivery.state == "retrying" and 100 < wait <= 120
+
+
+@responses.activate
+def test_network_errors_and_timeouts_are_retried(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, body=requests.ConnectTimeout("slow"))
+    delivery = graded_and_released(learner("a"), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "retrying" and "slow" in delivery.last_error
+
+
+@responses.activate
+def test_client_errors_fail_with_the_platforms_answer_and_can_be_retried(unit, bridge_setup):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, status=400, json={"error": "userId unknown"})
+    delivery = graded_and_released(learner("a"), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "failed" and "userId unknown" in delivery.last_error
+    responses.replace(responses.POST, SCORES, json={})
+    assert deliver.retry(GradeDelivery.objects.all()) == 1
+    assert GradeDelivery.objects.get().state == "sent"
+
+
+@responses.activate
+def test_expired_token_is_refreshed_once(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, status=401)
+    responses.post(SCORES, json={})
+    delivery = graded_and_released(learner("a"), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "sent"
+    assert [c.request.url for c in responses.calls].count(TOKEN) == 2
+
+
+@responses.activate
+def test_an_older_grade_never_overwrites_a_newer_one(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, status=503)
+    work = learner("a")
+    old = graded_and_released(work, teacher, "10")
+    grading.grade(work, "90", "regraded", teacher)
+    grading.release(work.resource_link)
+    old.refresh_from_db()
+    assert old.state == "superseded"
+    responses.replace(responses.POST, SCORES, json={})
+    GradeDelivery.objects.update(next_attempt_at=timezone.now())
+    deliver.deliver(old.pk)  # a stale task: does nothing
+    deliver_due_grades()
+    sent = [
+        json.loads(c.request.body)["scoreGiven"]
+        for c in responses.calls
+        if c.request.url == SCORES and c.response.status_code == 200
+    ]
+    assert sent == [90.0]
+
+
+@responses.activate
+def test_platform_conflict_marks_the_row_superseded(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, status=409)
+    delivery = graded_and_released(learner("a"), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "superseded"
+
+
+@responses.activate
+def test_grade_release_mode_waits_for_completion(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, json={})
+    work = learner("a")
+    grading.grade(work, "70", "", teacher)
+    grading.release(work.resource_link)
+    assert not GradeDelivery.objects.exists()  # not complete yet
+    work_flow.mark_complete(Work.objects.get(pk=work.pk), "done")
+    assert GradeDelivery.objects.get().state == "sent"
+
+
+@responses.activate
+def test_always_mode_sends_submissions_without_unreleased_scores(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, json={})
+    work = learner("a", send_mode="always")
+    assert ResourceLink.objects.get().send_mode == "ALWAYS"
+    work_flow.mark_complete(work, "done")
+    grading.grade(work, "70", "", teacher)
+    bodies = [json.loads(c.request.body) for c in responses.calls if c.request.url == SCORES]
+    assert all("scoreGiven" not in b for b in bodies)
+    assert bodies[0]["gradingProgress"] == "PendingManual"
+    grading.release(work.resource_link)
+    last = json.loads(responses.calls[-1].request.body)
+    assert last["scoreGiven"] == 70.0
+
+
+@responses.activate
+def test_changed_mode_sends_only_changed_grades(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, json={})
+    work = learner("a", send_mode="Changed")
+    graded_and_released(work, teacher, "50")
+    grading.grade(work, "50", "same points, new comment", teacher)
+    grading.release(work.resource_link)
+    grading.grade(work, "60", "", teacher)
+    grading.release(work.resource_link)
+    sent = [
+        json.loads(c.request.body)["scoreGiven"] for c in responses.calls if c.request.url == SCORES
+    ]
+    assert sent == [50.0, 60.0]
+
+
+def test_unregistered_host_is_never_called(unit):
+    learner, teacher = unit
+    work = learner("a")
+    ResourceLink.objects.update(lineitem_url="https://attacker.example/lineitems/1")
+    delivery = graded_and_released(Work.objects.get(pk=work.pk), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "failed" and "registered" in delivery.last_error
+
+
+def test_backoff_grows_and_is_capped():
+    assert deliver.backoff(1) <= 60
+    assert max(deliver.backoff(20) for _ in range(50)) <= deliver.BACKOFF_CAP
+    assert deliver.backoff(3, retry_after=7) == 7
