@@ -153,3 +153,28 @@ def test_automatic_release_class_setting(as_user, platform_http, outbound):
         f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/", {"points": "100"}
     )
     assert GradeRecord.objects.get().earned == 1.0
+
+
+def test_teacher_marks_work_complete_and_reopens_it(as_user, outbound):
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    link = ResourceLink.objects.get()
+    work = Work.objects.get()
+    teacher = as_user("instructor")
+    launch_through_xblock(teacher)
+    url = f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/completion/"
+    teacher.post(url, {"action": "complete"})
+    work.refresh_from_db()
+    assert work.status == "completed"
+    teacher.post(url, {"action": "reopen"})
+    work.refresh_from_db()
+    assert work.status == "in_progress" and work.completed_at is None
+    assert as_user("mentor").post(url, {"action": "complete"}).status_code in (403, 404)
+
+
+def test_organization_default_for_new_classes(as_user, outbound):
+    from lti_bridge.models import Classroom, Organization
+
+    Organization.objects.update(release_automatically=True)
+    launch_through_xblock(as_user("learner"))
+    assert Classroom.objects.get().release_automatically is True
