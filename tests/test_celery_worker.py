@@ -94,7 +94,8 @@ def test_release_reaches_the_gradebook_through_a_worker_started_later(site):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from lti_bridge.flows import grading, work as work_flow
+    from lti_bridge.flows import grading
+    from lti_bridge.flows import work as work_flow
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="learner"))

@@ -3,7 +3,6 @@ permanent failures shown with the platform's answer, teacher retries, and versio
 keep an older grade from overwriting a newer one. The LMS is mocked with `responses`."""
 
 import json
-from datetime import timedelta
 
 import pytest
 import requests
@@ -11,7 +10,8 @@ import responses
 from django.utils import timezone
 
 from lti_bridge.delivery import deliver
-from lti_bridge.flows import grading, work as work_flow
+from lti_bridge.flows import grading
+from lti_bridge.flows import work as work_flow
 from lti_bridge.models import Account, GradeDelivery, ResourceLink, Work
 from lti_bridge.tasks import deliver_due_grades
 from tests.support import LTI
