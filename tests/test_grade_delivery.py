@@ -241,3 +241,44 @@ def test_backoff_grows_and_is_capped():
     assert deliver.backoff(1) <= 60
     assert max(deliver.backoff(20) for _ in range(50)) <= deliver.BACKOFF_CAP
     assert deliver.backoff(3, retry_after=7) == 7
+
+
+@responses.activate
+def test_line_item_is_created_when_the_claim_has_only_the_container(unit, bridge_setup):
+    learner, teacher = unit
+    token_ok()
+    container = "https://lms.example.edu/lineitems"
+    responses.post(container, json={"id": "https://lms.example.edu/lineitems/99"}, status=201)
+    responses.post("https://lms.example.edu/lineitems/99/scores", json={})
+    work = learner("a")
+    ResourceLink.objects.update(lineitem_url="", lineitems_url=container)
+    delivery = graded_and_released(Work.objects.get(pk=work.pk), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "sent"
+    created = json.loads(responses.calls[1].request.body)
+    assert created["label"] == "Hello, Python" and created["scoreMaximum"] == 100
+    assert ResourceLink.objects.get().lineitem_url == "https://lms.example.edu/lineitems/99"
+
+
+@responses.activate
+def test_teacher_retries_failed_deliveries_over_http(unit, bridge_setup):
+    from django.test import Client
+
+    from tests.support import INSTRUCTOR, ScriptedPlatform
+
+    learner, _teacher = unit
+    token_ok()
+    responses.post(SCORES, status=400, json={"error": "no"})
+    work = learner("a")
+    teacher = ScriptedPlatform(
+        bridge_setup.registration, client=Client(), private_pem=bridge_setup.private_pem
+    )
+    teacher.full_launch(sub="teacher", **{LTI + "roles": [INSTRUCTOR]})
+    graded_and_released(Work.objects.get(pk=work.pk), Account.objects.get(links__sub="teacher"))
+    assert GradeDelivery.objects.get().state == "failed"
+    page = teacher.client.get(f"/lti-bridge/units/{work.resource_link_id}/").content.decode()
+    assert "Failed" in page and "no" in page
+    responses.replace(responses.POST, SCORES, json={})
+    response = teacher.client.post(f"/lti-bridge/units/{work.resource_link_id}/deliveries/retry/")
+    assert response.status_code == 302
+    assert GradeDelivery.objects.get().state == "sent"

@@ -17,6 +17,7 @@ from .. import conf, keys
 from ..http import OutboundError, check_url, session
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 TOKEN_MARGIN = 60  # seconds before expiry when a cached token stops being used
 
 
@@ -122,3 +123,33 @@ def post_score(registration, lineitem_url, score):
             break
     _raise_for(response, "score")
     return response
+
+
+def create_line_item(registration, lineitems_url, *, label, resource_link_id, tag=""):
+    """POST a line item to the container (the claim had no line item); returns its URL."""
+    try:
+        check_url(lineitems_url)
+    except OutboundError as exc:
+        raise DeliveryError(str(exc), retryable=False) from exc
+    token = access_token(registration, scope=LINEITEM_SCOPE)
+    response = _post(
+        lineitems_url,
+        json={
+            "label": label[:255],
+            "scoreMaximum": 100,
+            "resourceLinkId": resource_link_id,
+            **({"tag": tag} if tag else {}),
+        },
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/vnd.ims.lis.v2.lineitem+json",
+        },
+    )
+    _raise_for(response, "line item")
+    try:
+        url = response.json()["id"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DeliveryError("line item response has no id", retryable=True) from exc
+    if not isinstance(url, str):
+        raise DeliveryError("line item id is not a URL", retryable=False)
+    return url

@@ -50,7 +50,11 @@ def deliver(delivery_id):
     with transaction.atomic():
         delivery = (
             GradeDelivery.objects.select_for_update(skip_locked=True)
-            .select_related("work__resource_link__classroom__registration", "work__account")
+            .select_related(
+                "work__resource_link__classroom__registration",
+                "work__resource_link__unit",
+                "work__account",
+            )
             .filter(pk=delivery_id)
             .first()
         )
@@ -78,6 +82,14 @@ def deliver(delivery_id):
             .first()
         )
         try:
+            if not link.lineitem_url and link.lineitems_url:
+                link.lineitem_url = ags_client.create_line_item(
+                    registration,
+                    link.lineitems_url,
+                    label=link.unit.title,
+                    resource_link_id=link.resource_link_id,
+                )
+                link.save(update_fields=["lineitem_url"])
             if not link.lineitem_url:
                 raise ags_client.DeliveryError(
                     "the launch carried no AGS line item", retryable=False

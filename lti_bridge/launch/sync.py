@@ -118,14 +118,10 @@ def _ags(body):
 
 
 def sync_resource_link(classroom, link_claim, unit, body):
+    values = {"title": clean_text(link_claim.get("title")), "send_mode": _send_mode(body)}
     lineitem, lineitems, scopes = _ags(body)
-    values = {
-        "title": clean_text(link_claim.get("title")),
-        "lineitem_url": lineitem,
-        "lineitems_url": lineitems,
-        "ags_scopes": scopes,
-        "send_mode": _send_mode(body),
-    }
+    if lineitem or lineitems:  # a launch without the AGS claim keeps what earlier ones gave
+        values.update(lineitem_url=lineitem, lineitems_url=lineitems, ags_scopes=scopes)
     resource_link, created = ResourceLink.objects.get_or_create(
         classroom=classroom, resource_link_id=link_claim["id"], defaults={"unit": unit, **values}
     )
