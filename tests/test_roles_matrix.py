@@ -99,6 +99,12 @@ def endpoints(w):
         "mentors page": ("get", f"/lti-bridge/classes/{c}/mentors/", {}),
         "mentors api get": ("get", f"/lti-bridge/api/v1/classes/{c}/mentors", {}),
         "mentors api put": ("put", f"/lti-bridge/api/v1/classes/{c}/mentors", mapping),
+        "grade learner": (
+            "post",
+            f"/lti-bridge/units/{link}/learners/{one}/grade/",
+            {"points": "5"},
+        ),
+        "release": ("post", f"/lti-bridge/units/{link}/release/", {}),
     }
 
 
@@ -115,6 +121,8 @@ ALL = {
         "mentors page",
         "mentors api get",
         "mentors api put",
+        "grade learner",
+        "release",
     )
 }
 NOTHING = dict.fromkeys(ALL, HIDDEN)
@@ -125,6 +133,8 @@ MENTOR = {
     "mentors page": DENY,
     "mentors api get": DENY,
     "mentors api put": DENY,
+    "grade learner": DENY,
+    "release": DENY,
 }
 EXPECTED = {
     "learner": {
@@ -136,13 +146,15 @@ EXPECTED = {
         "mentors page": DENY,
         "mentors api get": DENY,
         "mentors api put": DENY,
+        "grade learner": DENY,
+        "release": DENY,
     },
     "instructor": ALL,
     "ta": ALL,
     "content_developer": ALL,
     "mentor (filter off)": MENTOR,
     "mentor (filter on)": {**MENTOR, "view work of learner2": HIDDEN},
-    "mentor allowed to grade": MENTOR,
+    "mentor allowed to grade": {**MENTOR, "grade learner": ALLOW},
     "teacher_of_another_class": NOTHING,
     "user_of_another_organization": NOTHING,
 }
