@@ -16,8 +16,13 @@ from .lti1p3 import keys
 from .lti1p3.ags import ALL_SCOPES, parse_score
 from .lti1p3.exceptions import AccessDenied, InvalidRequest, gettext_noop
 from .lti1p3.http import FetchError, fetch_json, find_key
-from .lti1p3.oauth2 import InvalidClient, check_assertion_claims, parse_token_request
-from .models import AgsScore, PlatformSubject, ToolRegistration
+from .lti1p3.oauth2 import (
+    InvalidClient,
+    InvalidScopeRequest,
+    check_assertion_claims,
+    parse_token_request,
+)
+from .models import AgsScore, BlockLaunch, PlatformSubject, ToolRegistration
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +64,26 @@ def _tool_key(tool, kid):
     return key
 
 
+def _unverified_issuer(assertion):
+    try:
+        return str(jwt.decode(assertion, options={"verify_signature": False}).get("iss"))
+    except jwt.InvalidTokenError as exc:
+        raise InvalidClient(gettext_noop("The client assertion is not a JWT.")) from exc
+
+
 def issue_token(params, now=None):
     """Answer a client-credentials token request (RFC 6749 4.4 with RFC 7523)."""
     now = int(now or time.time())
     request = parse_token_request(params, ALL_SCOPES)
+    unverified_iss = _unverified_issuer(request.assertion)
+    tool = ToolRegistration.objects.enabled().filter(client_id=unverified_iss).first()
+    if tool is not None:
+        refused = [s for s in request.scopes if s not in tool.scope_list()]
+        if refused:
+            raise InvalidScopeRequest(
+                gettext_noop("These scopes are not granted to this tool: %(scopes)s."),
+                scopes=" ".join(refused),
+            )
     try:
         header = jwt.get_unverified_header(request.assertion)
         unverified = jwt.decode(request.assertion, options={"verify_signature": False})
@@ -144,8 +165,11 @@ def record_score(line_item, body):
     """
     score = parse_score(body)
     subject = PlatformSubject.objects.filter(sub=score.user_id).first()
-    if subject is None:
-        raise InvalidRequest(gettext_noop("'userId' is not a user of this platform."))
+    if (
+        subject is None
+        or not BlockLaunch.objects.filter(line_item=line_item, user_key=subject.user_key).exists()
+    ):
+        raise InvalidRequest(gettext_noop("'userId' is not a learner launched into this unit."))
     with transaction.atomic():
         stored, created = AgsScore.objects.select_for_update().get_or_create(
             line_item=line_item,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import ags, conf
 from .lti1p3 import ags as protocol
 from .lti1p3.exceptions import AccessDenied, LtiPlatformError, gettext_noop
-from .models import LineItem
+from .models import LineItem, PlatformSubject
 
 
 def error_json(exc):
@@ -99,9 +99,18 @@ def line_item(request, item):
     return JsonResponse(_document(item), content_type=protocol.MEDIA_LINEITEM)
 
 
+class UnsupportedMediaType(LtiPlatformError):
+    error_code = "unsupported_media_type"
+    http_status = 415
+
+
 @require_POST
 @ags_service([protocol.SCOPE_SCORE])
 def scores(request, item):
+    if request.content_type not in (protocol.MEDIA_SCORE, "application/json"):
+        raise UnsupportedMediaType(
+            gettext_noop("Scores are posted as %(media)s."), media=protocol.MEDIA_SCORE
+        )
     try:
         body = json.loads(request.body or b"null")
     except ValueError:
@@ -110,3 +119,30 @@ def scores(request, item):
     return JsonResponse(
         {"resultUrl": line_item_url(item), "userKey": "", "id": stored.pk}, status=200
     )
+
+
+@require_http_methods(["GET"])
+@ags_service([protocol.SCOPE_RESULT_READONLY])
+def results(request, item):
+    """The line item's results (AGS 2.0, 3.3), optionally for one ``user_id``."""
+    scores = item.scores.all()
+    subs = dict(
+        PlatformSubject.objects.filter(user_key__in=scores.values("user_key")).values_list(
+            "user_key", "sub"
+        )
+    )
+    if request.GET.get("user_id"):
+        wanted = {k for k, v in subs.items() if v == request.GET["user_id"]}
+        scores = scores.filter(user_key__in=wanted)
+    documents = [
+        protocol.result(
+            url=f"{line_item_url(item)}/results?user_id={subs.get(s.user_key, '')}",
+            user_id=subs.get(s.user_key, ""),
+            score_given=s.score_given,
+            score_maximum=s.score_maximum,
+            comment=s.comment,
+            line_item_url=line_item_url(item),
+        )
+        for s in scores.order_by("pk")
+    ]
+    return JsonResponse(documents, safe=False, content_type=protocol.MEDIA_RESULTS)

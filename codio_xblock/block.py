@@ -241,7 +241,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             height=self.iframe_height if self.launch_mode == "iframe" else 0,
             custom=custom,
         )
-        data.ags_endpoint = self._ags_endpoint(tool, course)
+        data.ags_endpoint = self._ags_endpoint(tool, course, user)
         if self.share_name:
             data.name = user.full_name or user.username
             data.given_name = user.given_name
@@ -250,11 +250,12 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             data.email = user.email
         return data
 
-    def _ags_endpoint(self, tool, course):
-        """The block's own line item (made on first launch, kept in step with the block)."""
+    def _ags_endpoint(self, tool, course, user):
+        """The block's own line item (made on first launch, kept in step with the block),
+        and the record that this user was launched into it (only they may be scored)."""
         from .ags_views import line_item_url, line_items_url
         from .lti1p3.ags import endpoint_claim
-        from .models import LineItem
+        from .models import BlockLaunch, LineItem
 
         item, _created = LineItem.objects.update_or_create(
             tool=tool,
@@ -266,6 +267,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 "resource_id": self.unit,
             },
         )
+        BlockLaunch.objects.get_or_create(line_item=item, user_key=user.user_key)
         return endpoint_claim(lineitems_url=line_items_url(item), lineitem_url=line_item_url(item))
 
     def _error_response(self, status, message):

@@ -82,6 +82,17 @@ class ToolRegistration(models.Model):
     redirect_uris = models.TextField(
         help_text=_("Allowed redirect URIs, one per line; compared exactly.")
     )
+    service_scopes = models.TextField(
+        blank=True,
+        default="\n".join(
+            [
+                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+            ]
+        ),
+        help_text=_("LTI service scopes this tool may be granted, one per line."),
+    )
     enabled = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
@@ -96,6 +107,9 @@ class ToolRegistration(models.Model):
 
     def redirect_uri_list(self):
         return _split_lines(self.redirect_uris)
+
+    def scope_list(self):
+        return _split_lines(self.service_scopes)
 
     def clean(self):
         errors = {}
@@ -170,6 +184,24 @@ class LineItem(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.usage_id})"
+
+
+class BlockLaunch(models.Model):
+    """A user this platform launched into a block: only they may be scored on its line item."""
+
+    line_item = models.ForeignKey(LineItem, on_delete=models.CASCADE, related_name="launches")
+    user_key = models.CharField(max_length=255)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line_item", "user_key"], name="unique_launch_per_user_and_line_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_key} launched {self.line_item_id}"
 
 
 class AgsScore(models.Model):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("lti/v1/ags/lineitems/<int:pk>", ags_views.line_item, name="ags-lineitem"),
     path("lti/v1/ags/lineitems/<int:pk>/container", ags_views.line_items, name="ags-lineitems"),
     path("lti/v1/ags/lineitems/<int:pk>/scores", ags_views.scores, name="ags-scores"),
+    path("lti/v1/ags/lineitems/<int:pk>/results", ags_views.results, name="ags-results"),
 ]

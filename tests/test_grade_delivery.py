@@ -282,3 +282,22 @@ def test_teacher_retries_failed_deliveries_over_http(unit, bridge_setup):
     response = teacher.client.post(f"/lti-bridge/units/{work.resource_link_id}/deliveries/retry/")
     assert response.status_code == 302
     assert GradeDelivery.objects.get().state == "sent"
+
+
+def test_only_the_hosts_of_the_claims_registration(unit, bridge_setup):
+    """A host another registration owns is still refused for this one's AGS claim."""
+    from lti_bridge.models import Registration
+
+    learner, teacher = unit
+    Registration.objects.create(
+        organization=bridge_setup.registration.organization,
+        name="Other",
+        issuer="https://other-lms.example.edu",
+        client_id="x",
+        auth_login_url="https://other-lms.example.edu/auth",
+    )
+    work = learner("a")
+    ResourceLink.objects.update(lineitem_url="https://other-lms.example.edu/lineitems/1")
+    delivery = graded_and_released(Work.objects.get(pk=work.pk), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "failed" and "registered" in delivery.last_error

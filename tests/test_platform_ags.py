@@ -10,7 +10,14 @@ import pytest
 
 from codio_xblock.lti1p3 import keys
 from codio_xblock.lti1p3.ags import SCOPE_LINEITEM_READONLY, SCOPE_SCORE
-from codio_xblock.models import AgsScore, GradeRecord, LineItem, PlatformSubject, ToolRegistration
+from codio_xblock.models import (
+    AgsScore,
+    BlockLaunch,
+    GradeRecord,
+    LineItem,
+    PlatformSubject,
+    ToolRegistration,
+)
 
 pytestmark = pytest.mark.django_db
 TOKEN_URL = "http://codio.test/codio/lti/v1/token"
@@ -76,8 +83,11 @@ def item(tool):
 
 
 @pytest.fixture
-def learner():
-    return PlatformSubject.objects.create(user_key="42")
+def learner(item):
+    """A user the platform launched into the block (only they may be scored on it)."""
+    subject = PlatformSubject.objects.create(user_key="42")
+    BlockLaunch.objects.create(line_item=item, user_key="42")
+    return subject
 
 
 def score(learner, given=8, maximum=10, when=None, **extra):
@@ -212,6 +222,7 @@ def test_a_tool_scores_only_its_own_blocks_line_item(client, tool, learner):
     foreign = LineItem.objects.create(
         tool=other.tool, usage_id="b2", course_id="c", label="x", score_maximum=1
     )
+    BlockLaunch.objects.create(line_item=foreign, user_key=learner.user_key)
     assert post_score(client, foreign, tool.token(client), score(learner)).status_code == 403
     assert post_score(client, foreign, other.token(client), score(learner)).status_code == 200
 
@@ -322,3 +333,53 @@ def test_learner_sees_the_gradebook_score_in_the_unit(as_user, users):
     )
     page = client.get("/scenario/codio_unit.1/").content.decode()
     assert "Your score: 0 / 1" in page
+
+
+def test_user_not_launched_into_this_block_cannot_be_scored(client, tool, item):
+    stranger = PlatformSubject.objects.create(user_key="77")  # launched elsewhere
+    response = post_score(client, item, tool.token(client), score(stranger))
+    assert response.status_code == 400 and "not a learner launched" in response.content.decode()
+
+
+def test_score_above_maximum_is_refused(client, tool, item, learner):
+    response = post_score(client, item, tool.token(client), score(learner, 11, 10))
+    assert response.status_code == 400 and not GradeRecord.objects.exists()
+
+
+def test_wrong_media_type_is_refused(client, tool, item, learner):
+    response = client.post(
+        f"/codio/lti/v1/ags/lineitems/{item.pk}/scores",
+        score(learner),
+        HTTP_AUTHORIZATION=f"Bearer {tool.token(client)}",
+    )
+    assert response.status_code == 415 and not GradeRecord.objects.exists()
+
+
+def test_results(client, tool, item, learner):
+    post_score(client, item, tool.token(client), score(learner, 3, 4, comment="c"))
+    from codio_xblock.lti1p3.ags import SCOPE_RESULT_READONLY
+
+    token = tool.token(client, scope=SCOPE_RESULT_READONLY)
+    response = client.get(
+        f"/codio/lti/v1/ags/lineitems/{item.pk}/results", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response["Content-Type"] == "application/vnd.ims.lis.v2.resultcontainer+json"
+    [result] = response.json()
+    assert (result["userId"], result["resultScore"], result["resultMaximum"]) == (
+        learner.sub,
+        3.0,
+        4.0,
+    )
+    other = client.get(
+        f"/codio/lti/v1/ags/lineitems/{item.pk}/results?user_id=nobody",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert other.json() == []
+
+
+def test_only_the_scopes_granted_to_the_tool(client, tool):
+    tool.tool.service_scopes = SCOPE_SCORE
+    tool.tool.save()
+    response = tool.token_response(client, scope=f"{SCOPE_SCORE} {SCOPE_LINEITEM_READONLY}")
+    assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
+    assert tool.token_response(client, scope=SCOPE_SCORE).status_code == 200

@@ -15,6 +15,7 @@ ALL_SCOPES = (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SC
 MEDIA_LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
 MEDIA_LINEITEMS = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 MEDIA_SCORE = "application/vnd.ims.lis.v1.score+json"
+MEDIA_RESULTS = "application/vnd.ims.lis.v2.resultcontainer+json"
 
 ACTIVITY_PROGRESS = {"Initialized", "Started", "InProgress", "Submitted", "Completed"}
 GRADING_PROGRESS = {"FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"}
@@ -72,10 +73,23 @@ def parse_score(body):
         maximum = _number(maximum, "scoreMaximum")
         if maximum == 0:
             raise InvalidRequest(gettext_noop("'scoreMaximum' must be more than zero."))
+        if given is not None and given > maximum:
+            raise InvalidRequest(gettext_noop("'scoreGiven' is above 'scoreMaximum'."))
     comment = body.get("comment") or ""
     if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
         raise InvalidRequest(gettext_noop("'comment' must be text of reasonable length."))
     return Score(user_id, timestamp, activity, grading, given, maximum, comment)
+
+
+def result(*, url, user_id, score_given, score_maximum, comment, line_item_url):
+    """An AGS result document (AGS 2.0, 3.3)."""
+    document = {"id": url, "userId": user_id, "scoreOf": line_item_url}
+    if score_given is not None:
+        document["resultScore"] = score_given
+        document["resultMaximum"] = score_maximum
+    if comment:
+        document["comment"] = comment
+    return document
 
 
 def line_item(*, url, label, score_maximum, resource_link_id, resource_id="", tag=""):

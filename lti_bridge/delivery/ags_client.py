@@ -52,9 +52,9 @@ def _raise_for(response, what):
     )
 
 
-def _post(url, **kwargs):
+def _post(url, registration, **kwargs):
     try:
-        check_url(url)
+        check_url(url, registration)
     except OutboundError as exc:
         raise DeliveryError(str(exc), retryable=False) from exc
     try:
@@ -85,6 +85,7 @@ def access_token(registration, scope=SCORE_SCOPE, force=False):
     )
     response = _post(
         registration.auth_token_url,
+        registration,
         data={
             "grant_type": "client_credentials",
             "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
@@ -106,13 +107,14 @@ def post_score(registration, lineitem_url, score):
     """POST one AGS score; a 401 refreshes the token once."""
     url = lineitem_url.split("?")[0].rstrip("/") + "/scores"
     try:
-        check_url(url)  # before asking for a token to send there
+        check_url(url, registration)  # before asking for a token to send there
     except OutboundError as exc:
         raise DeliveryError(str(exc), retryable=False) from exc
     for attempt in (1, 2):
         token = access_token(registration, force=attempt == 2)
         response = _post(
             url,
+            registration,
             json=score,
             headers={
                 "Authorization": f"Bearer {token}",
@@ -128,12 +130,13 @@ def post_score(registration, lineitem_url, score):
 def create_line_item(registration, lineitems_url, *, label, resource_link_id, tag=""):
     """POST a line item to the container (the claim had no line item); returns its URL."""
     try:
-        check_url(lineitems_url)
+        check_url(lineitems_url, registration)
     except OutboundError as exc:
         raise DeliveryError(str(exc), retryable=False) from exc
     token = access_token(registration, scope=LINEITEM_SCOPE)
     response = _post(
         lineitems_url,
+        registration,
         json={
             "label": label[:255],
             "scoreMaximum": 100,
