@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("demo/as/<str:username>/", views.sign_in_as, name="demo-sign-in-as"),
+    path("gradebook/", views.gradebook, name="demo-gradebook"),
     path("codio/", include("codio_xblock.urls")),
     path("lti-bridge/", include("lti_bridge.urls")),
     *[p for p in workbench_urls if getattr(p.pattern, "_regex", None) != "^$"],

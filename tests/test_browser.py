@@ -94,6 +94,34 @@ def test_learner_sees_unit_page_in_iframe_and_instructor_sees_teacher_view(brows
     page.screenshot(path=str(ARTIFACTS / "instructor.png"), full_page=True)
 
 
+def test_instructor_grades_and_releases_and_the_learner_sees_the_grade(browser, demo_site):
+    from playwright.sync_api import expect
+
+    learner = open_course_as(browser, demo_site, "learner")
+    frame = learner.frame_locator("iframe.codio-unit__frame").first
+    frame.get_by_test_id("answer").fill("print('Hello, world!')")
+    frame.get_by_test_id("complete").click()
+    expect(frame.get_by_test_id("status")).to_contain_text("Completed", timeout=20000)
+
+    teacher = open_course_as(browser, demo_site, "instructor")
+    tframe = teacher.frame_locator("iframe.codio-unit__frame").first
+    tframe.get_by_role("link", name="Ada Lovelace").click()
+    tframe.get_by_test_id("points").fill("90")
+    tframe.get_by_test_id("save-grade").click()
+    expect(tframe.get_by_test_id("work-page")).to_be_visible(timeout=20000)
+    tframe.get_by_role("link", name="Hello, Python").click()
+    tframe.get_by_test_id("release").click()
+    expect(tframe.get_by_test_id("messages")).to_contain_text("released", timeout=20000)
+    expect(tframe.get_by_test_id("delivery")).to_contain_text("Sent")
+
+    learner.reload()
+    expect(learner.get_by_test_id("grade").first).to_have_text("Your score: 0.9 / 1", timeout=20000)
+    frame = learner.frame_locator("iframe.codio-unit__frame").first
+    expect(frame.get_by_test_id("grade")).to_have_text("90 out of 100", timeout=20000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    learner.screenshot(path=str(ARTIFACTS / "learner-graded.png"), full_page=True)
+
+
 def test_blocked_cookies_page_opens_the_unit_in_a_new_window(browser, demo_site):
     """The frame's browser drops the tool's cookies: the tool's page asks the block to open
     the unit in a new window, where the launch succeeds."""

@@ -75,6 +75,9 @@ def test_grade_hidden_until_released_then_delivered_to_the_gradebook(
     assert "Your score: 0.8 / 1" in learner.get("/scenario/codio_unit.1/").content.decode()
     teacher_view = teacher.get(f"/lti-bridge/units/{link.pk}/").content.decode()
     assert "Sent" in teacher_view
+    gradebook = teacher.get("/gradebook/").content.decode()
+    assert "Ada Lovelace" in gradebook and "0.8 / 1" in gradebook
+    assert learner.get("/gradebook/").status_code == 404
 
 
 def test_feedback_page_only_for_the_learner_and_teachers(as_user, platform_http, outbound):

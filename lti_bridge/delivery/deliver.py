@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 RETRY_FOR = timedelta(days=2)  # retryable failures keep being retried this long
 BACKOFF_CAP = 3600
+LEASE = timedelta(minutes=5)  # an attempt that dies leaves its row due again after this
+CLOCK_TOLERANCE = timedelta(seconds=5)
 
 
 def backoff(attempts, retry_after=None):
@@ -45,8 +47,10 @@ def score_document(delivery, sub):
     return document
 
 
-def deliver(delivery_id):
-    """Send one row. Returns the seconds to wait before retrying, or None when done."""
+def _claim(delivery_id):
+    """Take the row for one attempt: a short transaction that sets a lease (the row is due
+    again only if this attempt dies), so no database lock is held during the HTTP calls."""
+    now = timezone.now()
     with transaction.atomic():
         delivery = (
             GradeDelivery.objects.select_for_update(skip_locked=True)
@@ -63,48 +67,51 @@ def deliver(delivery_id):
             GradeDelivery.State.RETRYING,
         ):
             return None  # sent, failed, superseded, or another worker holds it
+        if delivery.next_attempt_at > now + CLOCK_TOLERANCE:
+            return None  # another attempt holds the lease, or it is not due yet
         work = delivery.work
-        if (
-            delivery.version
-            and delivery.version < work.grade_version
-            and (work.deliveries.filter(version__gt=delivery.version).exists())
-        ):
+        if delivery.version and work.deliveries.filter(version__gt=delivery.version).exists():
             delivery.state = GradeDelivery.State.SUPERSEDED
             delivery.save(update_fields=["state"])
             return None
         delivery.attempts += 1
-        delivery.save(update_fields=["attempts"])
-        link = work.resource_link
-        registration = link.classroom.registration
-        sub = (
-            Link.objects.filter(registration=registration, account=work.account_id)
-            .values_list("sub", flat=True)
-            .first()
-        )
-        try:
-            if not link.lineitem_url and link.lineitems_url:
-                link.lineitem_url = ags_client.create_line_item(
-                    registration,
-                    link.lineitems_url,
-                    label=link.unit.title,
-                    resource_link_id=link.resource_link_id,
-                )
-                link.save(update_fields=["lineitem_url"])
-            if not link.lineitem_url:
-                raise ags_client.DeliveryError(
-                    "the launch carried no AGS line item", retryable=False
-                )
-            if sub is None:
-                raise ags_client.DeliveryError(
-                    "the learner has no link to this LMS", retryable=False
-                )
-            ags_client.post_score(registration, link.lineitem_url, score_document(delivery, sub))
-        except ags_client.DeliveryError as exc:
-            return _failed(delivery, exc)
-        delivery.state = GradeDelivery.State.SENT
-        delivery.sent_at = timezone.now()
-        delivery.last_error = ""
-        delivery.save(update_fields=["state", "sent_at", "last_error"])
+        delivery.next_attempt_at = now + LEASE
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+    return delivery
+
+
+def deliver(delivery_id):
+    """Send one row. Returns the seconds to wait before retrying, or None when done."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return None
+    work = delivery.work
+    link = work.resource_link
+    registration = link.classroom.registration
+    sub = (
+        Link.objects.filter(registration=registration, account=work.account_id)
+        .values_list("sub", flat=True)
+        .first()
+    )
+    try:
+        if not link.lineitem_url and link.lineitems_url:
+            link.lineitem_url = ags_client.create_line_item(
+                registration,
+                link.lineitems_url,
+                label=link.unit.title,
+                resource_link_id=link.resource_link_id,
+            )
+            link.save(update_fields=["lineitem_url"])
+        if not link.lineitem_url:
+            raise ags_client.DeliveryError("the launch carried no AGS line item", retryable=False)
+        if sub is None:
+            raise ags_client.DeliveryError("the learner has no link to this LMS", retryable=False)
+        ags_client.post_score(registration, link.lineitem_url, score_document(delivery, sub))
+    except ags_client.DeliveryError as exc:
+        return _failed(delivery, exc)
+    GradeDelivery.objects.filter(pk=delivery.pk).update(
+        state=GradeDelivery.State.SENT, sent_at=timezone.now(), last_error=""
+    )
     log.info("Grade delivery %s sent (attempt %s)", delivery.pk, delivery.attempts)
     return None
 
