@@ -117,3 +117,35 @@ def test_release_reaches_the_gradebook_through_a_worker_started_later(site):
     assert delivered, output[-3000:]
     record = GradeRecord.objects.get()
     assert (record.earned, record.possible) == (0.75, 1.0)
+
+
+def test_tasks_lost_by_the_broker_are_re_enqueued_from_the_outbox(site):
+    """Redis restarts empty with a delivery queued: the outbox row is still pending, and the
+    periodic sweep (lti_bridge.deliver_due_grades) sends it."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from lti_bridge.flows import grading
+    from lti_bridge.flows import work as work_flow
+    from lti_bridge.tasks import deliver_due_grades
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="learner"))
+    launch_through_xblock(client)
+    work = Work.objects.get()
+    work_flow.mark_complete(work, "x")
+    grading.grade(work, "40", "", Account.objects.create(name="T"))
+    grading.release(work.resource_link)
+    subprocess.run(["redis-cli", "-n", "3", "flushdb"], check=True, capture_output=True)
+
+    worker = start_worker(site)
+    try:
+        time.sleep(3)
+        assert GradeDelivery.objects.get().state == "queued"  # its task is gone
+        deliver_due_grades.delay()
+        delivered = wait_for(lambda: GradeDelivery.objects.get().state == "sent")
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0]
+    assert delivered, output[-3000:]
+    assert GradeRecord.objects.get().earned == 0.4
