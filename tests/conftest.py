@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import caches
 
-from tests.support import DjangoClientAdapter, ScriptedPlatform
+from tests.support import DjangoClientAdapter, scripted_platform
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +68,7 @@ def as_user(users):
 def bridge_setup(db):
     """A bridge organization, a unit and a platform registration with a static key set
     belonging to a ScriptedPlatform."""
-    from lti_bridge.models import Deployment, Organization, Registration, Unit
+    from lti_bridge.models import Organization, Unit
 
     org = Organization.objects.create(name="Org", slug="org")
     Unit.objects.create(
@@ -80,16 +80,10 @@ def bridge_setup(db):
             "[click](javascript:alert(3))"
         ),
     )
-    registration = Registration.objects.create(
-        organization=org,
+    return scripted_platform(
+        org,
         name="Scripted LMS",
         issuer="https://lms.example.edu",
         client_id="client-1",
-        auth_login_url="https://lms.example.edu/auth",
         key_set_url="https://lms.example.edu/jwks",
     )
-    Deployment.objects.create(registration=registration, deployment_id="d1")
-    platform = ScriptedPlatform(registration)
-    registration.key_set = platform.public_jwks()
-    registration.save()
-    return platform

@@ -172,3 +172,25 @@ class ScriptedPlatform:
     def full_launch(self, **overrides):
         state, nonce = self.state_and_nonce()
         return self.launch(self.sign(self.claims(nonce, **overrides)), state)
+
+
+def scripted_platform(
+    organization, *, name, issuer, client_id, private_pem=None, client=None, **fields
+):
+    """Register a ScriptedPlatform with the bridge (registration, deployment "d1", its key
+    set) and return it."""
+    from lti_bridge.models import Deployment, Registration
+
+    registration = Registration.objects.create(
+        organization=organization,
+        name=name,
+        issuer=issuer,
+        client_id=client_id,
+        auth_login_url=issuer + "/auth",
+        **fields,
+    )
+    Deployment.objects.create(registration=registration, deployment_id="d1")
+    platform = ScriptedPlatform(registration, client=client, private_pem=private_pem)
+    registration.key_set = platform.public_jwks()
+    registration.save()
+    return platform

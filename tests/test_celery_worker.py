@@ -23,7 +23,6 @@ pytestmark = [
         reason="needs CODIO_DB=mysql and CODIO_REDIS_URL",
     ),
 ]
-BROKER = "redis://127.0.0.1:6379/3"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,11 +39,24 @@ def site(live_server, settings):
     settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "BASE_URL": base}
     init_scenarios()
     seed(base)
-    app.conf.task_always_eager = False  # this process now sends tasks to Redis
-    app.conf.broker_url = BROKER
-    subprocess.run(["redis-cli", "-n", "3", "flushdb"], check=True, capture_output=True)
+    # This process now sends tasks to the broker its settings name (the same one the worker
+    # gets below): changing the URL here would not reach a producer pool made earlier.
+    app.conf.task_always_eager = False
+    flush_broker()
     yield base
     app.conf.task_always_eager = True
+
+
+def broker_url():
+    from django.conf import settings
+
+    return settings.CELERY_BROKER_URL
+
+
+def flush_broker():
+    import redis
+
+    redis.Redis.from_url(broker_url()).flushdb()
 
 
 def start_worker(base):
@@ -54,7 +66,7 @@ def start_worker(base):
         "CODIO_DB": "mysql",
         "CODIO_DB_NAME": connection.settings_dict["NAME"],
         "CODIO_CELERY_EAGER": "0",
-        "CODIO_BROKER_URL": BROKER,
+        "CODIO_BROKER_URL": broker_url(),
         "CODIO_DEMO_BASE_URL": base,
     }
     return subprocess.Popen(
@@ -136,7 +148,7 @@ def test_tasks_lost_by_the_broker_are_re_enqueued_from_the_outbox(site):
     work_flow.mark_complete(work, "x")
     grading.grade(work, "40", "", Account.objects.create(name="T"))
     grading.release(work.resource_link)
-    subprocess.run(["redis-cli", "-n", "3", "flushdb"], check=True, capture_output=True)
+    flush_broker()  # the broker restarts empty: the queued task is lost
 
     worker = start_worker(site)
     try:

@@ -12,7 +12,7 @@ import requests
 from django.db import connection
 
 from lti_bridge.models import Account, Classroom, Link
-from tests.support import ScriptedPlatform, query
+from tests.support import query, scripted_platform
 
 pytestmark = [
     pytest.mark.mysql,
@@ -23,24 +23,14 @@ pytestmark = [
 
 @pytest.fixture
 def live_platform(live_server, settings):
-    from lti_bridge.models import Deployment, Organization, Registration, Unit
+    from lti_bridge.models import Organization, Unit
 
     settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "BASE_URL": live_server.url}
     with connection.cursor() as cursor:  # one connection per in-flight request
         cursor.execute("SET GLOBAL max_connections = GREATEST(@@max_connections, 600)")
     org = Organization.objects.create(name="Org", slug="org")
     Unit.objects.create(organization=org, code="hello-python", title="Hello")
-    registration = Registration.objects.create(
-        organization=org,
-        name="LMS",
-        issuer="https://lms.example.edu",
-        client_id="c1",
-        auth_login_url="https://lms.example.edu/auth",
-    )
-    Deployment.objects.create(registration=registration, deployment_id="d1")
-    platform = ScriptedPlatform(registration)
-    registration.key_set = platform.public_jwks()
-    registration.save()
+    platform = scripted_platform(org, name="LMS", issuer="https://lms.example.edu", client_id="c1")
     return platform, live_server.url
 
 

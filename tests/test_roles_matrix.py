@@ -13,13 +13,11 @@ from lti_bridge.models import (
     Account,
     ClassMembership,
     Classroom,
-    Deployment,
     Organization,
-    Registration,
     ResourceLink,
     Unit,
 )
-from tests.support import INSTRUCTOR, LEARNER, LTI, ScriptedPlatform
+from tests.support import INSTRUCTOR, LEARNER, LTI, ScriptedPlatform, scripted_platform
 
 pytestmark = pytest.mark.django_db
 
@@ -58,19 +56,14 @@ def world(bridge_setup):
     }
     org2 = Organization.objects.create(name="Org 2", slug="org2")
     Unit.objects.create(organization=org2, code="hello-python", title="Hello 2")
-    reg2 = Registration.objects.create(
-        organization=org2,
+    other_lms = scripted_platform(
+        org2,
         name="LMS 2",
         issuer="https://lms2.example.edu",
         client_id="c2",
-        auth_login_url="https://lms2.example.edu/auth",
+        private_pem=p.private_pem,
     )
-    Deployment.objects.create(registration=reg2, deployment_id="d1")
-    reg2.key_set = p.public_jwks()
-    reg2.save()
-    clients["user_of_another_organization"] = actor(
-        ScriptedPlatform(reg2, private_pem=p.private_pem), "stranger", [INSTRUCTOR]
-    )
+    clients["user_of_another_organization"] = actor(other_lms, "stranger", [INSTRUCTOR])
     classroom = Classroom.objects.get(registration=p.registration, context_id="course-1")
     return {
         "clients": clients,
