@@ -28,6 +28,8 @@ setup(
         "nh3>=0.2",
         "celery>=5.3",
         "redis>=5",
+        # the gradebook store Open edX grades read (and the one used outside Open edX)
+        "edx-submissions>=3.8",
     ],
     extras_require={
         "mysql": ["mysqlclient>=2.2"],

@@ -147,11 +147,25 @@ def authenticate(authorization, scope):
     return tool
 
 
+def _same_score(stored, score):
+    return (stored.timestamp, stored.score_given, stored.score_maximum, stored.comment) == (
+        score.timestamp,
+        score.score_given,
+        score.score_maximum,
+        score.comment,
+    ) and (stored.activity_progress, stored.grading_progress) == (
+        score.activity_progress,
+        score.grading_progress,
+    )
+
+
 def record_score(line_item, body):
     """Store a score for the line item and, once fully graded, write the gradebook.
 
     Returns the stored :class:`AgsScore`. A score older than the stored one raises
-    :class:`Conflict` and changes nothing; a zero is a grade like any other.
+    :class:`Conflict` and changes nothing; a zero is a grade like any other. The same score
+    sent again (a tool retrying after a timeout it could not tell from a failure) is
+    accepted and changes nothing.
     """
     score = parse_score(body)
     subject = PlatformSubject.objects.filter(sub=score.user_id).first()
@@ -170,6 +184,8 @@ def record_score(line_item, body):
                 "grading_progress": score.grading_progress,
             },
         )
+        if not created and _same_score(stored, score):
+            return stored
         if not created and score.timestamp <= stored.timestamp:
             raise Conflict(gettext_noop("A score with the same or a newer timestamp is stored."))
         stored.score_given = score.score_given

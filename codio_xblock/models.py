@@ -235,31 +235,3 @@ class AgsScore(models.Model):
 
     def __str__(self):
         return f"{self.user_key}: {self.score_given}/{self.score_maximum}"
-
-
-class GradeRecord(models.Model):
-    """Outside Open edX (workbench, tests) the gradebook itself: what the learner and the
-    course staff see for a block. Inside Open edX grades go to edx-submissions instead
-    (:func:`codio_xblock.openedx.publish_grade`).
-
-    .. pii: a learner's grade.
-    .. pii_types: other
-    .. pii_retirement: local_api
-    """
-
-    usage_id = models.CharField(max_length=255)
-    user_key = models.CharField(max_length=255)
-    earned = models.FloatField()
-    possible = models.FloatField()
-    comment = models.TextField(blank=True)
-    modified = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["usage_id", "user_key"], name="unique_grade_per_user_and_block"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user_key} on {self.usage_id}: {self.earned}/{self.possible}"

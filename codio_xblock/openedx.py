@@ -139,51 +139,84 @@ def course_url(block):
     return conf.platform_issuer() + conf.get("STANDALONE_COURSE").get("url", "/")
 
 
-def publish_grade(*, usage_id, course_id, user_key, earned, possible, comment=""):
-    """Write a grade to the gradebook: edx-submissions inside Open edX (the LMS grades app
-    listens to it: progress page and staff gradebook), GradeRecord outside."""
+ITEM_TYPE = "codio_unit"
+# edx-submissions stores whole points, and AGS scores are fractions of the block's weight.
+# Grades are stored in ten-thousandths of a point; Open edX's grades app reads the ratio
+# earned/possible and weights it by the block's weight, so the scale cancels out there.
+POINT_SCALE = 10_000
+
+
+def _student_id(user_key, course_id):
+    """The id edx-submissions files a learner's grades under: Open edX's anonymous id for the
+    course (what its grades app looks up), the Django user id outside Open edX."""
     if in_openedx():  # pragma: no cover - needs edx-platform
         from common.djangoapps.student.models import anonymous_id_for_user
         from opaque_keys.edx.keys import CourseKey
-        from submissions import api as submissions_api
 
         user = get_user_model().objects.get(pk=user_key)
-        student_item = {
-            "student_id": anonymous_id_for_user(user, CourseKey.from_string(course_id)),
-            "course_id": course_id,
-            "item_id": usage_id,
-            "item_type": "codio_unit",
-        }
-        submission = submissions_api.create_submission(student_item, {"comment": comment})
-        submissions_api.set_score(submission["uuid"], earned, possible)
-        return
-    from .models import GradeRecord
+        return anonymous_id_for_user(user, CourseKey.from_string(course_id))
+    return str(user_key)
 
-    GradeRecord.objects.update_or_create(
-        usage_id=usage_id,
-        user_key=str(user_key),
-        defaults={"earned": earned, "possible": possible, "comment": comment},
+
+def _student_item(*, usage_id, course_id, user_key):
+    return {
+        "student_id": _student_id(user_key, course_id),
+        "course_id": course_id,
+        "item_id": usage_id,
+        "item_type": ITEM_TYPE,
+    }
+
+
+def publish_grade(*, usage_id, course_id, user_key, earned, possible, comment=""):
+    """Write a grade to the gradebook through edx-submissions, in Open edX and outside it.
+
+    In Open edX the LMS grades app listens to edx-submissions' ``score_set`` signal (as for
+    ORA): the score reaches the learner's progress page and the staff gradebook. Outside it
+    (workbench, demo, tests) the same tables are the gradebook the demo shows."""
+    from submissions import api as submissions_api
+
+    student_item = _student_item(usage_id=usage_id, course_id=course_id, user_key=user_key)
+    submission = submissions_api.create_submission(student_item, {"comment": comment})
+    submissions_api.set_score(
+        submission["uuid"], round(earned * POINT_SCALE), round(possible * POINT_SCALE)
     )
 
 
 def current_grade(*, usage_id, course_id, user_key):
     """(earned, possible) the gradebook holds for the user on the block, or None."""
-    if in_openedx():  # pragma: no cover - needs edx-platform
-        from common.djangoapps.student.models import anonymous_id_for_user
-        from opaque_keys.edx.keys import CourseKey
-        from submissions import api as submissions_api
+    from submissions import api as submissions_api
 
-        user = get_user_model().objects.get(pk=user_key)
-        score = submissions_api.get_score(
-            {
-                "student_id": anonymous_id_for_user(user, CourseKey.from_string(course_id)),
-                "course_id": course_id,
-                "item_id": usage_id,
-                "item_type": "codio_unit",
-            }
+    score = submissions_api.get_score(
+        _student_item(usage_id=usage_id, course_id=course_id, user_key=user_key)
+    )
+    if not score:
+        return None
+    return score["points_earned"] / POINT_SCALE, score["points_possible"] / POINT_SCALE
+
+
+def gradebook(course_id):
+    """Every Codio grade of a course, newest score per learner and block, as dicts with
+    user_key (outside Open edX; the anonymous id inside), usage_id, earned, possible and
+    modified and the comment: what the demo's staff gradebook shows."""
+    from submissions.models import ScoreSummary
+
+    summaries = (
+        ScoreSummary.objects.filter(
+            student_item__course_id=course_id, student_item__item_type=ITEM_TYPE
         )
-        return (score["points_earned"], score["points_possible"]) if score else None
-    from .models import GradeRecord
-
-    record = GradeRecord.objects.filter(usage_id=usage_id, user_key=str(user_key)).first()
-    return (record.earned, record.possible) if record else None
+        .select_related("student_item", "latest__submission")
+        .order_by("student_item__item_id", "student_item__student_id")
+    )
+    return [
+        {
+            "user_key": summary.student_item.student_id,
+            "usage_id": summary.student_item.item_id,
+            "earned": summary.latest.points_earned / POINT_SCALE,
+            "possible": summary.latest.points_possible / POINT_SCALE,
+            "modified": summary.latest.created_at,
+            "comment": (summary.latest.submission.answer or {}).get("comment", "")
+            if summary.latest.submission
+            else "",
+        }
+        for summary in summaries
+    ]

@@ -37,21 +37,23 @@ def gradebook(request):
     """The demo LMS's staff gradebook: the scores the platform received over AGS (what
     Open edX shows in its gradebook and on learners' progress pages)."""
     from codio_xblock import conf as xblock_conf
-    from codio_xblock.models import GradeRecord, LineItem
+    from codio_xblock import openedx
+    from codio_xblock.models import LineItem
 
     roles = xblock_conf.get("STANDALONE_COURSE_ROLES").get(request.user.get_username(), [])
     if not {"instructor", "staff", "limited_staff", "community_ta"} & set(roles):
         raise Http404
     users = {str(u.pk): u for u in get_user_model().objects.all()}
     labels = dict(LineItem.objects.values_list("usage_id", "label"))
+    course_id = xblock_conf.get("STANDALONE_COURSE")["id"]
     rows = [
         {
-            "learner": users.get(r.user_key),
-            "unit": labels.get(r.usage_id, r.usage_id),
-            "earned": f"{r.earned:g}",
-            "possible": f"{r.possible:g}",
-            "modified": r.modified,
+            "learner": users.get(r["user_key"]),
+            "unit": labels.get(r["usage_id"], r["usage_id"]),
+            "earned": f"{r['earned']:g}",
+            "possible": f"{r['possible']:g}",
+            "modified": r["modified"],
         }
-        for r in GradeRecord.objects.order_by("usage_id", "user_key")
+        for r in openedx.gradebook(course_id)
     ]
     return render(request, "demo/gradebook.html", {"rows": rows})

@@ -30,6 +30,16 @@ DEFAULTS = {
     "HTTP_TIMEOUT": (3.05, 10),
     # Allow http:// platform URLs (development and tests only).
     "ALLOW_INSECURE_URLS": False,
+    # Grade delivery (lti_bridge.deliver_grade). Retryable failures (network errors,
+    # timeouts, 5xx, 429) are retried for DELIVERY_RETRY_FOR seconds, waiting a random time
+    # up to DELIVERY_BACKOFF_BASE * 2**attempts (capped at DELIVERY_BACKOFF_CAP), or the
+    # platform's Retry-After. An attempt holds its row for DELIVERY_LEASE seconds: if the
+    # worker dies, the row is due again after that (keep it above the sum of the HTTP
+    # timeouts of one attempt: token, line item, score).
+    "DELIVERY_RETRY_FOR": 2 * 24 * 60 * 60,
+    "DELIVERY_BACKOFF_BASE": 30,
+    "DELIVERY_BACKOFF_CAP": 60 * 60,
+    "DELIVERY_LEASE": 5 * 60,
     # Bits of the tool's own RSA key.
     "KEY_BITS": 2048,
     # Password rules for bridge accounts when the project sets no AUTH_PASSWORD_VALIDATORS.

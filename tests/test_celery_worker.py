@@ -1,19 +1,23 @@
 """Grade delivery through a real Celery worker on Redis, against the platform served by a
 live server, on MariaDB. CI runs it (CODIO_DB=mysql with CODIO_REDIS_URL); elsewhere it is
-skipped. The worker is a separate process reading the same test database."""
+skipped. The worker is a separate process reading the same test database, with short
+timeouts, backoff and lease (CODIO_TEST_FAST_DELIVERY, tests/settings.py). Faults of the
+platform are injected by tests/faults.py."""
 
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from codio_xblock.models import GradeRecord
 from lti_bridge.models import Account, GradeDelivery, Work
-from tests.support import launch_through_xblock
+from tests.faults import PLAN
+from tests.support import gradebook, launch_through_xblock, only_grade
 
 pytestmark = [
     pytest.mark.mysql,
@@ -43,7 +47,10 @@ def site(live_server, settings):
     # gets below): changing the URL here would not reach a producer pool made earlier.
     app.conf.task_always_eager = False
     flush_broker()
+    PLAN.reset()
     yield base
+    PLAN.release()  # no live-server thread is left hanging
+    PLAN.reset()
     app.conf.task_always_eager = True
 
 
@@ -59,38 +66,71 @@ def flush_broker():
     redis.Redis.from_url(broker_url()).flushdb()
 
 
-def start_worker(base):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "CODIO_DB": "mysql",
-        "CODIO_DB_NAME": connection.settings_dict["NAME"],
-        "CODIO_CELERY_EAGER": "0",
-        "CODIO_BROKER_URL": broker_url(),
-        "CODIO_DEMO_BASE_URL": base,
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "demo",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+class Worker:
+    """A `celery worker` process; its output goes to a file (a pipe could fill and stall it)."""
+
+    def __init__(self, base, pool="solo"):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "CODIO_DB": "mysql",
+            "CODIO_DB_NAME": connection.settings_dict["NAME"],
+            "CODIO_CELERY_EAGER": "0",
+            "CODIO_BROKER_URL": broker_url(),
+            "CODIO_DEMO_BASE_URL": base,
+            "CODIO_TEST_FAST_DELIVERY": "1",
+        }
+        self.output = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "demo",
+                "worker",
+                "--pool",
+                pool,
+                "--concurrency",
+                "1",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def pool_children(self):
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return children
+
+    def kill(self, pid=None):
+        os.kill(pid or self.process.pid, signal.SIGKILL)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        for pid in self.pool_children():
+            os.kill(pid, signal.SIGKILL)
+        self.output.seek(0)
+        return self.output.read()[-4000:]
 
 
 def wait_for(condition, seconds=60):
@@ -120,14 +160,13 @@ def test_release_reaches_the_gradebook_through_a_worker_started_later(site):
     grading.release(work.resource_link)  # queued in Redis; no worker is running yet
     assert GradeDelivery.objects.get().state == "queued"
 
-    worker = start_worker(site)
+    worker = Worker(site)
     try:
         delivered = wait_for(lambda: GradeDelivery.objects.get().state == "sent")
     finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0]
-    assert delivered, output[-3000:]
-    record = GradeRecord.objects.get()
+        output = worker.stop()
+    assert delivered, output
+    record = only_grade()
     assert (record.earned, record.possible) == (0.75, 1.0)
 
 
@@ -150,14 +189,97 @@ def test_tasks_lost_by_the_broker_are_re_enqueued_from_the_outbox(site):
     grading.release(work.resource_link)
     flush_broker()  # the broker restarts empty: the queued task is lost
 
-    worker = start_worker(site)
+    worker = Worker(site)
     try:
         time.sleep(3)
         assert GradeDelivery.objects.get().state == "queued"  # its task is gone
         deliver_due_grades.delay()
         delivered = wait_for(lambda: GradeDelivery.objects.get().state == "sent")
     finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0]
-    assert delivered, output[-3000:]
-    assert GradeRecord.objects.get().earned == 0.4
+        output = worker.stop()
+    assert delivered, output
+    assert only_grade().earned == 0.4
+
+
+def _graded_and_released(learners_points):
+    """Each learner launches through the XBlock and completes the unit; the teacher grades
+    them (points out of 100) and releases it: one delivery per learner is queued."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from lti_bridge.flows import grading
+    from lti_bridge.flows import work as work_flow
+
+    works = []
+    for username in learners_points:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        response, _ = launch_through_xblock(client)
+        assert response.status_code == 200, response.content.decode()[-500:]
+        works.append(Work.objects.order_by("-pk").first())
+    teacher = Account.objects.create(name="Teacher")
+    for work, points in zip(works, learners_points.values(), strict=True):
+        work_flow.mark_complete(work, "done")
+        grading.grade(work, points, "", teacher)
+    grading.release(works[0].resource_link)
+    assert GradeDelivery.objects.filter(state="queued").count() == len(works)
+
+
+def _submissions_per_learner():
+    from submissions.models import Submission
+
+    counts = {}
+    for student_id in Submission.objects.values_list("student_item__student_id", flat=True):
+        counts[student_id] = counts.get(student_id, 0) + 1
+    return counts
+
+
+def test_platform_failing_then_recovering_gets_every_grade_once(site):
+    """The score endpoint answers 500 three times, then stalls past the worker's timeout
+    twice (the platform still records those), then recovers: both grades arrive, once."""
+    PLAN.add("/scores", 3, status=500)
+    PLAN.add("/scores", 2, stall=3)
+    _graded_and_released({"learner": "60", "learner2": "85"})
+    worker = Worker(site)
+    try:
+        delivered = wait_for(
+            lambda: set(GradeDelivery.objects.values_list("state", flat=True)) == {"sent"}, 120
+        )
+    finally:
+        output = worker.stop()
+    assert delivered, output
+    assert len(PLAN.answered("/scores", 500)) == 3
+    assert sorted(g.earned for g in gradebook()) == [0.6, 0.85]
+    assert sorted(_submissions_per_learner().values()) == [1, 1]  # once each
+    assert all(d.attempts >= 2 for d in GradeDelivery.objects.all())
+
+
+@pytest.mark.parametrize("victim", ["pool process", "whole worker"])
+def test_worker_killed_mid_delivery_loses_nothing(site, victim):
+    """SIGKILL while the score request is in flight. The platform never completes that
+    request, so the grade can only arrive if the task is delivered again: by the worker's
+    parent (acks_late + reject_on_worker_lost) when a pool process dies, by Redis
+    (unacknowledged, after the visibility timeout) to a new worker when the whole worker
+    dies. The row's lease makes the new attempt wait until the dead one's lease ends."""
+    PLAN.add("/scores", 1, hang=True, status=502)
+    _graded_and_released({"learner": "70"})
+    worker = Worker(site, pool="prefork" if victim == "pool process" else "solo")
+    outputs = []
+    try:
+        assert PLAN.hanging.wait(60), worker.stop()
+        if victim == "pool process":
+            [child] = worker.pool_children()
+            worker.kill(child)
+        else:
+            worker.kill()
+            worker.process.wait(10)
+            outputs.append(worker.stop())
+            worker = Worker(site)
+        PLAN.release()  # the dead attempt's request ends without a grade
+        delivered = wait_for(lambda: GradeDelivery.objects.get().state == "sent", 120)
+    finally:
+        outputs.append(worker.stop())
+    assert delivered, "\n".join(outputs)
+    assert only_grade().earned == 0.7
+    assert PLAN.answered("/scores", 502) and len(PLAN.answered("/scores", 200)) == 1
+    assert GradeDelivery.objects.get().attempts == 2

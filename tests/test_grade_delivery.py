@@ -237,10 +237,46 @@ def test_unregistered_host_is_never_called(unit):
     assert delivery.state == "failed" and "registered" in delivery.last_error
 
 
-def test_backoff_grows_and_is_capped():
+def test_backoff_grows_and_is_capped(settings):
     assert deliver.backoff(1) <= 60
-    assert max(deliver.backoff(20) for _ in range(50)) <= deliver.BACKOFF_CAP
+    assert max(deliver.backoff(20) for _ in range(50)) <= 3600
     assert deliver.backoff(3, retry_after=7) == 7
+    assert deliver.backoff(3, retry_after=99_999) == 3600
+    settings.LTI_BRIDGE = {
+        **settings.LTI_BRIDGE,
+        "DELIVERY_BACKOFF_BASE": 2,
+        "DELIVERY_BACKOFF_CAP": 5,
+    }
+    assert max(deliver.backoff(1) for _ in range(50)) <= 4
+    assert max(deliver.backoff(20) for _ in range(50)) <= 5
+
+
+@responses.activate
+def test_an_attempt_whose_worker_died_is_resumed_when_its_lease_ends(unit, settings):
+    """A worker died during the HTTP call: its row stays leased. The redelivered task
+    (acks_late) is told to come back when the lease ends, and then sends the grade."""
+    learner, teacher = unit
+    settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "DELIVERY_LEASE": 120}
+    token_ok()
+    responses.post(SCORES, json={})
+    work = learner("a")
+    work_flow.mark_complete(work, "answer")
+    grading.grade(work, "70", "", teacher)
+    grading.release(work.resource_link)
+    delivery = GradeDelivery.objects.get()
+    assert delivery.state == "sent"  # eager: the task ran on commit
+    # Back to queued, then an attempt claims the row and its worker dies.
+    GradeDelivery.objects.update(
+        state="queued", attempts=1, sent_at=None, next_attempt_at=timezone.now()
+    )
+    claimed = deliver._claim(delivery.pk)
+    assert claimed is not None and claimed.attempts == 2
+    wait = deliver.deliver(delivery.pk)  # the redelivered task
+    assert 110 < wait <= 122 and GradeDelivery.objects.get().state == "queued"
+    assert deliver_due_grades() is None and GradeDelivery.objects.get().state == "queued"
+    GradeDelivery.objects.update(next_attempt_at=timezone.now())  # the lease ends
+    assert deliver.deliver(delivery.pk) is None
+    assert GradeDelivery.objects.get().state == "sent"
 
 
 @responses.activate

@@ -13,11 +13,11 @@ from codio_xblock.lti1p3.ags import SCOPE_LINEITEM_READONLY, SCOPE_SCORE
 from codio_xblock.models import (
     AgsScore,
     BlockLaunch,
-    GradeRecord,
     LineItem,
     PlatformSubject,
     ToolRegistration,
 )
+from tests.support import gradebook, only_grade
 
 pytestmark = pytest.mark.django_db
 TOKEN_URL = "http://codio.test/codio/lti/v1/token"
@@ -172,7 +172,7 @@ def test_unknown_scope(client, tool):
 def test_score_is_written_to_the_gradebook_scaled_to_the_blocks_points(client, tool, item, learner):
     token = tool.token(client)
     assert post_score(client, item, token, score(learner, 4, 5, comment="Good")).status_code == 200
-    grade = GradeRecord.objects.get()
+    grade = only_grade()
     assert (grade.usage_id, grade.user_key, grade.earned, grade.possible) == (
         "block-1",
         "42",
@@ -183,14 +183,14 @@ def test_score_is_written_to_the_gradebook_scaled_to_the_blocks_points(client, t
 
 def test_zero_is_a_real_grade(client, tool, item, learner):
     post_score(client, item, tool.token(client), score(learner, 0, 10))
-    assert GradeRecord.objects.get().earned == 0
+    assert only_grade().earned == 0
 
 
 def test_pending_score_is_kept_but_not_graded(client, tool, item, learner):
     body = score(learner, None, None, gradingProgress="Pending", activityProgress="Submitted")
     assert post_score(client, item, tool.token(client), body).status_code == 200
     assert AgsScore.objects.get().grading_progress == "Pending"
-    assert not GradeRecord.objects.exists()
+    assert not gradebook()
 
 
 def test_older_score_never_overwrites_a_newer_one(client, tool, item, learner):
@@ -199,9 +199,23 @@ def test_older_score_never_overwrites_a_newer_one(client, tool, item, learner):
     assert post_score(client, item, token, score(learner, 9, 10, when=now)).status_code == 200
     late = post_score(client, item, token, score(learner, 2, 10, when=now - timedelta(minutes=5)))
     assert late.status_code == 409
-    assert GradeRecord.objects.get().earned == 9
+    assert only_grade().earned == 9
     newer = post_score(client, item, token, score(learner, 3, 10, when=now + timedelta(seconds=1)))
-    assert newer.status_code == 200 and GradeRecord.objects.get().earned == 3
+    assert newer.status_code == 200 and only_grade().earned == 3
+
+
+def test_the_same_score_sent_again_is_accepted_once(client, tool, item, learner):
+    """A tool that timed out cannot tell whether its score arrived: resending it is safe."""
+    from submissions.models import Submission
+
+    token = tool.token(client)
+    body = score(learner, 6, 10, comment="ok")
+    assert post_score(client, item, token, body).status_code == 200
+    assert post_score(client, item, token, body).status_code == 200
+    assert only_grade().earned == 6 and Submission.objects.count() == 1
+    changed = {**body, "scoreGiven": 7}  # same timestamp, another score: refused
+    assert post_score(client, item, token, changed).status_code == 409
+    assert only_grade().earned == 6
 
 
 def test_scores_need_a_valid_token_with_the_score_scope(client, tool, item, learner):
@@ -214,7 +228,7 @@ def test_scores_need_a_valid_token_with_the_score_scope(client, tool, item, lear
         content_type="application/json",
     )
     assert response.status_code == 401 and "Bearer" in response["WWW-Authenticate"]
-    assert not GradeRecord.objects.exists()
+    assert not gradebook()
 
 
 def test_a_tool_scores_only_its_own_blocks_line_item(client, tool, learner):
@@ -253,7 +267,7 @@ def test_malformed_scores_are_refused(client, tool, item, learner, body):
         HTTP_AUTHORIZATION=f"Bearer {tool.token(client)}",
     )
     assert response.status_code == 400, response.content
-    assert not GradeRecord.objects.exists()
+    assert not gradebook()
 
 
 def test_line_item_documents(client, tool, item):
@@ -322,14 +336,18 @@ def test_builtin_bridge_gets_a_token_with_its_published_key(client, course):
 
 
 def test_learner_sees_the_gradebook_score_in_the_unit(as_user, users):
-    from codio_xblock.models import GradeRecord
+    from codio_xblock import conf, openedx
 
     client = as_user("learner")
     page = client.get("/scenario/codio_unit.1/").content.decode()
     assert 'data-testid="grade"' not in page
     usage_id = re.findall(r"/handler/([^/]+)/launch/", page)[0]
-    GradeRecord.objects.create(
-        usage_id=usage_id, user_key=str(users["learner"].pk), earned=0, possible=1
+    openedx.publish_grade(
+        usage_id=usage_id,
+        course_id=conf.get("STANDALONE_COURSE")["id"],
+        user_key=str(users["learner"].pk),
+        earned=0,
+        possible=1,
     )
     page = client.get("/scenario/codio_unit.1/").content.decode()
     assert "Your score: 0 / 1" in page
@@ -343,7 +361,7 @@ def test_user_not_launched_into_this_block_cannot_be_scored(client, tool, item):
 
 def test_score_above_maximum_is_refused(client, tool, item, learner):
     response = post_score(client, item, tool.token(client), score(learner, 11, 10))
-    assert response.status_code == 400 and not GradeRecord.objects.exists()
+    assert response.status_code == 400 and not gradebook()
 
 
 def test_wrong_media_type_is_refused(client, tool, item, learner):
@@ -352,7 +370,7 @@ def test_wrong_media_type_is_refused(client, tool, item, learner):
         score(learner),
         HTTP_AUTHORIZATION=f"Bearer {tool.token(client)}",
     )
-    assert response.status_code == 415 and not GradeRecord.objects.exists()
+    assert response.status_code == 415 and not gradebook()
 
 
 def test_results(client, tool, item, learner):

@@ -3,9 +3,8 @@ through the XBlock, the bridge, Celery (eager here) and the platform's AGS endpo
 
 import pytest
 
-from codio_xblock.models import GradeRecord
 from lti_bridge.models import GradeDelivery, ResourceLink, Work
-from tests.support import DjangoClientAdapter, launch_through_xblock
+from tests.support import DjangoClientAdapter, gradebook, launch_through_xblock, only_grade
 
 pytestmark = pytest.mark.django_db(transaction=True)  # deliveries start on commit
 
@@ -60,13 +59,13 @@ def test_grade_hidden_until_released_then_delivered_to_the_gradebook(
 
     page = learner.get(f"/lti-bridge/units/{link.pk}/").content.decode()
     assert 'data-testid="grade"' not in page
-    assert not GradeRecord.objects.exists()
+    assert not gradebook()
     assert not GradeDelivery.objects.exists()
 
     assert teacher.post(f"/lti-bridge/units/{link.pk}/release/").status_code == 302
     delivery = GradeDelivery.objects.get()
     assert delivery.state == "sent", delivery.last_error
-    record = GradeRecord.objects.get()
+    record = only_grade()
     assert (record.earned, record.possible) == (0.8, 1.0)
     assert "/lti-bridge/feedback/" in record.comment and "Nice <b>work</b>" in record.comment
 
@@ -75,8 +74,8 @@ def test_grade_hidden_until_released_then_delivered_to_the_gradebook(
     assert "Your score: 0.8 / 1" in learner.get("/scenario/codio_unit.1/").content.decode()
     teacher_view = teacher.get(f"/lti-bridge/units/{link.pk}/").content.decode()
     assert "Sent" in teacher_view
-    gradebook = teacher.get("/gradebook/").content.decode()
-    assert "Ada Lovelace" in gradebook and "0.8 / 1" in gradebook
+    gradebook_page = teacher.get("/gradebook/").content.decode()
+    assert "Ada Lovelace" in gradebook_page and "0.8 / 1" in gradebook_page
     assert learner.get("/gradebook/").status_code == 404
 
 
@@ -155,7 +154,7 @@ def test_automatic_release_class_setting(as_user, platform_http, outbound):
     teacher.post(
         f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/", {"points": "100"}
     )
-    assert GradeRecord.objects.get().earned == 1.0
+    assert only_grade().earned == 1.0
 
 
 def test_teacher_marks_work_complete_and_reopens_it(as_user, outbound):
@@ -181,3 +180,59 @@ def test_organization_default_for_new_classes(as_user, outbound):
     Organization.objects.update(release_automatically=True)
     launch_through_xblock(as_user("learner"))
     assert Classroom.objects.get().release_automatically is True
+
+
+def _send_mode_unit(as_user, mode):
+    """The course author sets Codio's send mode on the block (a custom parameter); a
+    learner launches and completes the unit; the instructor launches."""
+    from tests.test_block import submit, usage_ids
+
+    author = as_user("instructor")
+    response = submit(author, usage_ids(author)[0], custom_parameters=f"codio_send_grade={mode}")
+    assert response.status_code == 200, response.content
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    link = ResourceLink.objects.get()
+    assert link.send_mode == mode.upper()
+    learner.post(f"/lti-bridge/units/{link.pk}/work/", {"answer": "x", "action": "complete"})
+    launch_through_xblock(author)
+    work = Work.objects.get()
+    return author, learner, link, f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/"
+
+
+def test_always_mode_through_the_xblock(as_user, platform_http, outbound):
+    """ALWAYS: the completion reaches the LMS at once (progress, no score); a grade only
+    once released (grades stay hidden until then)."""
+    from codio_xblock.models import AgsScore
+
+    teacher, learner, link, grade_url = _send_mode_unit(as_user, "always")
+    progress = AgsScore.objects.get()
+    assert progress.activity_progress == "Completed" and progress.score_given is None
+    assert not gradebook()
+    teacher.post(grade_url, {"points": "30"})
+    assert not gradebook() and AgsScore.objects.get().score_given is None
+    assert "Your score" not in learner.get("/scenario/codio_unit.1/").content.decode()
+    teacher.post(f"/lti-bridge/units/{link.pk}/release/")
+    assert only_grade().earned == 0.3
+    teacher.post(grade_url, {"points": "35"})  # a changed grade is hidden until released
+    assert only_grade().earned == 0.3
+    teacher.post(f"/lti-bridge/units/{link.pk}/release/")
+    assert only_grade().earned == 0.35
+    assert "Your score: 0.35 / 1" in learner.get("/scenario/codio_unit.1/").content.decode()
+
+
+def test_changed_mode_through_the_xblock(as_user, platform_http, outbound):
+    """CHANGED: released grades are sent when the points change, not when they stay."""
+    from submissions.models import Submission
+
+    teacher, _, link, grade_url = _send_mode_unit(as_user, "Changed")
+    teacher.post(grade_url, {"points": "50"})
+    assert not gradebook()
+    teacher.post(f"/lti-bridge/units/{link.pk}/release/")
+    assert only_grade().earned == 0.5
+    teacher.post(grade_url, {"points": "50", "comment": "same points"})
+    teacher.post(f"/lti-bridge/units/{link.pk}/release/")
+    assert Submission.objects.count() == 1  # nothing changed: nothing sent
+    teacher.post(grade_url, {"points": "60"})
+    teacher.post(f"/lti-bridge/units/{link.pk}/release/")
+    assert only_grade().earned == 0.6 and Submission.objects.count() == 2

@@ -15,17 +15,23 @@ from . import ags_client
 
 log = logging.getLogger(__name__)
 
-RETRY_FOR = timedelta(days=2)  # retryable failures keep being retried this long
-BACKOFF_CAP = 3600
-LEASE = timedelta(minutes=5)  # an attempt that dies leaves its row due again after this
 CLOCK_TOLERANCE = timedelta(seconds=5)
 
 
 def backoff(attempts, retry_after=None):
     """Seconds before the next try: exponential with full jitter, capped; Retry-After wins."""
+    cap = conf.get("DELIVERY_BACKOFF_CAP")
     if retry_after:
-        return min(retry_after, BACKOFF_CAP)
-    return random.uniform(1, min(BACKOFF_CAP, 30 * 2 ** min(attempts, 10)))  # noqa: S311
+        return min(retry_after, cap)
+    base = conf.get("DELIVERY_BACKOFF_BASE")
+    return random.uniform(1, max(1, min(cap, base * 2 ** min(attempts, 10))))  # noqa: S311
+
+
+class NotDue(Exception):  # noqa: N818 - a signal, not an error
+    """The row is held by another attempt's lease (or is not due yet) until ``at``."""
+
+    def __init__(self, at):
+        self.at = at
 
 
 def feedback_url(work):
@@ -68,21 +74,27 @@ def _claim(delivery_id):
         ):
             return None  # sent, failed, superseded, or another worker holds it
         if delivery.next_attempt_at > now + CLOCK_TOLERANCE:
-            return None  # another attempt holds the lease, or it is not due yet
+            # Another attempt holds the lease (or a retry is scheduled). If that attempt's
+            # worker died, this task (redelivered: acks_late) must try again when it ends.
+            raise NotDue(delivery.next_attempt_at)
         work = delivery.work
         if delivery.version and work.deliveries.filter(version__gt=delivery.version).exists():
             delivery.state = GradeDelivery.State.SUPERSEDED
             delivery.save(update_fields=["state"])
             return None
         delivery.attempts += 1
-        delivery.next_attempt_at = now + LEASE
+        delivery.next_attempt_at = now + timedelta(seconds=conf.get("DELIVERY_LEASE"))
         delivery.save(update_fields=["attempts", "next_attempt_at"])
     return delivery
 
 
 def deliver(delivery_id):
-    """Send one row. Returns the seconds to wait before retrying, or None when done."""
-    delivery = _claim(delivery_id)
+    """Send one row. Returns the seconds to wait before trying again (a retryable failure,
+    or the row held by another attempt's lease), or None when there is nothing left to do."""
+    try:
+        delivery = _claim(delivery_id)
+    except NotDue as held:
+        return max(1.0, (held.at - timezone.now()).total_seconds() + 1)
     if delivery is None:
         return None
     work = delivery.work
@@ -122,7 +134,8 @@ def _failed(delivery, exc):
         delivery.state = GradeDelivery.State.SUPERSEDED
         delivery.save(update_fields=["state", "last_error"])
         return None
-    if exc.retryable and timezone.now() - delivery.created < RETRY_FOR:
+    retry_for = timedelta(seconds=conf.get("DELIVERY_RETRY_FOR"))
+    if exc.retryable and timezone.now() - delivery.created < retry_for:
         wait = backoff(delivery.attempts, exc.retry_after)
         delivery.state = GradeDelivery.State.RETRYING
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=wait)
