@@ -12,6 +12,8 @@ import django
 from workbench.settings import *  # noqa: F401,F403  (xblock-sdk's settings are the base)
 from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
 
+from lti_bridge.settings.common import SWEEP as LTI_BRIDGE_SWEEP
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("CODIO_VAR_DIR", ROOT / "var"))
 VAR.mkdir(parents=True, exist_ok=True)
@@ -102,6 +104,9 @@ LOGGING = {
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CODIO_CELERY_EAGER", "1") == "1"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = os.environ.get("CODIO_BROKER_URL", "redis://127.0.0.1:6379/0")
+# With a broker, `celery -A demo beat` runs the grade outbox sweep (as Open edX would,
+# through lti_bridge's plugin settings).
+CELERY_BEAT_SCHEDULE = {"lti-bridge-deliver-due-grades": LTI_BRIDGE_SWEEP}
 
 # The demo prints mails (verification links, password resets) in the server's terminal.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -337,3 +337,35 @@ def test_only_the_hosts_of_the_claims_registration(unit, bridge_setup):
     delivery = graded_and_released(Work.objects.get(pk=work.pk), teacher)
     delivery.refresh_from_db()
     assert delivery.state == "failed" and "registered" in delivery.last_error
+
+
+@responses.activate
+def test_sweep_command_sends_due_rows_for_cron(unit):
+    """Where no beat runs, a cron job runs the sweep as a management command."""
+    import io
+
+    from django.core.management import call_command
+
+    learner, teacher = unit
+    token_ok()
+    responses.post(SCORES, status=503)
+    graded_and_released(learner("a"), teacher)
+    assert GradeDelivery.objects.get().state == "retrying"
+    responses.replace(responses.POST, SCORES, json={})
+    GradeDelivery.objects.update(next_attempt_at=timezone.now())
+    out = io.StringIO()
+    call_command("lti_bridge_deliver_due_grades", stdout=out)
+    assert GradeDelivery.objects.get().state == "sent" and "1 due, 0 still due" in out.getvalue()
+
+
+def test_plugin_settings_schedule_the_sweep():
+    from types import SimpleNamespace
+
+    from lti_bridge.settings.common import plugin_settings
+
+    settings = SimpleNamespace(CELERY_BEAT_SCHEDULE={"other": {"task": "x"}})
+    plugin_settings(settings)
+    assert settings.CELERY_BEAT_SCHEDULE["lti-bridge-deliver-due-grades"]["task"] == (
+        "lti_bridge.deliver_due_grades"
+    )
+    assert "other" in settings.CELERY_BEAT_SCHEDULE
