@@ -45,3 +45,59 @@ def test_no_grade_and_other_courses_stay_apart():
     )
     assert openedx.gradebook(COURSE) == []
     assert openedx.current_grade(usage_id="block-1", course_id=COURSE, user_key="7") is None
+
+
+@pytest.fixture
+def fake_openedx(monkeypatch):
+    """Stand-ins for the two edx-platform names the grade path uses, so the adapter takes
+    its Open edX branch: grades are filed under the learner's anonymous id for the course."""
+    import importlib.machinery
+    import sys
+    import types
+
+    calls = []
+
+    def module(name, **attrs):
+        mod = types.ModuleType(name)
+        mod.__spec__ = importlib.machinery.ModuleSpec(name, None)
+        mod.__path__ = []
+        mod.__dict__.update(attrs)
+        monkeypatch.setitem(sys.modules, name, mod)
+        return mod
+
+    def anonymous_id_for_user(user, course_key):
+        calls.append((user.pk, course_key))
+        return f"anon-{user.pk}-{course_key}"
+
+    for name in ("common", "common.djangoapps", "opaque_keys", "opaque_keys.edx"):
+        module(name)
+    module("common.djangoapps.student")
+    module("common.djangoapps.student.models", anonymous_id_for_user=anonymous_id_for_user)
+    module("opaque_keys.edx.keys", CourseKey=types.SimpleNamespace(from_string=str))
+    assert openedx.in_openedx()
+    return calls
+
+
+def test_in_open_edx_grades_are_filed_under_the_anonymous_id(fake_openedx, django_user_model):
+    user = django_user_model.objects.create(username="ada")
+    openedx.publish_grade(
+        usage_id="block-v1:X+Y+Z+type@codio_unit+block@u1",
+        course_id=COURSE,
+        user_key=str(user.pk),
+        earned=0.5,
+        possible=1,
+    )
+    anonymous = f"anon-{user.pk}-{COURSE}"
+    stored = submissions_api.get_score(
+        {
+            "student_id": anonymous,
+            "course_id": COURSE,
+            "item_id": "block-v1:X+Y+Z+type@codio_unit+block@u1",
+            "item_type": "codio_unit",
+        }
+    )
+    assert stored["points_earned"] / stored["points_possible"] == 0.5
+    assert openedx.current_grade(
+        usage_id="block-v1:X+Y+Z+type@codio_unit+block@u1", course_id=COURSE, user_key=user.pk
+    ) == (0.5, 1.0)
+    assert fake_openedx and all(course == COURSE for _, course in fake_openedx)
