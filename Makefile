@@ -1,5 +1,5 @@
 # Two commands work on a fresh clone:  `make demo`  and  `make test`  (see README.md).
-.PHONY: demo demo-setup test test-mysql test-matrix quality translations compile-translations clean
+.PHONY: demo demo-setup test test-mysql test-matrix quality translations compile-translations benchmark clean
 
 # Python 3.11 if present (as Open edX), else any python3 >= 3.11.
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -53,6 +53,10 @@ test-matrix: $(VENV)/.installed-$(EXTRAS)
 quality: $(VENV)/.installed-$(EXTRAS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## benchmark: CSV export of a 50,000-learner class (writes benchmarks/results/)
+benchmark: $(VENV)/.installed-$(EXTRAS)
+	$(PY) -m benchmarks.export_large_class
 
 ## translations: extract every marked string into translations/<app>/en/LC_MESSAGES/django.po
 translations: $(VENV)/.installed-$(EXTRAS)

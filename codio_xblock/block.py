@@ -19,7 +19,7 @@ from xblock.validation import ValidationMessage
 from . import conf, openedx
 from .launch import get_tool, start_launch, subject_for
 from .lti1p3.claims import LaunchData
-from .lti1p3.custom import CustomParameterError, parse_custom_parameters
+from .lti1p3.custom import CustomParameterError, parse_custom_parameters, substitute
 from .lti1p3.exceptions import LtiPlatformError
 from .lti1p3.roles import lti_roles_for
 
@@ -248,7 +248,32 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             data.family_name = user.family_name
         if self.share_email and user.email:
             data.email = user.email
+        data.custom = substitute(custom, self._substitution_variables(data, user))
         return data
+
+    def _substitution_variables(self, data, user):
+        """Values for LTI substitution variables in custom parameters (for instance
+        ``student_number=$User.username`` gives the tool an LTI ID per learner). Personal
+        values only when the block shares them."""
+        variables = {
+            "$User.id": data.sub,
+            "$Context.id": data.context_id,
+            "$Context.label": data.context_label,
+            "$Context.title": data.context_title,
+            "$ResourceLink.title": data.resource_link_title,
+        }
+        if self.share_name:
+            variables.update(
+                {
+                    "$User.username": user.username,
+                    "$Person.name.full": data.name,
+                    "$Person.name.given": data.given_name,
+                    "$Person.name.family": data.family_name,
+                }
+            )
+        if self.share_email and user.email:
+            variables["$Person.email.primary"] = user.email
+        return {name: value for name, value in variables.items() if value}
 
     def _ags_endpoint(self, tool, course, user):
         """The block's own line item (made on first launch, kept in step with the block),
@@ -310,7 +335,8 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 "Codio demo course",
                 """<vertical_demo>
                 <codio_unit unit="hello-python" display_name="Hello, Python"
-                    share_name="true" share_email="true"/>
+                    share_name="true" share_email="true"
+                    custom_parameters="student_id=$User.username"/>
                 <codio_unit unit="loops" display_name="Loops (anonymous)"/>
                 <codio_unit unit="functions" display_name="Functions (new window)"
                     launch_mode="window" share_name="true" share_email="true"/>

@@ -15,6 +15,12 @@ DEMO_USERS = [
     {"username": "staff", "name": ("Frances", "Allen"), "role": "Course staff"},
     {"username": "moderator", "name": ("Donald", "Knuth"), "role": "Group moderator"},
     {"username": "beta", "name": ("Margaret", "Hamilton"), "role": "Beta tester"},
+    {
+        "username": "admin",
+        "name": ("Katherine", "Johnson"),
+        "role": "Platform administrator (global staff, instructor): LTI Integrations",
+        "is_staff": True,
+    },
 ]
 UNITS = [
     (
@@ -37,6 +43,7 @@ def seed(base_url):
         user, _ = User.objects.get_or_create(username=spec["username"])
         user.first_name, user.last_name = spec["name"]
         user.email = f"{spec['username']}@example.edu"
+        user.is_staff = spec.get("is_staff", False)
         user.set_password(DEMO_PASSWORD)
         user.save()
 
@@ -66,6 +73,9 @@ def seed(base_url):
         stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
     org = Organization.objects.get(slug="demo-university")
+    if not org.lti_id_field:  # the demo course sends student_id=$User.username
+        org.lti_id_field = "student_id"
+        org.save(update_fields=["lti_id_field"])
     for code, title, instructions in UNITS:
         Unit.objects.update_or_create(
             organization=org,

@@ -128,6 +128,7 @@ CODIO_XBLOCK = {
         "staff": ["staff"],
         "moderator": ["group_moderator"],
         "beta": ["beta_tester"],
+        "admin": ["instructor"],
     },
 }
 LTI_BRIDGE = {

@@ -9,6 +9,7 @@ from .models import (
     Link,
     MentorScope,
     Organization,
+    OrganizationChange,
     OrgMembership,
     Registration,
     ResourceLink,
@@ -18,10 +19,36 @@ from .models import (
 )
 
 
+class OrganizationChangeInline(admin.TabularInline):
+    """The audit trail of the organization's settings (read-only)."""
+
+    model = OrganizationChange
+    extra = 0
+    fields = ("changed_at", "changed_by_name", "field", "old_value", "new_value")
+    readonly_fields = fields
+    can_delete = False
+    ordering = ("-changed_at", "-pk")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "trial", "learner_email_policy")
+    list_display = ("name", "slug", "trial", "learner_email_policy", "lti_id_field")
     prepopulated_fields = {"slug": ("name",)}
+    inlines = [OrganizationChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        """Settings changed here are audited like those changed on the LTI Integrations page."""
+        from .flows import org_settings
+
+        before = Organization.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None:
+            org_settings.record(
+                before, obj, by_name=f"{request.user.get_username()} (Django admin)"
+            )
 
 
 class DeploymentInline(admin.TabularInline):
@@ -45,8 +72,12 @@ class LinkInline(admin.TabularInline):
 
 
 class OrgMembershipInline(admin.TabularInline):
+    """Tick "organization administrator" to appoint one (kept whatever the LMS says)."""
+
     model = OrgMembership
     extra = 0
+    fields = ("organization", "is_admin", "admin_from_lms", "created")
+    readonly_fields = ("admin_from_lms", "created")
 
 
 class SyncConflictInline(admin.TabularInline):

@@ -40,6 +40,8 @@ DEFAULTS = {
     "DELIVERY_BACKOFF_BASE": 30,
     "DELIVERY_BACKOFF_CAP": 60 * 60,
     "DELIVERY_LEASE": 5 * 60,
+    # CSV exports read learners in batches of this many rows (memory stays constant).
+    "EXPORT_CHUNK_SIZE": 500,
     # Bits of the tool's own RSA key.
     "KEY_BITS": 2048,
     # Password rules for bridge accounts when the project sets no AUTH_PASSWORD_VALIDATORS.

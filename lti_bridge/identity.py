@@ -67,3 +67,35 @@ def identity_from_claims(body):
             f"{clean_text(body.get('given_name'))} {clean_text(body.get('family_name'))}"
         )
     return LaunchIdentity(sub=sub, email=normalize_email(body.get("email")), name=name)
+
+
+LTI_ID_FIELD = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
+MAX_LTI_ID = 255
+
+
+def lti_id_field_names(field):
+    """The custom claim keys a configured field name may arrive as: LTI 1.3 sends custom
+    parameters without LTI 1.1's ``custom_`` prefix, but authors often type it."""
+    field = (field or "").strip()
+    if not field:
+        return []
+    bare = field[len("custom_") :] if field.startswith("custom_") else field
+    return list(dict.fromkeys([field, bare, f"custom_{bare}"]))
+
+
+def lti_id_from_claims(body, field, custom_claim):
+    """(found, value) of the organization's LTI ID field in a launch: ``found`` is False
+    when the launch does not carry it. Text or a number; cleaned like a name."""
+    custom = body.get(custom_claim)
+    if not isinstance(custom, dict):
+        return False, ""
+    for key in lti_id_field_names(field):
+        value = custom.get(key)
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int | float):
+            value = str(value)
+        value = clean_text(value, MAX_LTI_ID)
+        if value and not value.startswith("$"):  # "$User.username": a variable the LMS
+            return True, value  # did not substitute, not an identifier
+    return False, ""

@@ -19,13 +19,17 @@ at every launch, and from two class settings:
 | edit settings  | yes     | no                              | no               |
 | export         | yes     | yes (visible learners only)     | no               |
 | manage mentors | yes     | no                              | no               |
+
+Organization settings ("LTI Integrations") are for organization administrators only
+(:func:`administers`): system or institution Administrators of the LMS, or accounts
+appointed in the Django admin.
 """
 
 from enum import StrEnum
 
 from django.db.models import Q
 
-from .models import Account, ClassMembership, MentorScope
+from .models import Account, ClassMembership, MentorScope, OrgMembership
 
 
 class Action(StrEnum):
@@ -114,3 +118,12 @@ def mentee_filter(membership):
         | Q(email__in=emails)
         | Q(contact_email__in=emails)
     )
+
+
+def administers(account, organization):
+    """Is the account an administrator of the organization (its LTI Integrations page)?"""
+    if account is None or organization is None:
+        return False
+    return OrgMembership.objects.filter(
+        organization=organization, account=account, is_admin=True
+    ).exists()

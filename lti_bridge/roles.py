@@ -39,3 +39,17 @@ def bridge_role(lti_roles):
     if names & _MENTOR_NAMES:
         return BridgeRole(TEACHER, read_only=True)
     return BridgeRole(STUDENT)
+
+
+_ORG_ADMIN_ROLES = {
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+    "urn:lti:sysrole:ims/lis/Administrator",
+    "urn:lti:instrole:ims/lis/Administrator",
+}
+
+
+def is_org_admin(lti_roles):
+    """A system or institution Administrator of the LMS administers the organization.
+    A course's (context) Administrator does not: that is a teacher of one class."""
+    return any(isinstance(r, str) and r.strip() in _ORG_ADMIN_ROLES for r in lti_roles or [])

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .launch import views as launch_views
-from .views import account, classes, classroom, grading, verification
+from .views import account, classes, classroom, exports, grading, organization, verification
 
 app_name = "lti_bridge"
 
@@ -37,4 +37,15 @@ urlpatterns = [
     path("units/<int:link_id>/release/", grading.release_grades, name="release"),
     path("units/<int:link_id>/deliveries/retry/", grading.retry_deliveries, name="retry"),
     path("feedback/<int:work_id>/", grading.feedback, name="feedback"),
+    path(
+        "organizations/<int:org_id>/lti-integrations/",
+        organization.lti_integrations,
+        name="lti-integrations",
+    ),
+    path("units/<int:link_id>/export.csv", exports.unit_grades, name="export-unit"),
+    path("classes/<int:class_id>/export.csv", exports.class_grades, name="export-class"),
+    path("classes/<int:class_id>/roster.csv", exports.roster, name="export-roster"),
+    path(
+        "classes/<int:class_id>/assignments.csv", exports.assignment_urls, name="export-assignments"
+    ),
 ]

@@ -204,3 +204,23 @@ def test_anonymous_visitor_cannot_start_a_launch(course):
     response = Client().get("/handler/codio-demo-course.codio_unit.d0.u0/launch/")
     assert response.status_code == 302  # the demo LMS sends visitors to its sign-in page
     assert "/accounts/login/" in response["Location"]
+
+
+def test_substitution_variables_follow_the_blocks_sharing(as_user):
+    """The demo course's first block shares names and sends student_id=$User.username; the
+    anonymous block gets the same parameter but sends the variable unchanged."""
+    from tests.test_block import submit, usage_ids
+
+    author = as_user("instructor")
+    submit(
+        author, usage_ids(author)[1], custom_parameters="student_id=$User.username\nc=$Context.id"
+    )
+    client = as_user("learner")
+    _, shared = decode(ask(client, auth_params(client, 0)))
+    _, anonymous = decode(ask(client, auth_params(client, 1)))
+    custom = "https://purl.imsglobal.org/spec/lti/claim/custom"
+    assert shared[custom]["student_id"] == "learner"
+    assert anonymous[custom]["student_id"] == "$User.username"
+    assert (
+        anonymous[custom]["c"] == shared["https://purl.imsglobal.org/spec/lti/claim/context"]["id"]
+    )

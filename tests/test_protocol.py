@@ -130,3 +130,15 @@ def test_bad_custom_parameters_name_their_line(text, line):
     with pytest.raises(CustomParameterError) as info:
         parse_custom_parameters(text, reserved=("codio_unit",))
     assert info.value.line == line
+
+
+def test_substitution_variables_in_custom_parameters():
+    from codio_xblock.lti1p3.custom import substitute
+
+    params = {"sid": "$User.username", "mail": "$Person.email.primary", "x": "plain", "y": "$No"}
+    assert substitute(params, {"$User.username": "ada"}) == {
+        "sid": "ada",
+        "mail": "$Person.email.primary",  # not shared: sent unchanged, as LTI says
+        "x": "plain",
+        "y": "$No",
+    }

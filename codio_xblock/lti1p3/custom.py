@@ -42,3 +42,13 @@ def parse_custom_parameters(text, reserved=()):
         if len(params) > MAX_PARAMETERS:
             raise CustomParameterError(number, f"at most {MAX_PARAMETERS} parameters")
     return params
+
+
+def substitute(params, variables):
+    """Replace each value that is exactly a substitution variable (LTI Core 1.3, 5.4.7 and
+    Appendix C, e.g. ``$User.username``) by its value. An unsupported variable, or one the
+    block may not share, is sent unchanged, as the specification says."""
+    return {
+        key: variables.get(value, value) if value.startswith("$") else value
+        for key, value in params.items()
+    }

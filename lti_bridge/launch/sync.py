@@ -6,9 +6,9 @@ from django.db import transaction
 
 from ..db import retry_transaction
 from ..flows import linking, mentors
-from ..identity import clean_text, identity_from_claims
-from ..models import ClassMembership, Classroom, ResourceLink, Unit, Work
-from ..roles import bridge_role
+from ..identity import clean_text, identity_from_claims, lti_id_from_claims
+from ..models import ClassMembership, Classroom, Link, OrgMembership, ResourceLink, Unit, Work
+from ..roles import bridge_role, is_org_admin
 from . import errors
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -135,6 +135,37 @@ def sync_resource_link(classroom, link_claim, unit, body):
     return resource_link
 
 
+def sync_lti_id(registration, sub, body):
+    """Store the value of the organization's LTI ID field on the link (seed 001: "a unique
+    identifier for students found in a custom LTI field"). A launch without the field
+    keeps the value an earlier launch gave for the same field; after the field is renamed,
+    each link takes the new field's value at its next launch."""
+    field = registration.organization.lti_id_field
+    found, value = lti_id_from_claims(body, field, LTI + "custom")
+    link = Link.objects.get(registration=registration, sub=sub)
+    if not found and link.lti_id_field == field:
+        return
+    if (link.lti_id, link.lti_id_field) != (value, field):
+        link.lti_id, link.lti_id_field = value, field
+        link.save(update_fields=["lti_id", "lti_id_field"])
+
+
+def sync_org_admin(organization, account, roles):
+    """System or institution Administrators of the LMS administer the organization;
+    the right follows the LMS (withdrawn at the launch that lacks the role), except for
+    administrators appointed in the bridge (``admin_from_lms`` False)."""
+    admin = is_org_admin(roles)
+    membership = OrgMembership.objects.filter(organization=organization, account=account).first()
+    if membership is None:
+        return
+    if admin and not membership.is_admin:
+        membership.is_admin = membership.admin_from_lms = True
+        membership.save(update_fields=["is_admin", "admin_from_lms"])
+    elif not admin and membership.is_admin and membership.admin_from_lms:
+        membership.is_admin = membership.admin_from_lms = False
+        membership.save(update_fields=["is_admin", "admin_from_lms"])
+
+
 def sync_from_launch(registration, body):
     """Apply a validated launch body (a dict of claims). Creates nothing if it raises."""
     identity = identity_from_claims(body)
@@ -161,6 +192,8 @@ def _apply(registration, body, identity, role, roles, context, link_claim, unit)
         account = linking.account_for_launch(registration, identity, is_staff=role.is_teacher)
         classroom = sync_classroom(registration, context)
         membership = sync_membership(classroom, account, role, roles)
+        sync_lti_id(registration, identity.sub, body)
+        sync_org_admin(registration.organization, account, roles)
         resource_link = sync_resource_link(classroom, link_claim, unit, body)
         if role.is_teacher and role.read_only:
             mentors.sync_from_launch(membership, body, LTI)

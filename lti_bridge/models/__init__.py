@@ -1,7 +1,7 @@
 from .classroom import ClassMembership, Classroom, MentorScope, ResourceLink, Unit, Work
 from .delivery import GradeDelivery
 from .identity import Account, EmailVerification, Link, OrgMembership, SyncConflict
-from .platform import Deployment, Organization, Registration, ToolKey
+from .platform import Deployment, Organization, OrganizationChange, Registration, ToolKey
 from .replay import SpentValue
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "MentorScope",
     "OrgMembership",
     "Organization",
+    "OrganizationChange",
     "Registration",
     "ResourceLink",
     "SpentValue",

@@ -61,6 +61,10 @@ class Link(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="links")
     first_launch = models.DateTimeField(auto_now_add=True)
     last_launch = models.DateTimeField(auto_now=True)
+    # The value of the organization's LTI ID field at the last launch that carried it, and
+    # the field's name then (a renamed field applies from each learner's next launch).
+    lti_id = models.CharField(max_length=255, blank=True)
+    lti_id_field = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [
@@ -80,6 +84,19 @@ class OrgMembership(models.Model):
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="org_memberships")
+    is_admin = models.BooleanField(
+        _("organization administrator"),
+        default=False,
+        help_text=_("May change the organization's LTI Integrations settings."),
+    )
+    admin_from_lms = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Administrator because the LMS says so (system or institution Administrator "
+            "role): withdrawn when a launch no longer carries the role. Administrators "
+            "appointed here are kept."
+        ),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -23,6 +23,16 @@ class Organization(models.Model):
     release_automatically = models.BooleanField(
         default=False, help_text=_("Default of 'release grades automatically' for new classes.")
     )
+    lti_id_field = models.CharField(
+        _("LTI field that identifies students"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Name of the custom LTI parameter whose value uniquely identifies a student "
+            "(for example student_number). Stored at each launch; the LTI ID column of "
+            "every CSV export."
+        ),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -30,6 +40,32 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OrganizationChange(models.Model):
+    """The audit trail of organization settings: who changed what, when. Append-only.
+
+    .. pii: the administrator who made the change.
+    .. pii_types: id
+    .. pii_retirement: retained
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        "lti_bridge.Account", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_by_name = models.CharField(max_length=255, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    field = models.CharField(max_length=60)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("organization settings change")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.field}: {self.old_value!r} -> {self.new_value!r}"
 
 
 class RegistrationQuerySet(models.QuerySet):

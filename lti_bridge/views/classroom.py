@@ -53,6 +53,10 @@ def class_page(request, class_id):
             "links": classroom.resource_links.select_related("unit").order_by("title"),
             "can_edit_settings": permissions.can(membership, Action.EDIT_SETTINGS),
             "can_manage_mentors": permissions.can(membership, Action.MANAGE_MENTORS),
+            "can_export": permissions.can(membership, Action.EXPORT),
+            "administers": permissions.administers(
+                membership.account, classroom.registration.organization
+            ),
         },
         registration=classroom.registration,
     )
