@@ -98,6 +98,15 @@ def endpoints(w):
             {"points": "5"},
         ),
         "release": ("post", f"/lti-bridge/units/{link}/release/", {}),
+        "export unit": ("get", f"/lti-bridge/units/{link}/export.csv", {}),
+        "export class": ("get", f"/lti-bridge/classes/{c}/export.csv", {}),
+        "export roster": ("get", f"/lti-bridge/classes/{c}/roster.csv", {}),
+        "export assignment urls": ("get", f"/lti-bridge/classes/{c}/assignments.csv", {}),
+        "organization settings": (
+            "get",
+            f"/lti-bridge/organizations/{w['classroom'].organization_id}/lti-integrations/",
+            {},
+        ),
     }
 
 
@@ -116,8 +125,15 @@ ALL = {
         "mentors api put",
         "grade learner",
         "release",
+        "export unit",
+        "export class",
+        "export roster",
+        "export assignment urls",
     )
 }
+# Organization settings are for organization administrators only (tests/test_org_settings.py):
+# none of these roles is one.
+ALL["organization settings"] = HIDDEN
 NOTHING = dict.fromkeys(ALL, HIDDEN)
 MENTOR = {
     **ALL,
@@ -141,6 +157,7 @@ EXPECTED = {
         "mentors api put": DENY,
         "grade learner": DENY,
         "release": DENY,
+        "export unit": DENY,
     },
     "instructor": ALL,
     "ta": ALL,
