@@ -42,13 +42,24 @@ def add_learners(classroom, resource_links, count, batch=5000):
     unusable = make_password(None)
     start = Account.objects.count()
     for first in range(0, count, batch):
-        numbers = range(start + first + 1, start + min(first + batch, count) + 1)
-        accounts = Account.objects.bulk_create(
-            Account(name=f"Learner {n}", email=f"learner{n}@example.edu", password=unusable)
+        numbers = range(first + 1, min(first + batch, count) + 1)  # 1-based, this call's
+        accounts = [
+            Account(
+                name=f"Learner {start + n}",
+                email=f"learner{start + n}@example.edu",
+                password=unusable,
+            )
             for n in numbers
-        )
+        ]
+        Account.objects.bulk_create(accounts)
         if accounts and accounts[0].pk is None:  # backends that return no ids
-            accounts = list(Account.objects.filter(email__in=[a.email for a in accounts]))
+            ids = dict(
+                Account.objects.filter(email__in=[a.email for a in accounts]).values_list(
+                    "email", "pk"
+                )
+            )
+            for account in accounts:
+                account.pk = ids[account.email]
         ClassMembership.objects.bulk_create(
             ClassMembership(classroom=classroom, account=a, role=ClassMembership.Role.STUDENT)
             for a in accounts
@@ -58,17 +69,17 @@ def add_learners(classroom, resource_links, count, batch=5000):
                 registration_id=classroom.registration_id,
                 sub=f"bench-{a.pk}",
                 account=a,
-                lti_id=f"L-{a.pk - start:06d}",
+                lti_id=f"L-{n:06d}",
                 lti_id_field="student_number",
             )
-            for a in accounts
+            for n, a in zip(numbers, accounts, strict=True)
         )
         works = []
-        for a in accounts:
+        for n, a in zip(numbers, accounts, strict=True):
+            kind = n % 3
+            if kind == 0:
+                continue
             for resource_link in resource_links:
-                kind = a.pk % 3
-                if kind == 0:
-                    continue
                 work = Work(resource_link=resource_link, account=a, answer="print('hi')")
                 work.status = Work.Status.COMPLETED
                 work.completed_at = now
