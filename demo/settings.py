@@ -130,6 +130,8 @@ CODIO_XBLOCK = {
         "beta": ["beta_tester"],
         "admin": ["instructor"],
     },
+    # Global staff: sent as the LMS's system Administrator (the bridge's organization admin).
+    "STANDALONE_GLOBAL_STAFF": ["admin"],
 }
 LTI_BRIDGE = {
     "BASE_URL": BASE_URL,

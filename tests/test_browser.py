@@ -146,3 +146,42 @@ def test_blocked_cookies_page_opens_the_unit_in_a_new_window(browser, demo_site)
     assert popup.get_by_test_id("who").inner_text() == "Signed in as Ada Lovelace"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "cookies-blocked.png"), full_page=True)
+
+
+def test_administrator_changes_lti_integrations_and_downloads_the_export(browser, demo_site):
+    """Global staff (an organization administrator) open the class page from the unit,
+    rename the LTI ID field on the LTI Integrations page, and download the class's CSV
+    from the frame: the learner's LTI ID is their Open edX username."""
+    from playwright.sync_api import expect
+
+    learner = open_course_as(browser, demo_site, "learner")
+    learner.frame_locator("iframe.codio-unit__frame").first.get_by_test_id("who").wait_for(
+        timeout=20000
+    )
+
+    admin = open_course_as(browser, demo_site, "admin")
+    frame = admin.frame_locator("iframe.codio-unit__frame").first
+    frame.get_by_role("link", name="Class page and other exports").click()
+    frame.get_by_test_id("lti-integrations-link").click()
+    expect(frame.get_by_test_id("lti-integrations")).to_be_visible(timeout=20000)
+    frame.get_by_label("LTI field that identifies students").fill("student id!")
+    frame.get_by_role("button", name="Save settings").click()
+    expect(frame.get_by_test_id("lti-id-field-error")).to_be_visible(timeout=20000)
+    frame.get_by_label("LTI field that identifies students").fill("student_id")
+    frame.get_by_role("button", name="Save settings").click()
+    expect(frame.get_by_test_id("messages")).to_contain_text("Nothing changed", timeout=20000)
+    expect(frame.get_by_test_id("registrations")).to_contain_text("Open edX demo")
+    ARTIFACTS.mkdir(exist_ok=True)
+    admin.screenshot(path=str(ARTIFACTS / "lti-integrations.png"), full_page=True)
+
+    from lti_bridge.models import Classroom
+
+    class_url = f"/lti-bridge/classes/{Classroom.objects.get().pk}/"
+    frame.locator("body").evaluate(f"() => location.assign('{class_url}')")
+    frame.get_by_test_id("exports").wait_for(timeout=20000)
+    with admin.expect_download() as download_info:
+        frame.get_by_test_id("exports").get_by_role("link", name="Grades of every unit").click()
+    text = Path(download_info.value.path()).read_text(encoding="utf-8")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("Learner name,Email,LTI ID,LMS user ID,Unit,Status")
+    assert first.startswith("Ada Lovelace,learner@example.edu,learner,")
