@@ -8,8 +8,7 @@ may not take on what it sees answer 403.
 import json
 
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import permissions
@@ -18,29 +17,13 @@ from ..identity import clean_text
 from ..models import Account, Classroom, ResourceLink, Work
 from ..pages import render_page, render_unit_page
 from ..permissions import Action
+from .access import forbidden, member_or_404
 from .account import current_account
-
-
-def _member(request, classroom):
-    """The current account's membership of ``classroom``; 404 for strangers."""
-    membership = permissions.membership_of(current_account(request), classroom)
-    if membership is None:
-        raise Http404
-    return membership
-
-
-def _forbidden(request):
-    return render(
-        request,
-        "lti_bridge/message.html",
-        {"message": _("Your role in this class does not allow this.")},
-        status=403,
-    )
 
 
 def class_page(request, class_id):
     classroom = get_object_or_404(Classroom, pk=class_id)
-    membership = _member(request, classroom)
+    membership = member_or_404(request, classroom)
     if not permissions.can(membership, Action.VIEW_CLASS):
         raise Http404
     return render_page(
@@ -65,8 +48,8 @@ def class_page(request, class_id):
 @require_POST
 def class_settings(request, class_id):
     classroom = get_object_or_404(Classroom, pk=class_id)
-    if not permissions.can(_member(request, classroom), Action.EDIT_SETTINGS):
-        return _forbidden(request)
+    if not permissions.can(member_or_404(request, classroom), Action.EDIT_SETTINGS):
+        return forbidden(request)
     classroom.filter_learners_for_mentors = request.POST.get("filter_learners_for_mentors") == "on"
     classroom.mentors_may_grade = request.POST.get("mentors_may_grade") == "on"
     classroom.release_automatically = request.POST.get("release_automatically") == "on"
@@ -78,7 +61,7 @@ def class_settings(request, class_id):
 
 def unit_page(request, link_id):
     link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
-    membership = _member(request, link.classroom)
+    membership = member_or_404(request, link.classroom)
     if not permissions.can(membership, Action.VIEW_UNIT):
         raise Http404
     return render_unit_page(
@@ -88,7 +71,7 @@ def unit_page(request, link_id):
 
 def work_page(request, link_id, account_id):
     link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
-    membership = _member(request, link.classroom)
+    membership = member_or_404(request, link.classroom)
     learner = get_object_or_404(Account, pk=account_id)
     if not permissions.can(membership, Action.VIEW_WORK, learner=learner):
         raise Http404  # another learner's work, or one outside a mentor's scope
@@ -111,8 +94,8 @@ def work_page(request, link_id, account_id):
 @require_POST
 def edit_unit_content(request, link_id):
     link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
-    if not permissions.can(_member(request, link.classroom), Action.EDIT_CONTENT):
-        return _forbidden(request)
+    if not permissions.can(member_or_404(request, link.classroom), Action.EDIT_CONTENT):
+        return forbidden(request)
     unit = link.unit
     unit.title = clean_text(request.POST.get("title")) or unit.title
     unit.instructions = (request.POST.get("instructions") or "")[:20000]
@@ -123,8 +106,8 @@ def edit_unit_content(request, link_id):
 @require_http_methods(["GET", "POST"])
 def mentors_page(request, class_id):
     classroom = get_object_or_404(Classroom, pk=class_id)
-    if not permissions.can(_member(request, classroom), Action.MANAGE_MENTORS):
-        return _forbidden(request)
+    if not permissions.can(member_or_404(request, classroom), Action.MANAGE_MENTORS):
+        return forbidden(request)
     error, text = "", request.POST.get("mapping", "")
     if request.method == "POST":
         try:

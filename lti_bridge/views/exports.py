@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from .. import exports, permissions
 from ..models import Classroom, ResourceLink
 from ..permissions import Action
-from .classroom import _forbidden, _member
+from .access import forbidden, member_or_404
 
 
 def _csv(request, name, header, rows):
@@ -26,7 +26,7 @@ def _csv(request, name, header, rows):
 
 
 def _exporter(request, classroom):
-    membership = _member(request, classroom)
+    membership = member_or_404(request, classroom)
     if not permissions.can(membership, Action.VIEW_CLASS):
         raise Http404
     return membership
@@ -34,9 +34,9 @@ def _exporter(request, classroom):
 
 def unit_grades(request, link_id):
     link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
-    membership = _member(request, link.classroom)
+    membership = member_or_404(request, link.classroom)
     if not permissions.can(membership, Action.EXPORT):
-        return _forbidden(request)
+        return forbidden(request)
     name = f"{link.classroom.title} {link.unit.title} grades"
     return _csv(request, name, exports.GRADE_COLUMNS, exports.grade_rows(membership, [link]))
 
@@ -45,7 +45,7 @@ def class_grades(request, class_id):
     classroom = get_object_or_404(Classroom, pk=class_id)
     membership = _exporter(request, classroom)
     if not permissions.can(membership, Action.EXPORT):
-        return _forbidden(request)
+        return forbidden(request)
     links = classroom.resource_links.select_related("unit").order_by("title", "pk")
     return _csv(
         request,
@@ -59,7 +59,7 @@ def roster(request, class_id):
     classroom = get_object_or_404(Classroom.objects.select_related("registration"), pk=class_id)
     membership = _exporter(request, classroom)
     if not permissions.can(membership, Action.EXPORT):
-        return _forbidden(request)
+        return forbidden(request)
     return _csv(
         request,
         f"{classroom.title} roster",
@@ -72,7 +72,7 @@ def assignment_urls(request, class_id):
     classroom = get_object_or_404(Classroom, pk=class_id)
     membership = _exporter(request, classroom)
     if not permissions.can(membership, Action.EXPORT):
-        return _forbidden(request)
+        return forbidden(request)
     return _csv(
         request,
         f"{classroom.title} assignment urls",

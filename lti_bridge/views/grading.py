@@ -13,13 +13,13 @@ from ..flows import grading
 from ..flows import work as work_flow
 from ..models import Account, GradeDelivery, ResourceLink, Work
 from ..permissions import Action
+from .access import forbidden, member_or_404
 from .account import current_account
-from .classroom import _forbidden, _member
 
 
 def _link(request, link_id):
     link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
-    return link, _member(request, link.classroom)
+    return link, member_or_404(request, link.classroom)
 
 
 @require_POST
@@ -55,7 +55,7 @@ def _learner_work(request, link_id, account_id, action):
 def grade_work(request, link_id, account_id):
     link, membership, work = _learner_work(request, link_id, account_id, Action.GRADE)
     if work is None:
-        return _forbidden(request)
+        return forbidden(request)
     try:
         grading.grade(
             work,
@@ -73,7 +73,7 @@ def set_completion(request, link_id, account_id):
     """A teacher marks a learner's work complete or reopens it."""
     link, membership, work = _learner_work(request, link_id, account_id, Action.GRADE)
     if work is None or membership.read_only:
-        return _forbidden(request)
+        return forbidden(request)
     if request.POST.get("action") == "reopen":
         work_flow.reopen(work)
     else:
@@ -85,7 +85,7 @@ def set_completion(request, link_id, account_id):
 def release_grades(request, link_id):
     link, membership = _link(request, link_id)
     if not permissions.can(membership, Action.RELEASE):
-        return _forbidden(request)
+        return forbidden(request)
     count = grading.release(link)
     messages.success(request, _("%(count)s grades released.") % {"count": count})
     return redirect("lti_bridge:unit", link_id=link.pk)
@@ -95,7 +95,7 @@ def release_grades(request, link_id):
 def retry_deliveries(request, link_id):
     link, membership = _link(request, link_id)
     if not permissions.can(membership, Action.RELEASE):
-        return _forbidden(request)
+        return forbidden(request)
     rows = GradeDelivery.objects.filter(work__resource_link=link)
     if request.POST.get("delivery"):
         rows = rows.filter(pk=request.POST["delivery"])
