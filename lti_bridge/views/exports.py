@@ -25,13 +25,6 @@ def _csv(request, name, header, rows):
     return response
 
 
-def _exporter(request, classroom):
-    membership = member_or_404(request, classroom)
-    if not permissions.can(membership, Action.VIEW_CLASS):
-        raise Http404
-    return membership
-
-
 def unit_grades(request, link_id):
     link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
     membership = member_or_404(request, link.classroom)
@@ -41,41 +34,40 @@ def unit_grades(request, link_id):
     return _csv(request, name, exports.GRADE_COLUMNS, exports.grade_rows(membership, [link]))
 
 
-def class_grades(request, class_id):
-    classroom = get_object_or_404(Classroom, pk=class_id)
-    membership = _exporter(request, classroom)
+# The class's exports: file name suffix, columns, rows of a membership.
+CLASS_EXPORTS = {
+    "grades": (
+        exports.GRADE_COLUMNS,
+        lambda m: exports.grade_rows(
+            m, m.classroom.resource_links.select_related("unit").order_by("title", "pk")
+        ),
+    ),
+    "roster": (exports.ROSTER_COLUMNS, exports.roster_rows),
+    "assignment urls": (
+        exports.ASSIGNMENT_COLUMNS,
+        lambda m: exports.assignment_rows(m.classroom),
+    ),
+}
+
+
+def _class_export(request, class_id, kind):
+    classroom = get_object_or_404(Classroom.objects.select_related("registration"), pk=class_id)
+    membership = member_or_404(request, classroom)
+    if not permissions.can(membership, Action.VIEW_CLASS):
+        raise Http404  # a learner: the class itself is not theirs to see
     if not permissions.can(membership, Action.EXPORT):
         return forbidden(request)
-    links = classroom.resource_links.select_related("unit").order_by("title", "pk")
-    return _csv(
-        request,
-        f"{classroom.title} grades",
-        exports.GRADE_COLUMNS,
-        exports.grade_rows(membership, links),
-    )
+    columns, rows = CLASS_EXPORTS[kind]
+    return _csv(request, f"{classroom.title} {kind}", columns, rows(membership))
+
+
+def class_grades(request, class_id):
+    return _class_export(request, class_id, "grades")
 
 
 def roster(request, class_id):
-    classroom = get_object_or_404(Classroom.objects.select_related("registration"), pk=class_id)
-    membership = _exporter(request, classroom)
-    if not permissions.can(membership, Action.EXPORT):
-        return forbidden(request)
-    return _csv(
-        request,
-        f"{classroom.title} roster",
-        exports.ROSTER_COLUMNS,
-        exports.roster_rows(membership),
-    )
+    return _class_export(request, class_id, "roster")
 
 
 def assignment_urls(request, class_id):
-    classroom = get_object_or_404(Classroom, pk=class_id)
-    membership = _exporter(request, classroom)
-    if not permissions.can(membership, Action.EXPORT):
-        return forbidden(request)
-    return _csv(
-        request,
-        f"{classroom.title} assignment urls",
-        exports.ASSIGNMENT_COLUMNS,
-        exports.assignment_rows(classroom),
-    )
+    return _class_export(request, class_id, "assignment urls")
