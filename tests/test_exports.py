@@ -180,10 +180,15 @@ def test_empty_class_exports_the_header_only_and_bom_on_request(lms):
 
 def test_non_ascii_names_survive(lms):
     lms("s-1", "Zoë Ñúñez 李雷", custom={"student_number": "Ü-1"})
+    Classroom.objects.update(title="Программирование")
     teacher = lms("t-1", "Teacher", roles=[INSTRUCTOR])
     response = teacher.get(f"/lti-bridge/classes/{Classroom.objects.get().pk}/roster.csv?bom=1")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Zoë Ñúñez 李雷,s-1@example.edu,Ü-1,Scripted LMS,s-1" in text
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%D0%BF%D1%80%D0%BE%D0%B3%D1%80%D0%B0%D0%BC%D0%BC%D0%B8"
+        "%D1%80%D0%BE%D0%B2%D0%B0%D0%BD%D0%B8%D0%B5-roster.csv"
+    )
 
 
 def test_assignment_urls(lms):

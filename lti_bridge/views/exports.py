@@ -3,6 +3,7 @@ Rows come from :mod:`lti_bridge.exports`; these views check access and stream.""
 
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from .. import exports, permissions
@@ -18,8 +19,8 @@ def _csv(request, name, header, rows):
     response = StreamingHttpResponse(
         exports.csv_lines(header, rows, bom=bom), content_type="text/csv; charset=utf-8"
     )
-    filename = slugify(name)[:100] or "export"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    filename = slugify(name, allow_unicode=True)[:100] or "export"
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.csv")
     response["Cache-Control"] = "no-store"  # learners' data
     response["X-Content-Type-Options"] = "nosniff"
     return response
