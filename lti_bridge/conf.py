@@ -40,6 +40,8 @@ DEFAULTS = {
     "DELIVERY_BACKOFF_BASE": 30,
     "DELIVERY_BACKOFF_CAP": 60 * 60,
     "DELIVERY_LEASE": 5 * 60,
+    # Learners per page on the class page and a unit's teacher view.
+    "PAGE_SIZE": 100,
     # CSV exports read learners in batches of this many rows (memory stays constant).
     "EXPORT_CHUNK_SIZE": 500,
     # Bits of the tool's own RSA key.

@@ -8,9 +8,10 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from . import permissions
+from . import conf, permissions
 from .models import Registration, Work
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,11 @@ def render_page(request, template, context, status=200, registration=None):
     return response
 
 
+def paginate(request, queryset):
+    """One page of ``queryset`` (``?page=N``; out-of-range numbers give the last page)."""
+    return Paginator(queryset, conf.get("PAGE_SIZE")).get_page(request.GET.get("page"))
+
+
 def render_error(request, exc, *, stage):
     log.warning("LTI %s refused (%s): %s", stage, type(exc).__name__, exc.reason)
     return render_page(request, exc.template, {"message": exc.message}, status=exc.status)
@@ -53,14 +59,16 @@ def render_unit_page(request, account, resource_link, membership, registration=N
         "membership": membership,
     }
     if permissions.is_teacher(membership):
-        context["works"] = (
+        page = paginate(
+            request,
             Work.objects.filter(
                 resource_link=resource_link,
                 account__in=permissions.visible_learners(membership),
             )
             .select_related("account")
-            .order_by("account__name", "account_id")
+            .order_by("account__name", "account_id"),
         )
+        context["works"], context["page"] = page.object_list, page
         context["can_edit_content"] = permissions.can(membership, permissions.Action.EDIT_CONTENT)
         context["can_release"] = permissions.can(membership, permissions.Action.RELEASE)
         template = "lti_bridge/unit_teacher.html"

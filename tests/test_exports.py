@@ -256,3 +256,22 @@ def test_lti_id_through_the_xblock_from_a_substitution_variable(as_user, users, 
 def test_unshared_variables_are_not_taken_for_an_lti_id(lms):
     lms("s-1", "Ada", custom={"student_number": "$User.username"})  # not substituted
     assert Link.objects.get(sub="s-1").lti_id == ""
+
+
+def test_class_and_unit_pages_are_paginated(lms, settings):
+    """A large class's pages list a page of learners at a time (the exports have them all)."""
+    settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "PAGE_SIZE": 40}
+    teacher = lms("t-1", "Teacher", roles=[INSTRUCTOR])
+    classroom = Classroom.objects.get()
+    link = ResourceLink.objects.get()
+    from benchmarks.export_large_class import add_learners
+
+    add_learners(classroom, [link], 90)  # 60 of them have work on the unit
+    page = teacher.get(f"/lti-bridge/classes/{classroom.pk}/").content.decode()
+    assert "90 learners" in page and page.count("<li>Learner ") == 40
+    assert "Page 1 of 3" in page and '?page=2" rel="next"' in page
+    last = teacher.get(f"/lti-bridge/classes/{classroom.pk}/?page=3").content.decode()
+    assert last.count("<li>Learner ") == 10 and "Page 3 of 3" in last
+    unit = teacher.get(f"/lti-bridge/units/{link.pk}/?page=2").content.decode()
+    assert 'data-testid="learner-count">60<' in unit and "Page 2 of 2" in unit
+    assert unit.count(f"/lti-bridge/units/{link.pk}/learners/") == 20

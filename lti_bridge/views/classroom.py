@@ -15,7 +15,7 @@ from .. import permissions
 from ..flows import mentors
 from ..identity import clean_text
 from ..models import Account, Classroom, ResourceLink, Work
-from ..pages import render_page, render_unit_page
+from ..pages import paginate, render_page, render_unit_page
 from ..permissions import Action
 from .access import forbidden, member_or_404
 from .account import current_account
@@ -32,7 +32,9 @@ def class_page(request, class_id):
         {
             "classroom": classroom,
             "membership": membership,
-            "learners": permissions.visible_learners(membership).order_by("name", "pk"),
+            "page": paginate(
+                request, permissions.visible_learners(membership).order_by("name", "pk")
+            ),
             "links": classroom.resource_links.select_related("unit").order_by("title"),
             "can_edit_settings": permissions.can(membership, Action.EDIT_SETTINGS),
             "can_manage_mentors": permissions.can(membership, Action.MANAGE_MENTORS),
