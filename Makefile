@@ -33,6 +33,7 @@ demo: demo-setup
 	@echo "  as the instructor:               http://localhost:$(PORT)/  -> 'instructor'"
 	@echo "  as the teaching assistant:       http://localhost:$(PORT)/  -> 'ta'"
 	@echo "  as limited staff (a mentor):     http://localhost:$(PORT)/  -> 'mentor'"
+	@echo "  as an administrator (LTI Integrations, exports): http://localhost:$(PORT)/  -> 'admin'"
 	@echo "  sign-in form (password 'demo'):  http://localhost:$(PORT)/accounts/login/"
 	@echo "  the course itself:               http://localhost:$(PORT)/scenario/codio_unit.1/"
 	@echo ""
