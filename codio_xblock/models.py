@@ -8,43 +8,20 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class PlatformKeyQuerySet(models.QuerySet):
-    def signing(self):
-        """Keys that may sign new messages (newest first)."""
-        return self.filter(retired_at__isnull=True).order_by("-created", "-id")
-
-    def published(self, now=None):
-        """Keys whose public half the JWKS shows: signing keys and keys in their overlap."""
-        now = now or timezone.now()
-        return self.filter(
-            models.Q(retired_at__isnull=True) | models.Q(publish_until__gt=now)
-        ).order_by("-created", "-id")
+from .keyring import AbstractKeyPair
 
 
-class PlatformKey(models.Model):
+class PlatformKey(AbstractKeyPair):
     """An RSA key pair of this platform (LTI Security Framework 1.0, 6.3: key sets).
 
     The newest unretired key signs; a retired key is still published until
     ``publish_until`` so tools holding a token signed by it can verify it.
     """
 
-    kid = models.CharField(max_length=64, unique=True)
-    private_pem = models.TextField()
-    created = models.DateTimeField(default=timezone.now)
-    retired_at = models.DateTimeField(null=True, blank=True)
-    publish_until = models.DateTimeField(null=True, blank=True)
-
-    objects = PlatformKeyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("platform key")
-
-    def __str__(self):
-        return self.kid
 
 
 def _new_client_id():

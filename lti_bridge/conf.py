@@ -44,8 +44,10 @@ DEFAULTS = {
     "PAGE_SIZE": 100,
     # CSV exports read learners in batches of this many rows (memory stays constant).
     "EXPORT_CHUNK_SIZE": 500,
-    # Bits of the tool's own RSA key.
+    # Bits of the tool's own RSA key, and days a rotated-out public key stays in the JWKS
+    # (lti_bridge_rotate_keys).
     "KEY_BITS": 2048,
+    "KEY_ROTATION_OVERLAP_DAYS": 7,
     # Password rules for bridge accounts when the project sets no AUTH_PASSWORD_VALIDATORS.
     "PASSWORD_VALIDATORS": [
         {

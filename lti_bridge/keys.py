@@ -1,27 +1,16 @@
-"""The tool's own key pair and JWKS (made on first need)."""
+"""The tool's own keys and JWKS: made on first need, rotated with an overlap by
+``lti_bridge_rotate_keys`` (the shared code is :mod:`codio_xblock.keyring`)."""
 
-from django.db import IntegrityError, transaction
-
-from codio_xblock.lti1p3 import keys as jwk_tools
+from codio_xblock.keyring import KeyRing
 
 from . import conf
 from .models import ToolKey
 
-
-def signing_key():
-    key = ToolKey.objects.signing().first()
-    if key is None:
-        pem = jwk_tools.generate_private_pem(conf.get("KEY_BITS"))
-        try:
-            with transaction.atomic():
-                key = ToolKey.objects.create(kid=jwk_tools.kid_for(pem), private_pem=pem)
-        except IntegrityError:  # pragma: no cover
-            key = ToolKey.objects.signing().first()
-    return key
-
-
-def jwks():
-    signing_key()
-    return {
-        "keys": [jwk_tools.public_jwk(k.private_pem, k.kid) for k in ToolKey.objects.published()]
-    }
+ring = KeyRing(
+    ToolKey,
+    bits=lambda: conf.get("KEY_BITS"),
+    overlap_days=lambda: conf.get("KEY_ROTATION_OVERLAP_DAYS"),
+)
+signing_key = ring.signing_key
+rotate = ring.rotate
+jwks = ring.jwks

@@ -29,10 +29,12 @@ class DjangoClientAdapter(BaseAdapter):
     def __init__(self):
         super().__init__()
         self.client = Client()
-        self.calls = []
+        self.calls = []  # (method, url, timeout)
+        self.requests = []  # the prepared requests themselves (bodies, headers)
 
     def send(self, request, **kwargs):
         self.calls.append((request.method, request.url, kwargs.get("timeout")))
+        self.requests.append(request)
         parts = urlsplit(request.url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         extra = {}

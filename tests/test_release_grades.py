@@ -1,6 +1,8 @@
 """Learner work, grading, release and delivery into the Open edX gradebook: the whole path
 through the XBlock, the bridge, Celery (eager here) and the platform's AGS endpoints."""
 
+from urllib.parse import parse_qs
+
 import pytest
 
 from lti_bridge.models import GradeDelivery, ResourceLink, Work
@@ -236,3 +238,43 @@ def test_changed_mode_through_the_xblock(as_user, platform_http, outbound):
     teacher.post(grade_url, {"points": "60"})
     teacher.post(f"/lti-bridge/units/{link.pk}/release/")
     assert only_grade().earned == 0.6 and Submission.objects.count() == 2
+
+
+def test_rotated_bridge_key_signs_the_next_token_and_the_platform_accepts_it(
+    as_user, platform_http, outbound
+):
+    """lti_bridge_rotate_keys: the bridge signs its next AGS token request with the new
+    key; the platform, holding the old key set, fetches it again for the unknown kid."""
+    import io
+
+    import jwt
+    from django.core.management import call_command
+
+    from lti_bridge import keys
+    from lti_bridge.delivery import ags_client
+
+    teacher, _learner, link, grade_url = _send_mode_unit(as_user, "grade_release")
+    teacher.post(grade_url, {"points": "40"})
+    teacher.post(f"/lti-bridge/units/{link.pk}/release/")
+    assert only_grade().earned == 0.4  # the platform now holds the bridge's key set
+    old = keys.signing_key()
+    out = io.StringIO()
+    call_command("lti_bridge_rotate_keys", "--overlap-days", "1", stdout=out)
+    new = keys.signing_key()
+    assert new != old and f"Retired {old.kid}" in out.getvalue()
+    assert {k["kid"] for k in keys.jwks()["keys"]} == {old.kid, new.kid}
+
+    registration = link.classroom.registration
+    outbound.requests.clear()
+    token = ags_client.access_token(registration, force=True)  # signed with the new key
+    assert token
+    [assertion] = [
+        parse_qs(request.body)["client_assertion"][0]
+        for request in outbound.requests
+        if request.url.endswith("/codio/lti/v1/token")
+    ]
+    assert jwt.get_unverified_header(assertion)["kid"] == new.kid
+    teacher.post(grade_url, {"points": "45"})
+    teacher.post(f"/lti-bridge/units/{link.pk}/release/")
+    assert GradeDelivery.objects.order_by("-version").first().state == "sent"
+    assert only_grade().earned == 0.45

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from codio_xblock.keyring import AbstractKeyPair
+
 
 class Organization(models.Model):
     """A Codio organization: owns registrations, classes, units and members."""
@@ -127,27 +129,5 @@ class Deployment(models.Model):
         return self.deployment_id
 
 
-class ToolKeyQuerySet(models.QuerySet):
-    def signing(self):
-        return self.filter(retired_at__isnull=True).order_by("-created", "-id")
-
-    def published(self):
-        now = timezone.now()
-        return self.filter(
-            models.Q(retired_at__isnull=True) | models.Q(publish_until__gt=now)
-        ).order_by("-created", "-id")
-
-
-class ToolKey(models.Model):
+class ToolKey(AbstractKeyPair):
     """The tool's own RSA key (LTI Security 1.0, 6: tool JWKS; signs AGS token requests)."""
-
-    kid = models.CharField(max_length=64, unique=True)
-    private_pem = models.TextField()
-    created = models.DateTimeField(default=timezone.now)
-    retired_at = models.DateTimeField(null=True, blank=True)
-    publish_until = models.DateTimeField(null=True, blank=True)
-
-    objects = ToolKeyQuerySet.as_manager()
-
-    def __str__(self):
-        return self.kid

@@ -1,0 +1,121 @@
+"""RSA key pairs kept in the database: the platform's (``PlatformKey``) and the bridge's
+(``lti_bridge.ToolKey``) share this code (Django, no XBlock).
+
+A key is made on first need; rotation makes a new signing key and keeps the old public
+keys in the JWKS for an overlap, so tokens they signed still verify (LTI Security
+Framework 1.0, 6.3). ``kid`` is the RFC 7638 thumbprint.
+"""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from .lti1p3 import keys
+
+
+class KeyQuerySet(models.QuerySet):
+    def signing(self):
+        """Keys that may sign new messages (newest first)."""
+        return self.filter(retired_at__isnull=True).order_by("-created", "-id")
+
+    def published(self, now=None):
+        """Keys whose public half the JWKS shows: signing keys and keys in their overlap."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(retired_at__isnull=True) | models.Q(publish_until__gt=now)
+        ).order_by("-created", "-id")
+
+
+class AbstractKeyPair(models.Model):
+    """An RSA key pair. The newest unretired key signs; a retired key is still published
+    until ``publish_until``."""
+
+    kid = models.CharField(max_length=64, unique=True)
+    private_pem = models.TextField()
+    created = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    publish_until = models.DateTimeField(null=True, blank=True)
+
+    objects = KeyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.kid
+
+
+class KeyRing:
+    """The keys of one model: ``bits`` and ``overlap_days`` are read when needed (settings
+    may change in tests)."""
+
+    def __init__(self, model, *, bits, overlap_days):
+        self.model = model
+        self._bits = bits
+        self._overlap_days = overlap_days
+
+    def _new_key(self):
+        pem = keys.generate_private_pem(self._bits())
+        return self.model.objects.create(kid=keys.kid_for(pem), private_pem=pem)
+
+    def signing_key(self):
+        """The key that signs new messages; made on first need."""
+        key = self.model.objects.signing().first()
+        if key is None:
+            try:
+                with transaction.atomic():
+                    key = self._new_key()
+            except IntegrityError:  # pragma: no cover - same kid twice is astronomically rare
+                key = self.model.objects.signing().first()
+        return key
+
+    def rotate(self, overlap=None, now=None):
+        """Make a new signing key; older keys stop signing but stay published for
+        ``overlap`` (default: the app's overlap setting). Returns (new, retired)."""
+        now = now or timezone.now()
+        if overlap is None:
+            overlap = timedelta(days=self._overlap_days())
+        with transaction.atomic():
+            old = list(self.model.objects.select_for_update().filter(retired_at__isnull=True))
+            for key in old:
+                key.retired_at = now
+                key.publish_until = now + overlap
+                key.save(update_fields=["retired_at", "publish_until"])
+            return self._new_key(), old
+
+    def jwks(self, now=None):
+        """The public key set (RFC 7517 section 5) of every published key."""
+        if not self.model.objects.signing().exists():
+            self.signing_key()
+        return {
+            "keys": [
+                keys.public_jwk(k.private_pem, k.kid) for k in self.model.objects.published(now)
+            ]
+        }
+
+
+class RotateKeysCommand(BaseCommand):
+    """A management command rotating one key ring (subclasses set ``ring`` and ``conf``)."""
+
+    ring = None  # a KeyRing
+    conf = None  # the app's settings module (its DEFAULTS hold KEY_ROTATION_OVERLAP_DAYS)
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--overlap-days",
+            type=float,
+            default=None,
+            help="Days the old public keys stay in the JWKS "
+            f"(default {self.conf.DEFAULTS['KEY_ROTATION_OVERLAP_DAYS']}).",
+        )
+
+    def handle(self, *args, overlap_days=None, **options):
+        overlap = timedelta(days=overlap_days) if overlap_days is not None else None
+        new, old = self.ring.rotate(overlap=overlap)
+        self.stdout.write(f"New signing key {new.kid}.")
+        for key in old:
+            self.stdout.write(
+                f"Retired {key.kid}; published until {key.publish_until:%Y-%m-%d %H:%M}."
+            )

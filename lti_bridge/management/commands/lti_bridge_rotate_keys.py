@@ -1,0 +1,8 @@
+from codio_xblock.keyring import RotateKeysCommand
+from lti_bridge import conf, keys
+
+
+class Command(RotateKeysCommand):
+    help = "Make a new signing key for the bridge; old keys stay published during the overlap."
+    ring = keys.ring
+    conf = conf
