@@ -48,16 +48,15 @@ class AbstractKeyPair(models.Model):
 
 
 class KeyRing:
-    """The keys of one model: ``bits`` and ``overlap_days`` are read when needed (settings
-    may change in tests)."""
+    """The keys of one model. ``settings`` is the app's settings module: its ``get`` gives
+    KEY_BITS and KEY_ROTATION_OVERLAP_DAYS, read when needed."""
 
-    def __init__(self, model, *, bits, overlap_days):
+    def __init__(self, model, settings):
         self.model = model
-        self._bits = bits
-        self._overlap_days = overlap_days
+        self.settings = settings
 
     def _new_key(self):
-        pem = keys.generate_private_pem(self._bits())
+        pem = keys.generate_private_pem(self.settings.get("KEY_BITS"))
         return self.model.objects.create(kid=keys.kid_for(pem), private_pem=pem)
 
     def signing_key(self):
@@ -76,7 +75,7 @@ class KeyRing:
         ``overlap`` (default: the app's overlap setting). Returns (new, retired)."""
         now = now or timezone.now()
         if overlap is None:
-            overlap = timedelta(days=self._overlap_days())
+            overlap = timedelta(days=self.settings.get("KEY_ROTATION_OVERLAP_DAYS"))
         with transaction.atomic():
             old = list(self.model.objects.select_for_update().filter(retired_at__isnull=True))
             for key in old:
@@ -97,10 +96,9 @@ class KeyRing:
 
 
 class RotateKeysCommand(BaseCommand):
-    """A management command rotating one key ring (subclasses set ``ring`` and ``conf``)."""
+    """A management command rotating one key ring (subclasses set ``ring``)."""
 
     ring = None  # a KeyRing
-    conf = None  # the app's settings module (its DEFAULTS hold KEY_ROTATION_OVERLAP_DAYS)
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -108,7 +106,7 @@ class RotateKeysCommand(BaseCommand):
             type=float,
             default=None,
             help="Days the old public keys stay in the JWKS "
-            f"(default {self.conf.DEFAULTS['KEY_ROTATION_OVERLAP_DAYS']}).",
+            f"(default {self.ring.settings.get('KEY_ROTATION_OVERLAP_DAYS')}).",
         )
 
     def handle(self, *args, overlap_days=None, **options):

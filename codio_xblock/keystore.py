@@ -5,11 +5,5 @@ from . import conf
 from .keyring import KeyRing
 from .models import PlatformKey
 
-ring = KeyRing(
-    PlatformKey,
-    bits=lambda: conf.get("KEY_BITS"),
-    overlap_days=lambda: conf.get("KEY_ROTATION_OVERLAP_DAYS"),
-)
-signing_key = ring.signing_key
-rotate = ring.rotate
-jwks = ring.jwks
+ring = KeyRing(PlatformKey, conf)
+signing_key, rotate, jwks = ring.signing_key, ring.rotate, ring.jwks

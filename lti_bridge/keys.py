@@ -6,11 +6,5 @@ from codio_xblock.keyring import KeyRing
 from . import conf
 from .models import ToolKey
 
-ring = KeyRing(
-    ToolKey,
-    bits=lambda: conf.get("KEY_BITS"),
-    overlap_days=lambda: conf.get("KEY_ROTATION_OVERLAP_DAYS"),
-)
-signing_key = ring.signing_key
-rotate = ring.rotate
-jwks = ring.jwks
+ring = KeyRing(ToolKey, conf)
+signing_key, rotate, jwks = ring.signing_key, ring.rotate, ring.jwks

@@ -1,8 +1,7 @@
-from codio_xblock import conf, keystore
+from codio_xblock import keystore
 from codio_xblock.keyring import RotateKeysCommand
 
 
 class Command(RotateKeysCommand):
     help = "Make a new platform signing key; old keys stay published during the overlap."
     ring = keystore.ring
-    conf = conf
