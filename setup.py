@@ -30,6 +30,7 @@ setup(
         "redis>=5",
         # the gradebook store Open edX grades read (and the one used outside Open edX)
         "edx-submissions>=3.8",
+        "django-ratelimit>=4.1",
     ],
     extras_require={
         "mysql": ["mysqlclient>=2.2"],

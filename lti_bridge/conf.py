@@ -48,6 +48,11 @@ DEFAULTS = {
     # (lti_bridge_rotate_keys).
     "KEY_BITS": 2048,
     "KEY_ROTATION_OVERLAP_DAYS": 7,
+    # Attempts allowed per client address and per email address (django-ratelimit rates,
+    # counted in the RATELIMIT_USE_CACHE cache, "default" unless set): signing in directly,
+    # and asking for a password link.
+    "SIGN_IN_RATE": "10/m",
+    "PASSWORD_RESET_RATE": "5/h",
     # Password rules for bridge accounts when the project sets no AUTH_PASSWORD_VALIDATORS.
     "PASSWORD_VALIDATORS": [
         {

@@ -92,3 +92,44 @@ def test_forms_need_csrf(launched):
 def test_account_page_needs_sign_in():
     response = Client().get("/lti-bridge/account/")
     assert response.status_code == 302 and response["Location"].endswith("/account/sign-in/")
+
+
+def test_sign_in_attempts_are_limited_per_address_and_per_email(launched, settings):
+    """Guessing passwords: past the rate, even the right password is refused for a while,
+    from that client address or for that email; others are not affected."""
+    from lti_bridge.flows import password
+
+    settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "SIGN_IN_RATE": "3/m"}
+    password.set_password(launched, "a-Long-passw0rd!")
+    guesser = Client(REMOTE_ADDR="203.0.113.7")
+    for guess in ("one", "two", "three"):
+        response = guesser.post(
+            "/lti-bridge/account/sign-in/", {"email": "ada@example.edu", "password": guess}
+        )
+        assert response.status_code == 400
+    right = {"email": "ada@example.edu", "password": "a-Long-passw0rd!"}
+    response = guesser.post("/lti-bridge/account/sign-in/", right)
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    # Another address, same email: the email itself is over its rate too.
+    other = Client(REMOTE_ADDR="198.51.100.9")
+    assert other.post("/lti-bridge/account/sign-in/", right).status_code == 429
+    # Another email from another address is not affected.
+    assert (
+        other.post(
+            "/lti-bridge/account/sign-in/", {"email": "bob@example.edu", "password": "x"}
+        ).status_code
+        == 400
+    )
+
+
+def test_password_links_are_limited(launched, settings):
+    settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "PASSWORD_RESET_RATE": "2/h"}
+    client = Client()
+    for _ in range(2):
+        assert (
+            client.post("/lti-bridge/account/password/", {"email": "ada@example.edu"}).status_code
+            == 200
+        )
+    response = client.post("/lti-bridge/account/password/", {"email": "ada@example.edu"})
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    assert len(mail.outbox) == 2  # no third mail

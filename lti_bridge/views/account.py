@@ -3,7 +3,9 @@
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
+from .. import conf
 from ..flows import password
 from ..forms import PasswordResetRequestForm, SetPasswordForm, SignInForm
 from ..models import Account, ClassMembership
@@ -15,9 +17,27 @@ def current_account(request):
     return Account.objects.filter(pk=account_id, is_active=True).first() if account_id else None
 
 
+def _too_many(request, group, rate):
+    """Count this POST against the client address and the email given; True once either
+    is over ``rate`` (django-ratelimit: a fixed window in the shared cache)."""
+    limited = False
+    for key in ("ip", "post:email"):
+        limited |= is_ratelimited(
+            request, group=group, key=key, rate=conf.get(rate), method="POST", increment=True
+        )
+    return limited
+
+
+def _slow_down(request, template, form):
+    form.add_error(None, _("Too many attempts. Wait a few minutes, then try again."))
+    return render(request, template, {"form": form}, status=429)
+
+
 @require_http_methods(["GET", "POST"])
 def sign_in_view(request):
     form = SignInForm(request.POST or None)
+    if request.method == "POST" and _too_many(request, "lti_bridge.sign_in", "SIGN_IN_RATE"):
+        return _slow_down(request, "lti_bridge/sign_in.html", form)
     if request.method == "POST" and form.is_valid():
         account = password.authenticate(form.cleaned_data["email"], form.cleaned_data["password"])
         if account is not None:
@@ -52,6 +72,10 @@ def account_home(request):
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and _too_many(
+        request, "lti_bridge.password_reset", "PASSWORD_RESET_RATE"
+    ):
+        return _slow_down(request, "lti_bridge/password_reset.html", form)
     if request.method == "POST" and form.is_valid():
         password.request_reset(form.cleaned_data["email"])
         return render(
