@@ -285,6 +285,25 @@ def test_login_checks_cookies_first(bridge_setup):
     assert "lti1p3_new_window" in params_response.content.decode()
 
 
+def test_cookie_check_page_runs_only_its_own_script(bridge_setup):
+    """pylti1p3 renders this page with an inline script: the CSP allows exactly that
+    script (by hash), and only the registered platform may frame it."""
+    import base64
+    import hashlib
+    import re
+
+    response = bridge_setup.client.get(
+        "/lti-bridge/lti/login?iss=https%3A%2F%2Flms.example.edu&client_id=client-1"
+        "&login_hint=h&target_link_uri=http%3A%2F%2Fcodio.test%2Flti-bridge%2Flti%2Flaunch"
+    )
+    csp = response["Content-Security-Policy"]
+    [script] = re.findall(r"<script[^>]*>(.*?)</script>", response.content.decode(), re.S)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}';" in csp
+    assert "default-src 'none'" in csp and "unsafe-inline'; base-uri" in csp
+    assert csp.endswith("frame-ancestors 'self' https://lms.example.edu")
+
+
 def test_cookies_are_samesite_none_and_secure_over_https(bridge_setup):
     response = bridge_setup.client.get(
         "/lti-bridge/lti/login?iss=https%3A%2F%2Flms.example.edu&client_id=client-1"

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import conf, keys
 from ..flows import email_verification
 from ..flows.linking import EmailVerificationRequired
-from ..pages import render_error, render_page, render_unit_page
+from ..pages import add_csp_for_library_page, render_error, render_page, render_unit_page
 from ..session import sign_in
 from . import errors
 from .hardening import HardenedMessageLaunch, HardenedOIDCLogin, launch_data_storage
@@ -32,17 +32,21 @@ def jwks(request):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def login(request):
+    tool_conf = DatabaseToolConf()
     try:
         oidc = HardenedOIDCLogin(
-            request, DatabaseToolConf(), launch_data_storage=launch_data_storage()
+            request, tool_conf, launch_data_storage=launch_data_storage()
         ).enable_check_cookies(
             main_msg=_("Your browser blocks the cookies this unit needs inside the course page."),
             click_msg=_("Open the unit in a new window."),
             loading_msg=_("Opening the unit…"),
         )
-        return oidc.redirect(oidc.redirect_uri())
+        response = oidc.redirect(oidc.redirect_uri())
     except errors.LaunchError as exc:
         return render_error(request, exc, stage="login")
+    if response.status_code == 200:  # pylti1p3's cookie check page (its inline script)
+        add_csp_for_library_page(response, getattr(tool_conf, "registration_model", None))
+    return response
 
 
 # The launch is an LTI message signed by the platform: that signature, the state cookie
