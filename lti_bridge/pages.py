@@ -12,10 +12,11 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import render
 
 from . import conf, permissions
-from .models import Registration, Work
+from .models import GradeDelivery, Registration, Work
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,13 @@ def render_unit_page(request, account, resource_link, membership, registration=N
                 account__in=permissions.visible_learners(membership),
             )
             .select_related("account")
+            .prefetch_related(
+                Prefetch(
+                    "deliveries",
+                    queryset=GradeDelivery.objects.order_by("-version", "-pk"),
+                    to_attr="deliveries_newest_first",
+                )
+            )
             .order_by("account__name", "account_id"),
         )
         context["works"], context["page"] = page.object_list, page

@@ -275,3 +275,26 @@ def test_class_and_unit_pages_are_paginated(lms, settings):
     unit = teacher.get(f"/lti-bridge/units/{link.pk}/?page=2").content.decode()
     assert 'data-testid="learner-count">60<' in unit and "Page 2 of 2" in unit
     assert unit.count(f"/lti-bridge/units/{link.pk}/learners/") == 20
+
+
+def test_teacher_view_queries_do_not_grow_with_learners(lms, django_assert_max_num_queries):
+    """Each row shows its latest delivery: prefetched, not one query per learner."""
+    teacher = lms("t-1", "Teacher", roles=[INSTRUCTOR])
+    classroom = Classroom.objects.get()
+    link = ResourceLink.objects.get()
+    from benchmarks.export_large_class import add_learners
+
+    add_learners(classroom, [link], 30)
+    for work in Work.objects.filter(points__isnull=False):
+        GradeDelivery.objects.create(
+            work=work,
+            version=1,
+            score_given=87.5,
+            score_maximum=100,
+            timestamp=timezone.now(),
+            next_attempt_at=timezone.now(),
+            state="sent",
+        )
+    with django_assert_max_num_queries(20):
+        page = teacher.get(f"/lti-bridge/units/{link.pk}/").content.decode()
+    assert page.count(">Sent<") == Work.objects.filter(points__isnull=False).count() == 10

@@ -195,6 +195,9 @@ class Work(models.Model):
 
     @property
     def latest_delivery(self):
+        newest_first = getattr(self, "deliveries_newest_first", None)  # prefetched by pages
+        if newest_first is not None:
+            return newest_first[0] if newest_first else None
         return self.deliveries.order_by("-version", "-pk").first()
 
 
