@@ -137,18 +137,16 @@ def grade_rows(membership, resource_links):
 
 
 def _grade_cells(resource_link, work, latest):
+    """The unit's cells of a row; ``work`` is None for a learner who never opened it."""
     unit = resource_link.unit
-    cells = [unit.title or resource_link.title]
-    if work is None:
-        return (
-            cells + [STATUS[Work.Status.NOT_STARTED], "", "", _number(unit.max_points)] + [""] * 4
-        )
-    work.resource_link = resource_link  # percentage() reads the unit's maximum
-    delivery = latest.get(work.pk)
-    graded = work.points is not None
-    return cells + [
-        STATUS.get(work.status, work.status),
-        _when(work.completed_at),
+    graded = work is not None and work.points is not None
+    if graded:
+        work.resource_link = resource_link  # percentage() reads the unit's maximum
+    delivery = latest.get(work.pk) if work is not None else None
+    return [
+        unit.title or resource_link.title,
+        STATUS.get(work.status, work.status) if work else STATUS[Work.Status.NOT_STARTED],
+        _when(work.completed_at) if work else "",
         _number(work.points) if graded else "",
         _number(unit.max_points),
         _number(percentage(work)) if graded else "",

@@ -298,3 +298,39 @@ def test_teacher_view_queries_do_not_grow_with_learners(lms, django_assert_max_n
     with django_assert_max_num_queries(20):
         page = teacher.get(f"/lti-bridge/units/{link.pk}/").content.decode()
     assert page.count(">Sent<") == Work.objects.filter(points__isnull=False).count() == 10
+
+
+@pytest.mark.parametrize(
+    "custom, expected",
+    [
+        ({"student_number": ["A-1"]}, ""),  # a list is not an identifier
+        ({"student_number": {"id": "A-1"}}, ""),
+        ({"student_number": True}, ""),
+        ({"student_number": "   "}, ""),
+        ({"student_number": "A\u0000-1\n"}, "A-1"),  # control characters dropped
+        ({"student_number": "x" * 300}, "x" * 255),  # capped
+        ({"custom_student_number": "P-7"}, "P-7"),  # LTI 1.1-style key
+    ],
+)
+def test_malformed_lti_id_values_are_not_stored(lms, custom, expected):
+    lms("s-1", "Ada", custom=custom)
+    assert Link.objects.get(sub="s-1").lti_id == expected
+
+
+def test_lti_id_when_the_custom_claim_is_not_an_object():
+    from lti_bridge.identity import lti_id_from_claims
+
+    assert lti_id_from_claims({"c": "student_number=1"}, "student_number", "c") == (False, "")
+    assert lti_id_from_claims({"c": {"s": "1"}}, "", "c") == (False, "")
+
+
+def test_bad_page_numbers_show_a_real_page(lms, settings):
+    settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "PAGE_SIZE": 40}
+    teacher = lms("t-1", "Teacher", roles=[INSTRUCTOR])
+    classroom = Classroom.objects.get()
+    from benchmarks.export_large_class import add_learners
+
+    add_learners(classroom, [ResourceLink.objects.get()], 50)
+    for page, shown in (("abc", "Page 1 of 2"), ("999", "Page 2 of 2"), ("-1", "Page 2 of 2")):
+        response = teacher.get(f"/lti-bridge/classes/{classroom.pk}/?page={page}")
+        assert response.status_code == 200 and shown in response.content.decode(), page
