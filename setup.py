@@ -18,9 +18,13 @@ setup(
     zip_safe=False,
     install_requires=[
         "Django>=4.2,<6.0",
-        "XBlock>=5.0",
-        "web-fragments",
-        "pylti1p3next>=2.0",
+        # XBlock brings web_fragments itself (XBlock >= 6.2 ships it; older ones depend on the
+        # web-fragments distribution): naming it here would fight the LMS over those files.
+        "XBlock>=5.3",
+        # The distribution edx-platform pins (PyLTI1p3==2.0.0) and imports at start-up. Never
+        # a second distribution of the same "pylti1p3" package (pylti1p3next): installing
+        # one overwrites the other's files, uninstalling it breaks the LMS.
+        "PyLTI1p3>=2.0,<3",
         "PyJWT[crypto]>=2.8",
         "cryptography",
         "requests",

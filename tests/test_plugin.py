@@ -58,3 +58,32 @@ def test_no_edx_platform_import_outside_the_adapter():
         if path.name != "openedx.py" and any(f in path.read_text() for f in forbidden)
     ]
     assert offenders == []
+
+
+def _requirement_names():
+    import re
+    from importlib.metadata import requires
+
+    return {
+        re.split(r"[\s<>=!~;\[(]", req, maxsplit=1)[0].lower().replace("_", "-")
+        for req in requires("codio-xblock") or ()
+        if "extra ==" not in req
+    }
+
+
+def test_depends_on_the_pylti1p3_distribution_open_edx_pins():
+    """edx-platform pins PyLTI1p3 and imports pylti1p3 at start-up: a second distribution of
+    the same package (pylti1p3next) would overwrite the LMS's copy of its files."""
+    from importlib.metadata import packages_distributions
+
+    names = _requirement_names()
+    assert "pylti1p3" in names
+    assert "pylti1p3next" not in names
+    owners = {d.lower() for d in packages_distributions().get("pylti1p3", [])}
+    assert owners == {"pylti1p3"}, owners
+
+
+def test_leaves_web_fragments_to_xblock():
+    """XBlock >= 6.2 ships web_fragments/ itself; the separate distribution would then own the
+    same files. XBlock (any version) brings what it needs."""
+    assert "web-fragments" not in _requirement_names()
