@@ -32,8 +32,6 @@ setup(
         "nh3>=0.2",
         "celery>=5.3",
         "redis>=5",
-        # the gradebook store Open edX grades read (and the one used outside Open edX)
-        "edx-submissions>=3.8",
         "django-ratelimit>=4.1",
     ],
     extras_require={
@@ -42,6 +40,9 @@ setup(
         "test": [
             "XBlock[django]",
             "xblock-sdk>=0.12",
+            # used by edx-platform and by the stand-ins that mirror it (tests/edx_platform/)
+            "edx-opaque-keys",
+            "django-crum",
             "pytest>=8",
             "pytest-django>=4.8",
             "responses",

@@ -10,11 +10,12 @@ import requests
 from django.core.cache import caches
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from . import conf, keystore, openedx
+from . import adapter, conf, keystore
 from .lti1p3 import keys
 from .lti1p3.ags import ALL_SCOPES, parse_score
-from .lti1p3.exceptions import AccessDenied, InvalidRequest, gettext_noop
+from .lti1p3.exceptions import AccessDenied, InvalidRequest, LtiPlatformError, gettext_noop
 from .lti1p3.http import FetchError, fetch_json, find_key
 from .lti1p3.oauth2 import (
     InvalidClient,
@@ -159,13 +160,48 @@ def _same_score(stored, score):
     )
 
 
+class BlockGone(LtiPlatformError):
+    error_code = "not_found"
+    http_status = 404
+
+
+def _check_block_takes_scores(line_item, now):
+    """Refuse scores for a block no longer in its course, one that is not scored, and
+    (lti-consumer's rule) scores past the due date unless the block accepts late grades."""
+    grading = adapter.get().block_grading(line_item.usage_id)
+    if grading is None:
+        raise BlockGone(gettext_noop("This unit is no longer in its course."))
+    refusal = grading.refusal(now)
+    if refusal == "not_scored":
+        raise AccessDenied(gettext_noop("This unit does not take scores."))
+    if refusal == "past_due":
+        raise AccessDenied(gettext_noop("This unit is past its due date and takes no more scores."))
+
+
+def _publish(stored, line_item):
+    """Write the stored final score to the LMS gradebook, raw (the LMS applies the block's
+    weight), then note that it got there. Runs once the score's transaction committed."""
+    adapter.get().publish_grade(
+        usage_id=line_item.usage_id,
+        user_key=stored.user_key,
+        raw_earned=stored.score_given,
+        raw_possible=stored.score_maximum,
+        comment=stored.comment,
+    )
+    AgsScore.objects.filter(pk=stored.pk, timestamp=stored.timestamp).update(
+        published=timezone.now()
+    )
+
+
 def record_score(line_item, body):
     """Store a score for the line item and, once fully graded, write the gradebook.
 
     Returns the stored :class:`AgsScore`. A score older than the stored one raises
     :class:`Conflict` and changes nothing; a zero is a grade like any other. The same score
     sent again (a tool retrying after a timeout it could not tell from a failure) is
-    accepted and changes nothing.
+    accepted and changes nothing, except that a final score the gradebook did not get yet
+    is published again. The gradebook is written after the score's transaction commits
+    (the LMS's grade tasks must find it), never inside it.
     """
     score = parse_score(body)
     subject = PlatformSubject.objects.filter(sub=score.user_id).first()
@@ -174,6 +210,7 @@ def record_score(line_item, body):
         or not BlockLaunch.objects.filter(line_item=line_item, user_key=subject.user_key).exists()
     ):
         raise InvalidRequest(gettext_noop("'userId' is not a learner launched into this unit."))
+    _check_block_takes_scores(line_item, timezone.now())
     with transaction.atomic():
         stored, created = AgsScore.objects.select_for_update().get_or_create(
             line_item=line_item,
@@ -185,6 +222,8 @@ def record_score(line_item, body):
             },
         )
         if not created and _same_score(stored, score):
+            if score.is_final and stored.published is None:
+                transaction.on_commit(lambda: _publish(stored, line_item))
             return stored
         if not created and score.timestamp <= stored.timestamp:
             raise Conflict(gettext_noop("A score with the same or a newer timestamp is stored."))
@@ -194,17 +233,10 @@ def record_score(line_item, body):
         stored.grading_progress = score.grading_progress
         stored.comment = score.comment
         stored.timestamp = score.timestamp
+        stored.published = None
         stored.save()
         if score.is_final:
-            earned = score.score_given / score.score_maximum * line_item.score_maximum
-            openedx.publish_grade(
-                usage_id=line_item.usage_id,
-                course_id=line_item.course_id,
-                user_key=subject.user_key,
-                earned=round(earned, 4),
-                possible=line_item.score_maximum,
-                comment=score.comment,
-            )
+            transaction.on_commit(lambda: _publish(stored, line_item))
     log.info(
         "AGS score for %s on %s: %s/%s (%s)",
         subject.user_key,

@@ -16,7 +16,7 @@ from xblock.utils.resources import ResourceLoader
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
-from . import conf, openedx
+from . import adapter, conf
 from .launch import get_tool, start_launch, subject_for
 from .lti1p3.claims import LaunchData
 from .lti1p3.custom import CustomParameterError, parse_custom_parameters, substitute
@@ -77,9 +77,24 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         scope=Scope.settings,
     )
     weight = Float(
-        display_name=_("Points"),
-        help=_("Points this unit is worth in the course grade."),
+        display_name=_("Weight"),
+        help=_(
+            "Points this unit is worth in the course grade. The tool's score is scaled to it: "
+            "a unit graded 50% with weight 2 counts 1 of 2 points."
+        ),
         default=1.0,
+        scope=Scope.settings,
+    )
+    has_score = Boolean(
+        display_name=_("Scored"),
+        help=_("Take the tool's score into the course grade."),
+        default=True,
+        scope=Scope.settings,
+    )
+    accept_grades_past_due = Boolean(
+        display_name=_("Accept grades past the due date"),
+        help=_("Record scores the tool sends after the due date (and grace period)."),
+        default=True,
         scope=Scope.settings,
     )
     share_name = Boolean(
@@ -109,16 +124,21 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         "launch_mode",
         "iframe_height",
         "weight",
+        "has_score",
+        "accept_grades_past_due",
         "share_name",
         "share_email",
         "custom_parameters",
     )
-    has_score = True
     icon_class = "problem"
+    # Studio renders author_view only when this is set; otherwise it renders student_view,
+    # which would start a launch from the authoring tool (cms/djangoapps/contentstore/
+    # views/preview.py).
+    has_author_view = True
 
     def max_score(self):
-        """Points of this unit in the course grade (Open edX reads it for grading)."""
-        return self.weight
+        """Raw points possible (Open edX's grades app weights them by ``weight``)."""
+        return self.weight if self.has_score else None
 
     def tool_choices(self):
         """The Studio editor's choices: every enabled tool registration."""
@@ -172,16 +192,17 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         )
 
     def _grade(self):
-        """The learner's grade in the gradebook, as ("earned", "possible") text, or None."""
-        user = openedx.current_user(self)
-        if user is None:
+        """The learner's score as the course grade counts it (weighted, as Open edX's grades
+        app weights the stored raw score), as ("earned", "possible") text, or None."""
+        platform = adapter.get()
+        user = platform.current_user(self)
+        if user is None or not self.has_score:
             return None
-        grade = openedx.current_grade(
-            usage_id=str(self.scope_ids.usage_id),
-            course_id=openedx.course_info(self).id,
-            user_key=user.user_key,
-        )
-        return None if grade is None else tuple(f"{value:g}" for value in grade)
+        raw = platform.current_grade(usage_id=str(self.scope_ids.usage_id), user_key=user.user_key)
+        if raw is None:
+            return None
+        earned, possible = adapter.weighted_score(raw[0], raw[1], self.weight)
+        return f"{round(earned, 4):g}", f"{round(possible, 4):g}"
 
     def student_view(self, context=None):
         launch_url = self.runtime.handler_url(self, "launch")
@@ -215,13 +236,15 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     # ---- launch ----
 
     def _launch_data(self, user):
-        course = openedx.course_info(self)
+        platform = adapter.get()
+        course = platform.course_info(self)
         tool = get_tool((self.tool or "").strip() or conf.get("DEFAULT_TOOL"))
         custom = parse_custom_parameters(self.custom_parameters, reserved=RESERVED_CUSTOM)
         custom["codio_unit"] = self.unit
+        # Staff viewing the course as a learner launch as a Learner, under their own identity.
         roles = lti_roles_for(
-            openedx.course_roles(user, course.id),
-            is_global_staff=user.is_global_staff,
+            set() if user.masquerading else platform.course_roles(user, course.id),
+            is_global_staff=user.is_global_staff and not user.masquerading,
             role_map=conf.get("ROLE_MAP"),
         )
         data = LaunchData(
@@ -237,13 +260,16 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             target_link_uri=tool.launch_url,
             locale=translation.get_language() or "en",
             document_target=self.launch_mode,
-            return_url=openedx.course_url(self),
+            return_url=platform.course_url(self),
             height=self.iframe_height if self.launch_mode == "iframe" else 0,
             custom=custom,
         )
-        data.ags_endpoint = self._ags_endpoint(tool, course, user)
+        if self.has_score:
+            data.ags_endpoint = self._ags_endpoint(tool, course, user)
         if self.share_name:
-            data.name = user.full_name or user.username
+            # Open edX keeps the name in UserProfile.name (the user service's full_name);
+            # first and last names are usually empty: sent only when they exist.
+            data.name = user.full_name
             data.given_name = user.given_name
             data.family_name = user.family_name
         if self.share_email and user.email:
@@ -302,7 +328,15 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     @XBlock.handler
     def launch(self, request, suffix=""):
         """Start the launch: redirect the browser to the tool's OIDC login URL."""
-        user = openedx.current_user(self)
+        platform = adapter.get()
+        if platform.is_studio(self):
+            return self._error_response(
+                409,
+                translation.gettext(
+                    "Codio units open in the LMS, not in Studio: preview the unit in the LMS."
+                ),
+            )
+        user = platform.current_user(self)
         if user is None:
             return self._error_response(
                 403, translation.gettext("Sign in to the course to open this unit.")

@@ -9,6 +9,9 @@ from django.conf import settings
 from .lti1p3.roles import DEFAULT_ROLE_MAP
 
 DEFAULTS = {
+    # The LMS adapter (codio_xblock/adapter.py): "" picks Open edX when edx-platform is
+    # importable, else "standalone" (workbench); or "openedx", "standalone", a dotted path.
+    "ADAPTER": "",
     # The platform's issuer (iss). Default: Open edX's LMS_ROOT_URL, else this.
     "PLATFORM_ISSUER": "",
     # tool_platform.name and tool_platform.guid sent in every launch.

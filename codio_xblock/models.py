@@ -201,6 +201,9 @@ class AgsScore(models.Model):
     comment = models.TextField(blank=True)
     timestamp = models.DateTimeField()
     received = models.DateTimeField(auto_now=True)
+    # When the final score reached the LMS gradebook (after the score's transaction
+    # committed); empty until then, so an identical resend publishes it again.
+    published = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("AGS score")
@@ -212,3 +215,35 @@ class AgsScore(models.Model):
 
     def __str__(self):
         return f"{self.user_key}: {self.score_given}/{self.score_maximum}"
+
+
+class StandaloneScore(models.Model):
+    """The gradebook outside Open edX (workbench, demo, tests): one learner's score on one
+    block, as Open edX's courseware StudentModule keeps it on the ``SCORE_PUBLISHED`` path
+    (lms/djangoapps/courseware/model_data.py ``set_score``): raw earned and possible,
+    unweighted; the course grade weights them by the block's weight. Unused in Open edX.
+
+    .. pii: a learner's grade on a block and the grader's comment.
+    .. pii_types: other
+    .. pii_retirement: local_api
+    """
+
+    user_key = models.CharField(max_length=255)
+    usage_id = models.CharField(max_length=255)
+    course_id = models.CharField(max_length=255)
+    grade = models.FloatField()
+    max_grade = models.FloatField()
+    comment = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("gradebook score (outside Open edX)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_key", "usage_id"], name="unique_standalone_score_per_user_and_block"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_key} on {self.usage_id}: {self.grade}/{self.max_grade}"

@@ -1,222 +1,212 @@
-"""The only module of codio_xblock that touches edx-platform.
+"""The Open edX adapter: the only module of codio_xblock that imports edx-platform.
 
-Every edx-platform import is made lazily inside a function, so the block runs in the
-xblock-sdk workbench and in tests without edx-platform; tests patch these functions.
-Outside Open edX ("standalone": workbench, demo, tests) users are Django users and the
-course and course roles come from the ``STANDALONE_*`` settings in :mod:`.conf`.
+Every edx-platform import is made inside a method, so the package imports without
+edx-platform. Tests run this adapter against stand-ins that mirror the real modules
+(tests/edx_platform/, each naming the file it mirrors).
+
+What it relies on, read in edx-platform master (Ulmo line):
+
+* users: the XBlock user service (common/djangoapps/xblock_django/user_service.py) gives the
+  user id and ``full_name`` (``UserProfile.name``; auth first/last names are usually empty);
+* roles: common/djangoapps/student/roles.py. ``CourseLimitedStaffRole`` derives from
+  ``CourseStaffRole``, and role checks include derived roles unless they run inside
+  ``strict_role_checking()``; org-wide ``OrgStaffRole``/``OrgInstructorRole`` give course
+  staff access (lms/djangoapps/courseware/access.py); forum roles live in
+  openedx/core/djangoapps/django_comment_common/models.py;
+* masquerade: lms/djangoapps/courseware/masquerade.py (settings on the request's user);
+* grades: the ``SCORE_PUBLISHED`` signal (lms/djangoapps/grades/api.py, handled by
+  grades/signals/handlers.py ``score_published_handler``) stores raw earned/possible in the
+  courseware StudentModule, and the grades app weights them by the block's ``weight``
+  (grades/scores.py); the same path lti-consumer's plugin/compat.py ``publish_grade`` takes.
 """
 
-import importlib.util
-from dataclasses import dataclass
+import contextlib
+import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from . import conf
+from .adapter import BlockGrading, CourseInfo, PlatformAdapter, PlatformUser
+
+log = logging.getLogger(__name__)
+
+FORUM_TEACHING_ROLES = {
+    # django_comment_common FORUM_ROLE_COMMUNITY_TA / FORUM_ROLE_GROUP_MODERATOR
+    "Community TA": "community_ta",
+    "Group Moderator": "group_moderator",
+}
 
 
-@dataclass(frozen=True)
-class PlatformUser:
-    user_key: str  # the platform's user id, as a string
-    username: str
-    email: str = ""
-    full_name: str = ""
-    given_name: str = ""
-    family_name: str = ""
-    is_global_staff: bool = False
+def _course_key(course_id):
+    from opaque_keys.edx.keys import CourseKey
+
+    return CourseKey.from_string(str(course_id))
 
 
-@dataclass(frozen=True)
-class CourseInfo:
-    id: str
-    label: str
-    title: str
+def _usage_key(usage_id):
+    from opaque_keys.edx.keys import UsageKey
+
+    return UsageKey.from_string(str(usage_id))
 
 
-def in_openedx():
-    """True inside the Open edX LMS or Studio."""
-    try:
-        return importlib.util.find_spec("common.djangoapps.student") is not None
-    except ModuleNotFoundError:  # no "common" package at all
-        return False
+def _strict_role_checking():
+    """``strict_role_checking()`` where edx-platform has it (Sumac and later); before it,
+    roles had no inheritance to switch off."""
+    from common.djangoapps.student import roles
+
+    return getattr(roles, "strict_role_checking", contextlib.nullcontext)()
 
 
-def current_user_key(request):
-    """The signed-in user of a Django request, or None (same in Open edX and standalone)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    return str(user.pk)
+class OpenEdxAdapter(PlatformAdapter):
+    name = "openedx"
 
+    # ---- users, courses, roles ----
 
-def _from_django_user(user):
-    return PlatformUser(
-        user_key=str(user.pk),
-        username=user.get_username(),
-        email=user.email or "",
-        full_name=(user.get_full_name() or "").strip(),
-        given_name=user.first_name or "",
-        family_name=user.last_name or "",
-        is_global_staff=bool(user.is_staff)
-        if in_openedx()
-        else user.get_username() in conf.get("STANDALONE_GLOBAL_STAFF"),
-    )
+    def current_user(self, block):
+        from crum import get_current_user
+        from lms.djangoapps.courseware.masquerade import get_course_masquerade
 
-
-def current_user(block):
-    """The user viewing ``block``, or None for an anonymous visitor."""
-    if in_openedx():  # pragma: no cover - needs edx-platform
-        user_service = block.runtime.service(block, "user")
-        xb_user = user_service.get_current_user()
+        xb_user = block.runtime.service(block, "user").get_current_user()
         user_id = xb_user.opt_attrs.get("edx-platform.user_id")
         if not user_id:
             return None
-        return _from_django_user(get_user_model().objects.get(pk=user_id))
-    username = block.scope_ids.user_id
-    if not username:
-        return None
-    user = get_user_model().objects.filter(username=username).first()
-    return _from_django_user(user) if user else None
+        user = get_user_model().objects.get(pk=user_id)
+        # Staff who masquerade as a specific learner are bound to that learner's id in the
+        # runtime; the request's user is the real one. Launch the real one, as a Learner.
+        request_user = get_current_user()
+        course_key = block.scope_ids.usage_id.context_key
+        masquerading = False
+        if request_user is not None and request_user.is_authenticated:
+            masquerade = get_course_masquerade(request_user, course_key)
+            if masquerade is not None and getattr(masquerade, "role", None) == "student":
+                masquerading = True
+            if request_user.pk != user.pk:
+                masquerading, user = True, get_user_model().objects.get(pk=request_user.pk)
+        full_name = (
+            (xb_user.full_name or "")
+            if not masquerading
+            else getattr(getattr(user, "profile", None), "name", "")
+        )
+        return PlatformUser(
+            user_key=str(user.pk),
+            username=user.username,
+            email=user.email or "",
+            full_name=(full_name or "").strip(),
+            given_name=(user.first_name or "").strip(),
+            family_name=(user.last_name or "").strip(),
+            is_global_staff=bool(user.is_staff) and not masquerading,
+            masquerading=masquerading,
+        )
 
-
-def course_info(block):
-    """Course id, short label and title of the course holding ``block``."""
-    if in_openedx():  # pragma: no cover - needs edx-platform
+    def course_info(self, block):
         from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
 
-        course_key = block.scope_ids.usage_id.course_key
+        course_key = block.scope_ids.usage_id.context_key
         overview = CourseOverview.get_from_id(course_key)
         return CourseInfo(
             id=str(course_key),
             label=overview.display_number_with_default,
             title=overview.display_name_with_default,
         )
-    course = conf.get("STANDALONE_COURSE")
-    return CourseInfo(id=course["id"], label=course["label"], title=course["title"])
 
+    def course_roles(self, user, course_id):
+        from common.djangoapps.student import roles
+        from openedx.core.djangoapps.django_comment_common.models import Role
 
-def course_roles(user, course_id):
-    """The Open edX course roles of ``user`` in the course, as names of the ROLE_MAP."""
-    if in_openedx():  # pragma: no cover - needs edx-platform
-        from common.djangoapps.student import roles as student_roles
-        from opaque_keys.edx.keys import CourseKey
-        from openedx.core.djangoapps.django_comment_common.models import (
-            FORUM_ROLE_COMMUNITY_TA,
-            FORUM_ROLE_GROUP_MODERATOR,
-            Role,
-        )
-
+        if user.masquerading:
+            return set()
         django_user = get_user_model().objects.get(pk=user.user_key)
-        key = CourseKey.from_string(course_id)
-        found = set()
-        for name, role_cls in (
-            ("instructor", student_roles.CourseInstructorRole),
-            ("staff", student_roles.CourseStaffRole),
-            ("limited_staff", student_roles.CourseLimitedStaffRole),
-            ("beta_tester", student_roles.CourseBetaTesterRole),
-        ):
-            if role_cls(key).has_user(django_user):
-                found.add(name)
+        key = _course_key(course_id)
+        checks = [
+            ("instructor", roles.CourseInstructorRole(key)),
+            ("staff", roles.CourseStaffRole(key)),
+            ("beta_tester", roles.CourseBetaTesterRole(key)),
+            ("instructor", roles.OrgInstructorRole(key.org)),
+            ("staff", roles.OrgStaffRole(key.org)),
+        ]
+        if hasattr(roles, "CourseLimitedStaffRole"):
+            checks.append(("limited_staff", roles.CourseLimitedStaffRole(key)))
+        with _strict_role_checking():  # a limited staff member is not course staff
+            found = {name for name, role in checks if role.has_user(django_user)}
         forum = Role.objects.filter(course_id=key, users=django_user).values_list("name", flat=True)
-        if FORUM_ROLE_COMMUNITY_TA in forum:
-            found.add("community_ta")
-        if FORUM_ROLE_GROUP_MODERATOR in forum:
-            found.add("group_moderator")
+        found |= {FORUM_TEACHING_ROLES[name] for name in forum if name in FORUM_TEACHING_ROLES}
         return found
-    return set(conf.get("STANDALONE_COURSE_ROLES").get(user.username, []))
 
-
-def course_url(block):
-    """Where the tool's 'return' link should lead (the unit in the courseware)."""
-    if in_openedx():  # pragma: no cover - needs edx-platform
-        from django.conf import settings
+    def course_url(self, block):
         from django.urls import reverse
 
-        path = reverse(
-            "jump_to",
-            args=[str(block.scope_ids.usage_id.course_key), str(block.scope_ids.usage_id)],
-        )
+        usage = block.scope_ids.usage_id
+        path = reverse("jump_to", args=[str(usage.context_key), str(usage)])
         return settings.LMS_ROOT_URL.rstrip("/") + path
-    return conf.platform_issuer() + conf.get("STANDALONE_COURSE").get("url", "/")
 
+    def is_studio(self, block):
+        # Studio's settings route cms.urls; its preview runtime has no jump_to URL.
+        return str(getattr(settings, "ROOT_URLCONF", "")).startswith("cms.")
 
-ITEM_TYPE = "codio_unit"
-# edx-submissions stores whole points, and AGS scores are fractions of the block's weight.
-# Grades are stored in ten-thousandths of a point; Open edX's grades app reads the ratio
-# earned/possible and weights it by the block's weight, so the scale cancels out there.
-POINT_SCALE = 10_000
+    # ---- gradebook ----
 
+    def _load_block(self, usage_id):
+        from xmodule.modulestore.django import modulestore
+        from xmodule.modulestore.exceptions import ItemNotFoundError
 
-def _student_id(user_key, course_id):
-    """The id edx-submissions files a learner's grades under: Open edX's anonymous id for the
-    course (what its grades app looks up), the Django user id outside Open edX."""
-    if in_openedx():  # tested with stand-ins: tests/test_gradebook_adapter.py
-        from common.djangoapps.student.models import anonymous_id_for_user
-        from opaque_keys.edx.keys import CourseKey
+        try:
+            return modulestore().get_item(_usage_key(usage_id))
+        except ItemNotFoundError:
+            return None
 
-        user = get_user_model().objects.get(pk=user_key)
-        return anonymous_id_for_user(user, CourseKey.from_string(course_id))
-    return str(user_key)
-
-
-def _student_item(*, usage_id, course_id, user_key):
-    return {
-        "student_id": _student_id(user_key, course_id),
-        "course_id": course_id,
-        "item_id": usage_id,
-        "item_type": ITEM_TYPE,
-    }
-
-
-def publish_grade(*, usage_id, course_id, user_key, earned, possible, comment=""):
-    """Write a grade to the gradebook through edx-submissions, in Open edX and outside it.
-
-    In Open edX the LMS grades app listens to edx-submissions' ``score_set`` signal (as for
-    ORA): the score reaches the learner's progress page and the staff gradebook. Outside it
-    (workbench, demo, tests) the same tables are the gradebook the demo shows."""
-    from submissions import api as submissions_api
-
-    student_item = _student_item(usage_id=usage_id, course_id=course_id, user_key=user_key)
-    submission = submissions_api.create_submission(student_item, {"comment": comment})
-    submissions_api.set_score(
-        submission["uuid"], round(earned * POINT_SCALE), round(possible * POINT_SCALE)
-    )
-
-
-def current_grade(*, usage_id, course_id, user_key):
-    """(earned, possible) the gradebook holds for the user on the block, or None."""
-    from submissions import api as submissions_api
-
-    score = submissions_api.get_score(
-        _student_item(usage_id=usage_id, course_id=course_id, user_key=user_key)
-    )
-    if not score:
-        return None
-    return score["points_earned"] / POINT_SCALE, score["points_possible"] / POINT_SCALE
-
-
-def gradebook(course_id):
-    """Every Codio grade of a course, newest score per learner and block, as dicts with
-    user_key (outside Open edX; the anonymous id inside), usage_id, earned, possible and
-    modified and the comment: what the demo's staff gradebook shows."""
-    from submissions.models import ScoreSummary
-
-    summaries = (
-        ScoreSummary.objects.filter(
-            student_item__course_id=course_id, student_item__item_type=ITEM_TYPE
+    def block_grading(self, usage_id):
+        block = self._load_block(usage_id)
+        if block is None:
+            return None
+        due = getattr(block, "due", None)
+        grace = getattr(block, "graceperiod", None)
+        if due is not None and isinstance(grace, timedelta):
+            due = due + grace
+        return BlockGrading(
+            weight=getattr(block, "weight", None),
+            has_score=bool(getattr(block, "has_score", False)),
+            due=due,
+            accept_grades_past_due=bool(getattr(block, "accept_grades_past_due", True)),
         )
-        .select_related("student_item", "latest__submission")
-        .order_by("student_item__item_id", "student_item__student_id")
-    )
-    return [
-        {
-            "user_key": summary.student_item.student_id,
-            "usage_id": summary.student_item.item_id,
-            "earned": summary.latest.points_earned / POINT_SCALE,
-            "possible": summary.latest.points_possible / POINT_SCALE,
-            "modified": summary.latest.created_at,
-            "comment": (summary.latest.submission.answer or {}).get("comment", "")
-            if summary.latest.submission
-            else "",
-        }
-        for summary in summaries
-    ]
+
+    def publish_grade(self, *, usage_id, user_key, raw_earned, raw_possible, comment=""):
+        from lms.djangoapps.grades.api import signals as grades_signals
+
+        block = self._load_block(usage_id)
+        if block is None:
+            raise LookupError(f"block {usage_id} is no longer in its course")
+        user = get_user_model().objects.get(pk=user_key)
+        grades_signals.SCORE_PUBLISHED.send(
+            sender=None,
+            block=block,
+            user=user,
+            raw_earned=raw_earned,
+            raw_possible=raw_possible,
+            only_if_higher=False,
+            score_deleted=False,
+            grader_response=comment,
+        )
+
+    def current_grade(self, *, usage_id, user_key):
+        from lms.djangoapps.courseware.model_data import get_score
+
+        module = get_score(int(user_key), _usage_key(usage_id))
+        if module is None or module.max_grade is None:
+            return None
+        return float(module.grade or 0.0), float(module.max_grade)
+
+    # ---- personal data ----
+
+    def connect_signals(self):
+        from openedx.core.djangoapps.user_api.accounts.signals import USER_RETIRE_LMS_CRITICAL
+
+        from .retirement import retire_platform_user
+
+        def on_retire(sender, user=None, **kwargs):
+            if user is not None:
+                retire_platform_user(str(user.pk))
+
+        USER_RETIRE_LMS_CRITICAL.connect(
+            on_retire, weak=False, dispatch_uid="codio_xblock.retire_platform_user"
+        )

@@ -13,7 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import keystore, openedx
+from . import adapter, keystore
 from .launch import authorize
 from .lti1p3.exceptions import LtiPlatformError
 
@@ -47,7 +47,7 @@ def error_page(request, exc):
 def oidc_auth(request):
     params = request.GET if request.method == "GET" else request.POST
     try:
-        answer = authorize(params, openedx.current_user_key(request))
+        answer = authorize(params, adapter.get().current_user_key(request))
     except LtiPlatformError as exc:
         return error_page(request, exc)
     nonce = secrets.token_urlsafe(16)

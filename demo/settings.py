@@ -23,8 +23,7 @@ SECRET_KEY = os.environ.get("CODIO_SECRET_KEY", "demo-only-secret-key-change-me-
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver", "[::1]"]
 BASE_URL = os.environ.get("CODIO_DEMO_BASE_URL", "http://localhost:8000").rstrip("/")
 
-# edx-submissions: the gradebook store (as in Open edX), see codio_xblock.openedx.
-INSTALLED_APPS = [*INSTALLED_APPS, "submissions", "codio_xblock", "lti_bridge", "demo"]
+INSTALLED_APPS = [*INSTALLED_APPS, "codio_xblock", "lti_bridge", "demo"]
 MIDDLEWARE = [
     *MIDDLEWARE,
     "django.middleware.locale.LocaleMiddleware",

@@ -34,26 +34,40 @@ def sign_in_as(request, username):
 
 @login_required
 def gradebook(request):
-    """The demo LMS's staff gradebook: the scores the platform received over AGS (what
-    Open edX shows in its gradebook and on learners' progress pages)."""
+    """The demo LMS's staff gradebook: the scores the platform received over AGS, weighted
+    by each block's weight as Open edX's grades app weights them (what Open edX shows in its
+    gradebook and on learners' progress pages)."""
+    from workbench.runtime import WorkbenchRuntime
+
+    from codio_xblock import adapter
     from codio_xblock import conf as xblock_conf
-    from codio_xblock import openedx
-    from codio_xblock.models import LineItem
+    from codio_xblock.models import LineItem, StandaloneScore
 
     roles = xblock_conf.get("STANDALONE_COURSE_ROLES").get(request.user.get_username(), [])
     if not {"instructor", "staff", "limited_staff", "community_ta"} & set(roles):
         raise Http404
     users = {str(u.pk): u for u in get_user_model().objects.all()}
     labels = dict(LineItem.objects.values_list("usage_id", "label"))
-    course_id = xblock_conf.get("STANDALONE_COURSE")["id"]
-    rows = [
-        {
-            "learner": users.get(r["user_key"]),
-            "unit": labels.get(r["usage_id"], r["usage_id"]),
-            "earned": f"{r['earned']:g}",
-            "possible": f"{r['possible']:g}",
-            "modified": r["modified"],
-        }
-        for r in openedx.gradebook(course_id)
-    ]
+    runtime = WorkbenchRuntime()
+    weights = {}
+    rows = []
+    scores = StandaloneScore.objects.filter(course_id=xblock_conf.get("STANDALONE_COURSE")["id"])
+    for score in scores.order_by("usage_id", "user_key"):
+        if score.usage_id not in weights:
+            try:
+                weights[score.usage_id] = runtime.get_block(score.usage_id).weight
+            except Exception:  # noqa: BLE001 - a block gone from the course counts unweighted
+                weights[score.usage_id] = None
+        earned, possible = adapter.weighted_score(
+            score.grade, score.max_grade, weights[score.usage_id]
+        )
+        rows.append(
+            {
+                "learner": users.get(score.user_key),
+                "unit": labels.get(score.usage_id, score.usage_id),
+                "earned": f"{round(earned, 4):g}",
+                "possible": f"{round(possible, 4):g}",
+                "modified": score.modified,
+            }
+        )
     return render(request, "demo/gradebook.html", {"rows": rows})

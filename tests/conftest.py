@@ -87,3 +87,128 @@ def bridge_setup(db):
         client_id="client-1",
         key_set_url="https://lms.example.edu/jwks",
     )
+
+
+EDX_PLATFORM = __import__("pathlib").Path(__file__).resolve().parent / "edx_platform"
+EDX_TOP_LEVEL = ("common", "openedx", "lms", "xmodule")
+
+
+def _forget_edx_modules():
+    import sys
+
+    for name in [n for n in sys.modules if n.split(".")[0] in EDX_TOP_LEVEL]:
+        del sys.modules[name]
+
+
+class OpenEdx:
+    """The edx-platform stand-ins (tests/edx_platform/) on sys.path, codio_xblock on its
+    Open edX adapter, and helpers to make the LMS's data: users with profiles and roles,
+    course blocks in the stand-in modulestore, the runtime's user service."""
+
+    COURSE = "course-v1:Org+CS101+2026"
+
+    def __init__(self):
+        from opaque_keys.edx.keys import CourseKey
+
+        self.course_key = CourseKey.from_string(self.COURSE)
+
+    def user(self, username, *, name="", first="", last="", is_staff=False, **roles):
+        from django.contrib.auth import get_user_model
+
+        from tests.openedx_standin.models import UserProfile
+
+        user = get_user_model().objects.create(
+            username=username,
+            email=f"{username}@example.edu",
+            first_name=first,
+            last_name=last,
+            is_staff=is_staff,
+        )
+        UserProfile.objects.create(user=user, name=name)
+        return user
+
+    def grant(self, user, role, *, org_wide=False):
+        from tests.openedx_standin.models import CourseAccessRole
+
+        CourseAccessRole.objects.create(
+            user=user,
+            role=role,
+            org=self.course_key.org,
+            course_id="" if org_wide else self.COURSE,
+        )
+
+    def forum_role(self, user, name):
+        from tests.openedx_standin.models import ForumRole
+
+        role, _ = ForumRole.objects.get_or_create(name=name, course_id=self.COURSE)
+        role.users.add(user)
+
+    def block(self, block_id="unit1", *, user=None, **fields):
+        """A CodioUnitBlock of the course as the LMS runtime builds it: edx-platform's
+        mixins give it ``location``, ``due`` and ``graceperiod`` (xmodule/x_module.py
+        XModuleMixin, xmodule/modulestore/inheritance.py InheritanceMixin); the modulestore
+        returns it; its user service is DjangoXBlockUserService for ``user``."""
+        from common.djangoapps.xblock_django.user_service import DjangoXBlockUserService
+        from workbench.runtime import WorkbenchRuntime
+        from xblock.field_data import DictFieldData
+        from xblock.fields import Date, Scope, ScopeIds, Timedelta
+        from xmodule.modulestore.django import BLOCKS
+
+        from codio_xblock.block import CodioUnitBlock
+
+        class InheritanceMixin:
+            due = Date(scope=Scope.settings, default=None)
+            graceperiod = Timedelta(scope=Scope.settings, default=None)
+
+        class XModuleMixin:
+            @property
+            def location(self):
+                return self.scope_ids.usage_id
+
+        usage_key = self.course_key.make_usage_key("codio_unit", block_id)
+        mixed = type(
+            "CodioUnitBlockWithMixins", (CodioUnitBlock, InheritanceMixin, XModuleMixin), {}
+        )
+        runtime = WorkbenchRuntime()
+        runtime._services["user"] = DjangoXBlockUserService(user)
+        block = mixed(
+            runtime=runtime,
+            field_data=DictFieldData({"unit": "hello-python", **fields}),
+            scope_ids=ScopeIds(user.pk if user else None, "codio_unit", usage_key, usage_key),
+        )
+        BLOCKS[str(usage_key)] = block
+        return block
+
+
+@pytest.fixture
+def openedx(monkeypatch, settings, db):
+    """Run codio_xblock's Open edX adapter against the edx-platform stand-ins."""
+    from codio_xblock import adapter
+
+    _forget_edx_modules()
+    monkeypatch.syspath_prepend(str(EDX_PLATFORM))
+    settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK, "ADAPTER": "openedx"}
+    settings.ROOT_URLCONF = "lms.urls"
+    settings.LMS_ROOT_URL = "http://codio.test"
+    assert adapter.in_openedx()
+    yield OpenEdx()
+    from xmodule.modulestore.django import BLOCKS
+
+    BLOCKS.clear()
+    _forget_edx_modules()
+
+
+@pytest.fixture
+def publishes(monkeypatch):
+    """Every score the platform writes to the (standalone) gradebook, in order."""
+    from codio_xblock.standalone import StandaloneAdapter
+
+    calls = []
+    real = StandaloneAdapter.publish_grade
+
+    def spy(self, **kwargs):
+        calls.append(kwargs)
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(StandaloneAdapter, "publish_grade", spy)
+    return calls

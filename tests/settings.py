@@ -4,7 +4,7 @@ the CODIO_DB=mysql switch used by CI)."""
 import os
 
 from demo.settings import *  # noqa: F401,F403
-from demo.settings import CODIO_XBLOCK, LTI_BRIDGE, MIDDLEWARE
+from demo.settings import CODIO_XBLOCK, INSTALLED_APPS, LTI_BRIDGE, MIDDLEWARE
 
 DEBUG = False
 BASE_URL = "http://codio.test"  # a valid URL host; the test client ignores it
@@ -12,6 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CODIO_XBLOCK = {**CODIO_XBLOCK, "PLATFORM_ISSUER": BASE_URL}
 LTI_BRIDGE = {**LTI_BRIDGE, "BASE_URL": BASE_URL}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The tables behind the edx-platform stand-ins (tests/edx_platform/, the `openedx` fixture).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.openedx_standin"]
 
 # Inert unless a test arms tests.faults.PLAN (the platform of a live server).
 MIDDLEWARE = ["tests.faults.FaultInjectionMiddleware", *MIDDLEWARE]

@@ -200,17 +200,30 @@ def scripted_platform(
 
 
 def gradebook():
-    """Every Codio grade in the gradebook (edx-submissions' tables), all courses."""
-    from submissions.models import StudentItem
+    """Every Codio grade in the gradebook outside Open edX (raw, as Open edX's courseware
+    StudentModule holds a published score), all courses."""
+    from workbench.runtime import WorkbenchRuntime
 
-    from codio_xblock import openedx
+    from codio_xblock.adapter import weighted_score
+    from codio_xblock.models import StandaloneScore
 
-    courses = (
-        StudentItem.objects.filter(item_type=openedx.ITEM_TYPE)
-        .values_list("course_id", flat=True)
-        .distinct()
-    )
-    return [SimpleNamespace(**row) for course in courses for row in openedx.gradebook(course)]
+    runtime, rows = WorkbenchRuntime(), []
+    for row in StandaloneScore.objects.order_by("usage_id", "user_key"):
+        weight = runtime.get_block(row.usage_id).weight
+        earned, possible = weighted_score(row.grade, row.max_grade, weight)
+        rows.append(
+            SimpleNamespace(
+                user_key=row.user_key,
+                usage_id=row.usage_id,
+                earned=row.grade,  # raw, as the tool sent it
+                possible=row.max_grade,
+                weighted=round(earned, 6),  # what the course grade counts
+                weighted_possible=possible,
+                comment=row.comment,
+                modified=row.modified,
+            )
+        )
+    return rows
 
 
 def only_grade():

@@ -19,7 +19,7 @@ from codio_xblock.models import (
 )
 from tests.support import gradebook, only_grade
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the gradebook is written on commit
 TOKEN_URL = "http://codio.test/codio/lti/v1/token"
 
 
@@ -75,10 +75,26 @@ def tool():
     return ScriptedTool()
 
 
+def workbench_blocks():
+    """Usage ids of real Codio Unit blocks of the workbench's scenarios: the platform takes
+    scores only for blocks that are still in their course."""
+    from workbench.runtime import WorkbenchRuntime
+    from workbench.scenarios import get_scenarios, init_scenarios
+
+    init_scenarios()
+    course = WorkbenchRuntime().get_block(get_scenarios()["codio_unit.1"].usage_id)
+    return [get_scenarios()["codio_unit.0"].usage_id, *course.children]
+
+
 @pytest.fixture
-def item(tool):
+def block_ids(db):
+    return workbench_blocks()
+
+
+@pytest.fixture
+def item(tool, block_ids):
     return LineItem.objects.create(
-        tool=tool.tool, usage_id="block-1", course_id="course-1", label="Unit", score_maximum=10
+        tool=tool.tool, usage_id=block_ids[0], course_id="course-1", label="Unit", score_maximum=10
     )
 
 
@@ -169,15 +185,16 @@ def test_unknown_scope(client, tool):
     )
 
 
-def test_score_is_written_to_the_gradebook_scaled_to_the_blocks_points(client, tool, item, learner):
+def test_score_is_written_to_the_gradebook_raw_for_the_lms_to_weight(client, tool, item, learner):
     token = tool.token(client)
     assert post_score(client, item, token, score(learner, 4, 5, comment="Good")).status_code == 200
     grade = only_grade()
-    assert (grade.usage_id, grade.user_key, grade.earned, grade.possible) == (
-        "block-1",
+    assert (grade.usage_id, grade.user_key, grade.earned, grade.possible, grade.comment) == (
+        item.usage_id,
         "42",
-        8,
-        10,
+        4,
+        5,
+        "Good",
     )
 
 
@@ -206,13 +223,13 @@ def test_older_score_never_overwrites_a_newer_one(client, tool, item, learner):
 
 def test_the_same_score_sent_again_is_accepted_once(client, tool, item, learner):
     """A tool that timed out cannot tell whether its score arrived: resending it is safe."""
-    from submissions.models import Submission
-
     token = tool.token(client)
     body = score(learner, 6, 10, comment="ok")
     assert post_score(client, item, token, body).status_code == 200
+    first = (AgsScore.objects.get().published, only_grade().modified)
     assert post_score(client, item, token, body).status_code == 200
-    assert only_grade().earned == 6 and Submission.objects.count() == 1
+    assert only_grade().earned == 6
+    assert (AgsScore.objects.get().published, only_grade().modified) == first  # not again
     changed = {**body, "scoreGiven": 7}  # same timestamp, another score: refused
     assert post_score(client, item, token, changed).status_code == 409
     assert only_grade().earned == 6
@@ -231,10 +248,10 @@ def test_scores_need_a_valid_token_with_the_score_scope(client, tool, item, lear
     assert not gradebook()
 
 
-def test_a_tool_scores_only_its_own_blocks_line_item(client, tool, learner):
+def test_a_tool_scores_only_its_own_blocks_line_item(client, tool, learner, block_ids):
     other = ScriptedTool("other")
     foreign = LineItem.objects.create(
-        tool=other.tool, usage_id="b2", course_id="c", label="x", score_maximum=1
+        tool=other.tool, usage_id=block_ids[1], course_id="c", label="x", score_maximum=1
     )
     BlockLaunch.objects.create(line_item=foreign, user_key=learner.user_key)
     assert post_score(client, foreign, tool.token(client), score(learner)).status_code == 403
@@ -275,7 +292,7 @@ def test_line_item_documents(client, tool, item):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     one = client.get(f"/codio/lti/v1/ags/lineitems/{item.pk}", **auth)
     assert one["Content-Type"] == "application/vnd.ims.lis.v2.lineitem+json"
-    assert one.json()["scoreMaximum"] == 10 and one.json()["resourceLinkId"] == "block-1"
+    assert one.json()["scoreMaximum"] == 10 and one.json()["resourceLinkId"] == item.usage_id
     assert client.get(f"/codio/lti/v1/ags/lineitems/{item.pk}/container", **auth).json() == [
         one.json()
     ]
@@ -336,21 +353,45 @@ def test_builtin_bridge_gets_a_token_with_its_published_key(client, course):
 
 
 def test_learner_sees_the_gradebook_score_in_the_unit(as_user, users):
-    from codio_xblock import conf, openedx
+    """Read back from the gradebook and shown weighted by the block's weight (1 here)."""
+    from codio_xblock import adapter
 
     client = as_user("learner")
     page = client.get("/scenario/codio_unit.1/").content.decode()
     assert 'data-testid="grade"' not in page
     usage_id = re.findall(r"/handler/([^/]+)/launch/", page)[0]
-    openedx.publish_grade(
-        usage_id=usage_id,
-        course_id=conf.get("STANDALONE_COURSE")["id"],
-        user_key=str(users["learner"].pk),
-        earned=0,
-        possible=1,
+    adapter.get().publish_grade(
+        usage_id=usage_id, user_key=str(users["learner"].pk), raw_earned=0, raw_possible=40
     )
     page = client.get("/scenario/codio_unit.1/").content.decode()
     assert "Your score: 0 / 1" in page
+    adapter.get().publish_grade(
+        usage_id=usage_id, user_key=str(users["learner"].pk), raw_earned=30, raw_possible=40
+    )
+    assert "Your score: 0.75 / 1" in client.get("/scenario/codio_unit.1/").content.decode()
+
+
+def test_a_final_score_the_gradebook_missed_is_published_on_resend(
+    client, tool, item, learner, monkeypatch
+):
+    """The LMS failed while the score was published: the tool sees an error, resends the
+    same score, and the gradebook gets it then (a grade is never lost)."""
+    from codio_xblock.standalone import StandaloneAdapter
+
+    token = tool.token(client)
+    body = score(learner, 6, 10)
+    real = StandaloneAdapter.publish_grade
+
+    def broken(self, **kwargs):
+        raise RuntimeError("gradebook down")
+
+    monkeypatch.setattr(StandaloneAdapter, "publish_grade", broken)
+    client.raise_request_exception = False
+    assert post_score(client, item, token, body).status_code == 500
+    assert AgsScore.objects.get().published is None and not gradebook()
+    monkeypatch.setattr(StandaloneAdapter, "publish_grade", real)
+    assert post_score(client, item, token, body).status_code == 200
+    assert only_grade().earned == 6 and AgsScore.objects.get().published is not None
 
 
 def test_user_not_launched_into_this_block_cannot_be_scored(client, tool, item):

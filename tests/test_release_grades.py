@@ -68,7 +68,7 @@ def test_grade_hidden_until_released_then_delivered_to_the_gradebook(
     delivery = GradeDelivery.objects.get()
     assert delivery.state == "sent", delivery.last_error
     record = only_grade()
-    assert (record.earned, record.possible) == (0.8, 1.0)
+    assert (record.weighted, record.weighted_possible) == (0.8, 1.0)
     assert "/lti-bridge/feedback/" in record.comment and "Nice <b>work</b>" in record.comment
 
     page = learner.get(f"/lti-bridge/units/{link.pk}/").content.decode()
@@ -156,7 +156,7 @@ def test_automatic_release_class_setting(as_user, platform_http, outbound):
     teacher.post(
         f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/", {"points": "100"}
     )
-    assert only_grade().earned == 1.0
+    assert only_grade().weighted == 1.0
 
 
 def test_teacher_marks_work_complete_and_reopens_it(as_user, outbound):
@@ -215,29 +215,27 @@ def test_always_mode_through_the_xblock(as_user, platform_http, outbound):
     assert not gradebook() and AgsScore.objects.get().score_given is None
     assert "Your score" not in learner.get("/scenario/codio_unit.1/").content.decode()
     teacher.post(f"/lti-bridge/units/{link.pk}/release/")
-    assert only_grade().earned == 0.3
+    assert only_grade().weighted == 0.3
     teacher.post(grade_url, {"points": "35"})  # a changed grade is hidden until released
-    assert only_grade().earned == 0.3
+    assert only_grade().weighted == 0.3
     teacher.post(f"/lti-bridge/units/{link.pk}/release/")
-    assert only_grade().earned == 0.35
+    assert only_grade().weighted == 0.35
     assert "Your score: 0.35 / 1" in learner.get("/scenario/codio_unit.1/").content.decode()
 
 
-def test_changed_mode_through_the_xblock(as_user, platform_http, outbound):
+def test_changed_mode_through_the_xblock(as_user, platform_http, outbound, publishes):
     """CHANGED: released grades are sent when the points change, not when they stay."""
-    from submissions.models import Submission
-
     teacher, _, link, grade_url = _send_mode_unit(as_user, "Changed")
     teacher.post(grade_url, {"points": "50"})
     assert not gradebook()
     teacher.post(f"/lti-bridge/units/{link.pk}/release/")
-    assert only_grade().earned == 0.5
+    assert only_grade().weighted == 0.5
     teacher.post(grade_url, {"points": "50", "comment": "same points"})
     teacher.post(f"/lti-bridge/units/{link.pk}/release/")
-    assert Submission.objects.count() == 1  # nothing changed: nothing sent
+    assert len(publishes) == 1  # nothing changed: nothing sent
     teacher.post(grade_url, {"points": "60"})
     teacher.post(f"/lti-bridge/units/{link.pk}/release/")
-    assert only_grade().earned == 0.6 and Submission.objects.count() == 2
+    assert only_grade().weighted == 0.6 and len(publishes) == 2
 
 
 def test_rotated_bridge_key_signs_the_next_token_and_the_platform_accepts_it(
@@ -256,7 +254,7 @@ def test_rotated_bridge_key_signs_the_next_token_and_the_platform_accepts_it(
     teacher, _learner, link, grade_url = _send_mode_unit(as_user, "grade_release")
     teacher.post(grade_url, {"points": "40"})
     teacher.post(f"/lti-bridge/units/{link.pk}/release/")
-    assert only_grade().earned == 0.4  # the platform now holds the bridge's key set
+    assert only_grade().weighted == 0.4  # the platform now holds the bridge's key set
     old = keys.signing_key()
     out = io.StringIO()
     call_command("lti_bridge_rotate_keys", "--overlap-days", "1", stdout=out)
@@ -277,4 +275,4 @@ def test_rotated_bridge_key_signs_the_next_token_and_the_platform_accepts_it(
     teacher.post(grade_url, {"points": "45"})
     teacher.post(f"/lti-bridge/units/{link.pk}/release/")
     assert GradeDelivery.objects.order_by("-version").first().state == "sent"
-    assert only_grade().earned == 0.45
+    assert only_grade().weighted == 0.45

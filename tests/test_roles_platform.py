@@ -1,10 +1,11 @@
-"""Open edX course roles become LTI roles through the adapter (a fake one here: the
-adapter's course_roles is patched), end to end into the bridge's rights."""
+"""Course roles become LTI roles by the table, end to end into the bridge's rights (the
+standalone adapter's course_roles is patched here; how roles are read inside Open edX is
+tested in test_openedx_adapter.py)."""
 
 import pytest
 
-from codio_xblock import openedx
 from codio_xblock.lti1p3.constants import ContextRole, SystemRole
+from codio_xblock.standalone import StandaloneAdapter
 from lti_bridge.models import ClassMembership
 from tests.support import launch_through_xblock
 
@@ -26,7 +27,9 @@ C = ContextRole
     ],
 )
 def test_each_course_role(as_user, monkeypatch, course_roles, lti_roles, bridge):
-    monkeypatch.setattr(openedx, "course_roles", lambda user, course_id: set(course_roles))
+    monkeypatch.setattr(
+        StandaloneAdapter, "course_roles", lambda self, user, course_id: set(course_roles)
+    )
     response, _ = launch_through_xblock(as_user("learner2"))
     assert response.status_code == 200
     membership = ClassMembership.objects.get()
@@ -35,7 +38,7 @@ def test_each_course_role(as_user, monkeypatch, course_roles, lti_roles, bridge)
 
 
 def test_only_global_staff_are_system_administrators(as_user, monkeypatch, settings):
-    monkeypatch.setattr(openedx, "course_roles", lambda user, course_id: {"staff"})
+    monkeypatch.setattr(StandaloneAdapter, "course_roles", lambda self, user, course_id: {"staff"})
     launch_through_xblock(as_user("learner2"))
     assert SystemRole.ADMINISTRATOR.value not in ClassMembership.objects.get().lti_roles
     settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK, "STANDALONE_GLOBAL_STAFF": ["learner2"]}
@@ -44,7 +47,9 @@ def test_only_global_staff_are_system_administrators(as_user, monkeypatch, setti
 
 
 def test_operators_override_the_table(as_user, monkeypatch, settings):
-    monkeypatch.setattr(openedx, "course_roles", lambda user, course_id: {"beta_tester"})
+    monkeypatch.setattr(
+        StandaloneAdapter, "course_roles", lambda self, user, course_id: {"beta_tester"}
+    )
     settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK, "ROLE_MAP": {"beta_tester": [C.MENTOR.value]}}
     launch_through_xblock(as_user("learner2"))
     assert ClassMembership.objects.get().read_only is True

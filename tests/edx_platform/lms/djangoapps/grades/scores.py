@@ -1,0 +1,56 @@
+"""Stand-in for lms/djangoapps/grades/scores.py (``get_score``, ``weighted_score``,
+``compute_percent``) and the aggregation of xmodule/graders.py ``aggregate_scores`` that a
+subsection grade (lms/djangoapps/grades/subsection_grade.py) is made of."""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ProblemScore:
+    raw_earned: float | None
+    raw_possible: float | None
+    earned: float
+    possible: float
+    weight: float | None
+    graded: bool
+
+
+def weighted_score(raw_earned, raw_possible, weight):
+    assert raw_possible is not None
+    if weight is None or raw_possible == 0:
+        return raw_earned, raw_possible
+    return float(raw_earned) * weight / raw_possible, float(weight)
+
+
+def compute_percent(earned, possible):
+    return round(earned / possible, 2) if possible > 0 else 0.0
+
+
+def get_score(submissions_scores, csm_scores, block):
+    """``block`` is the content block (``location``, ``weight``, ``max_score()``; ``graded``
+    explicit or None). Submissions API scores, already weighted, come first; then the CSM's
+    raw score weighted by the block's weight; else 0 of the block's max_score, weighted."""
+    weight = getattr(block, "weight", None)
+    submission = (submissions_scores or {}).get(str(block.location))
+    if submission:
+        raw_earned = raw_possible = None
+        earned, possible = submission["points_earned"], submission["points_possible"]
+    else:
+        csm = csm_scores.get(str(block.location))
+        if csm is not None and csm.max_grade is not None:
+            raw_earned, raw_possible = (csm.grade or 0.0), csm.max_grade
+        else:
+            raw_earned, raw_possible = 0.0, block.max_score()
+        if raw_possible is None:
+            return None
+        earned, possible = weighted_score(raw_earned, raw_possible, weight)
+    explicit = getattr(block, "graded_explicitly", None)
+    graded = possible > 0 and (True if explicit is None else explicit)
+    return ProblemScore(raw_earned, raw_possible, earned, possible, weight, graded)
+
+
+def subsection_percent_graded(scores):
+    """The graded total of a subsection: weighted earned over weighted possible of its
+    graded problems (xmodule/graders.py aggregate_scores), as a rounded percentage."""
+    graded = [s for s in scores if s is not None and s.graded]
+    return compute_percent(sum(s.earned for s in graded), sum(s.possible for s in graded))

@@ -1,0 +1,1 @@
+"""Tables of the edx-platform stand-ins (tests/edx_platform/), with the real columns."""

@@ -1,0 +1,47 @@
+"""Tables edx-platform keeps and the plugin reads, with the columns the real ones have."""
+
+from django.conf import settings
+from django.db import models
+
+
+class CourseAccessRole(models.Model):
+    """common/djangoapps/student/models.py CourseAccessRole (course_id empty for org roles)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    org = models.CharField(max_length=64, db_index=True, blank=True)
+    course_id = models.CharField(max_length=255, db_index=True, blank=True)
+    role = models.CharField(max_length=64, db_index=True)
+
+
+class UserProfile(models.Model):
+    """common/djangoapps/student/models.py UserProfile: the learner's full name."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    name = models.CharField(max_length=255, blank=True, db_index=True)
+
+
+class ForumRole(models.Model):
+    """openedx/core/djangoapps/django_comment_common/models.py Role."""
+
+    name = models.CharField(max_length=30)
+    course_id = models.CharField(max_length=255, blank=True, db_index=True)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="forum_roles")
+
+
+class StudentModule(models.Model):
+    """lms/djangoapps/courseware/models.py StudentModule (the CSM): raw grade and max_grade."""
+
+    module_type = models.CharField(max_length=32, default="problem")
+    module_state_key = models.CharField(max_length=255)
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    course_id = models.CharField(max_length=255)
+    state = models.TextField(null=True, blank=True)
+    grade = models.FloatField(null=True, blank=True)
+    max_grade = models.FloatField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        unique_together = (("student", "module_state_key", "course_id"),)
