@@ -4,6 +4,7 @@ scores. Authentication and scope checks live in one decorator, never in view bod
 import json
 from functools import wraps
 
+from django.db import transaction
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -28,6 +29,7 @@ def error_json(exc):
 
 
 # Tools call these from their servers with OAuth 2 credentials, not from a browser.
+@transaction.non_atomic_requests  # no transaction held while the tool's key set is fetched
 @csrf_exempt
 @never_cache
 @require_POST
@@ -104,6 +106,7 @@ class UnsupportedMediaType(LtiPlatformError):
     http_status = 415
 
 
+@transaction.non_atomic_requests  # the gradebook is written after commit
 @require_POST
 @ags_service([protocol.SCOPE_SCORE])
 def scores(request, item):

@@ -6,13 +6,12 @@ eager Celery. Environment variables switch to real services:
 """
 
 import os
+import sys
 from pathlib import Path
 
 import django
 from workbench.settings import *  # noqa: F401,F403  (xblock-sdk's settings are the base)
 from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
-
-from lti_bridge.settings.common import SWEEP as LTI_BRIDGE_SWEEP
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("CODIO_VAR_DIR", ROOT / "var"))
@@ -67,6 +66,10 @@ else:
             transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
         )
 
+# As the LMS sets it (lms/envs/common.py): every view runs in one transaction unless it is
+# decorated non_atomic_requests, as the plugin's views that manage their own are.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
 if os.environ.get("CODIO_REDIS_URL"):
     CACHES = {
         "default": {
@@ -100,12 +103,12 @@ LOGGING = {
     },
 }
 
-CELERY_TASK_ALWAYS_EAGER = os.environ.get("CODIO_CELERY_EAGER", "1") == "1"
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = os.environ.get("CODIO_BROKER_URL", "redis://127.0.0.1:6379/0")
-# With a broker, `celery -A demo beat` runs the grade outbox sweep (as Open edX would,
-# through lti_bridge's plugin settings).
-CELERY_BEAT_SCHEDULE = {"lti-bridge-deliver-due-grades": LTI_BRIDGE_SWEEP}
+# Celery settings by the names Open edX's Celery app reads (no CELERY namespace; see
+# demo/celery.py). The grade outbox sweep is put on CELERYBEAT_SCHEDULE by lti_bridge's
+# plugin settings, applied at the end of this file as Open edX applies them.
+CELERY_ALWAYS_EAGER = os.environ.get("CODIO_CELERY_EAGER", "1") == "1"
+CELERY_EAGER_PROPAGATES_EXCEPTIONS = True
+BROKER_URL = os.environ.get("CODIO_BROKER_URL", "redis://127.0.0.1:6379/0")
 
 # The demo prints mails (verification links, password resets) in the server's terminal.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -136,3 +139,10 @@ LTI_BRIDGE = {
     "BASE_URL": BASE_URL,
     "ALLOW_INSECURE_URLS": True,  # the demo runs on http://localhost
 }
+
+# Plugin settings, applied as Open edX applies them (plugin_app settings_config).
+from codio_xblock.settings import common as _codio_plugin_settings  # noqa: E402
+from lti_bridge.settings import common as _bridge_plugin_settings  # noqa: E402
+
+_codio_plugin_settings.plugin_settings(sys.modules[__name__])
+_bridge_plugin_settings.plugin_settings(sys.modules[__name__])

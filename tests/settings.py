@@ -28,4 +28,4 @@ if os.environ.get("CODIO_TEST_FAST_DELIVERY") == "1":
         "DELIVERY_BACKOFF_CAP": 3,
         "DELIVERY_LEASE": 10,
     }
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6}
+    BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6}

@@ -57,7 +57,7 @@ def site(live_server, settings):
 def broker_url():
     from django.conf import settings
 
-    return settings.CELERY_BROKER_URL
+    return settings.BROKER_URL
 
 
 def flush_broker():

@@ -356,16 +356,3 @@ def test_sweep_command_sends_due_rows_for_cron(unit):
     out = io.StringIO()
     call_command("lti_bridge_deliver_due_grades", stdout=out)
     assert GradeDelivery.objects.get().state == "sent" and "1 due, 0 still due" in out.getvalue()
-
-
-def test_plugin_settings_schedule_the_sweep():
-    from types import SimpleNamespace
-
-    from lti_bridge.settings.common import plugin_settings
-
-    settings = SimpleNamespace(CELERY_BEAT_SCHEDULE={"other": {"task": "x"}})
-    plugin_settings(settings)
-    assert settings.CELERY_BEAT_SCHEDULE["lti-bridge-deliver-due-grades"]["task"] == (
-        "lti_bridge.deliver_due_grades"
-    )
-    assert "other" in settings.CELERY_BEAT_SCHEDULE

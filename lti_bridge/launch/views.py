@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -29,6 +30,7 @@ def jwks(request):
 
 # Third-party initiated login (LTI Core 1.3, 4.1): GET or POST from any platform; it only
 # redirects, with a state cookie, to the platform's registered auth URL.
+@transaction.non_atomic_requests  # single-use state, retried deadlocks
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def login(request):
@@ -51,6 +53,7 @@ def login(request):
 
 # The launch is an LTI message signed by the platform: that signature, the state cookie
 # and the single-use nonce protect it, not a CSRF token (it comes from another site).
+@transaction.non_atomic_requests  # single-use state, retried deadlocks
 @csrf_exempt
 @require_POST
 def launch(request):

@@ -12,9 +12,15 @@ SWEEP = {
 }
 
 
+SWEEP_NAME = "lti-bridge-deliver-due-grades"
+
+
 def plugin_settings(settings):
     settings.LTI_BRIDGE = {**getattr(settings, "LTI_BRIDGE", {})}
-    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
-    if schedule is None:
-        schedule = {}
-    settings.CELERY_BEAT_SCHEDULE = {"lti-bridge-deliver-due-grades": SWEEP, **schedule}
+    # Open edX's Celery app reads Django settings without the CELERY namespace
+    # (openedx/core/lib/celery/__init__.py: config_from_object("django.conf:settings")), so
+    # its beat reads CELERYBEAT_SCHEDULE; CELERY_BEAT_SCHEDULE serves apps configured with
+    # namespace="CELERY". An operator's own entry of the same name wins in both.
+    for name in ("CELERYBEAT_SCHEDULE", "CELERY_BEAT_SCHEDULE"):
+        schedule = getattr(settings, name, None) or {}
+        setattr(settings, name, {SWEEP_NAME: SWEEP, **schedule})

@@ -2,6 +2,7 @@
 flows; these views only find objects, call, and redirect."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ def _link(request, link_id):
     return link, member_or_404(request, link.classroom)
 
 
+@transaction.non_atomic_requests  # flows commit their own outbox rows
 @require_POST
 def save_work(request, link_id):
     """The learner's own work: save a draft or mark it complete."""
@@ -51,6 +53,7 @@ def _learner_work(request, link_id, account_id, action):
     return link, membership, work
 
 
+@transaction.non_atomic_requests  # flows commit their own outbox rows
 @require_POST
 def grade_work(request, link_id, account_id):
     link, membership, work = _learner_work(request, link_id, account_id, Action.GRADE)
@@ -68,6 +71,7 @@ def grade_work(request, link_id, account_id):
     return redirect("lti_bridge:work", link_id=link.pk, account_id=account_id)
 
 
+@transaction.non_atomic_requests  # flows commit their own outbox rows
 @require_POST
 def set_completion(request, link_id, account_id):
     """A teacher marks a learner's work complete or reopens it."""
@@ -81,6 +85,7 @@ def set_completion(request, link_id, account_id):
     return redirect("lti_bridge:work", link_id=link.pk, account_id=account_id)
 
 
+@transaction.non_atomic_requests  # flows commit their own outbox rows
 @require_POST
 def release_grades(request, link_id):
     link, membership = _link(request, link_id)
@@ -91,6 +96,7 @@ def release_grades(request, link_id):
     return redirect("lti_bridge:unit", link_id=link.pk)
 
 
+@transaction.non_atomic_requests  # flows commit their own outbox rows
 @require_POST
 def retry_deliveries(request, link_id):
     link, membership = _link(request, link_id)
