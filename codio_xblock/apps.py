@@ -24,3 +24,8 @@ class CodioXBlockConfig(AppConfig):
             "cms.djangoapp": {"common": {"relative_path": "settings.common"}},
         },
     }
+
+    def ready(self):
+        from . import adapter
+
+        adapter.get().connect_signals()  # retirement: Open edX's pipeline, or user deletion

@@ -199,6 +199,8 @@ class OpenEdxAdapter(PlatformAdapter):
     # ---- personal data ----
 
     def connect_signals(self):
+        """The retirement pipeline (openedx/core/djangoapps/user_api/accounts/views.py)
+        sends ``USER_RETIRE_LMS_CRITICAL.send(sender=..., user=user)``."""
         from openedx.core.djangoapps.user_api.accounts.signals import USER_RETIRE_LMS_CRITICAL
 
         from .retirement import retire_platform_user

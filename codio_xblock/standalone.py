@@ -88,3 +88,19 @@ class StandaloneAdapter(PlatformAdapter):
 
         row = StandaloneScore.objects.filter(user_key=str(user_key), usage_id=usage_id).first()
         return None if row is None else (row.grade, row.max_grade)
+
+    def connect_signals(self):
+        """Outside Open edX a user leaves by being deleted: retire them then."""
+        from django.db.models.signals import pre_delete
+
+        from .retirement import retire_platform_user
+
+        def on_delete(sender, instance, **kwargs):
+            retire_platform_user(str(instance.pk))
+
+        pre_delete.connect(
+            on_delete,
+            sender=get_user_model(),
+            weak=False,
+            dispatch_uid="codio_xblock.retire_deleted_user",
+        )

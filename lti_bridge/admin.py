@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .flows.erase import erase_account
 from .models import (
     Account,
     ClassMembership,
@@ -98,6 +99,15 @@ class AccountAdmin(admin.ModelAdmin):
     search_fields = ("name", "email", "contact_email")
     exclude = ("password",)
     inlines = [LinkInline, OrgMembershipInline, SyncConflictInline]
+
+    # Deleting erases everything personal hanging off the account (flows/erase.py), not
+    # only the rows that cascade.
+    def delete_model(self, request, obj):
+        erase_account(obj)
+
+    def delete_queryset(self, request, queryset):
+        for account in queryset:
+            erase_account(account)
 
 
 class MembershipInline(admin.TabularInline):

@@ -68,7 +68,12 @@ class Classroom(models.Model):
 
 
 class ClassMembership(models.Model):
-    """An account's role in a class, from the launch's LTI roles (DESIGN section 4)."""
+    """An account's role in a class, from the launch's LTI roles (DESIGN section 4).
+
+    .. pii: which class a person belongs to, with what role.
+    .. pii_types: other
+    .. pii_retirement: local_api
+    """
 
     class Role(models.TextChoices):
         TEACHER = "teacher", _("Teacher")
@@ -148,7 +153,12 @@ class ResourceLink(models.Model):
 
 
 class Work(models.Model):
-    """A learner's work on one resource link (created at their first launch of it)."""
+    """A learner's work on one resource link (created at their first launch of it).
+
+    .. pii: the learner's answer, grade and the teacher's comment.
+    .. pii_types: other
+    .. pii_retirement: local_api
+    """
 
     resource_link = models.ForeignKey(ResourceLink, on_delete=models.CASCADE, related_name="works")
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="works")
@@ -208,6 +218,10 @@ class MentorScope(models.Model):
     email, resolved when the mentor looks, so a learner who has not launched yet is covered
     from their first launch. Sources: the LTI ``role_scope_mentor`` claim, Codio's custom
     parameter ``codio_custom_mentor_for``, or a teacher (UI and API).
+
+    .. pii: a learner's LMS user id or email address.
+    .. pii_types: id, email_address
+    .. pii_retirement: local_api
     """
 
     class Source(models.TextChoices):

@@ -21,6 +21,10 @@ class GradeDelivery(models.Model):
     Celery task after commit. ``version`` is the work's grade version: a row older than the
     newest for its work is superseded and never sent, so an older grade cannot overwrite a
     newer one.
+
+    .. pii: a learner's grade on its way to the LMS.
+    .. pii_types: other
+    .. pii_retirement: local_api
     """
 
     class State(models.TextChoices):

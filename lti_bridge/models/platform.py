@@ -47,9 +47,9 @@ class Organization(models.Model):
 class OrganizationChange(models.Model):
     """The audit trail of organization settings: who changed what, when. Append-only.
 
-    .. pii: the administrator who made the change.
-    .. pii_types: id
-    .. pii_retirement: retained
+    .. pii: the administrator who made the change (account and name).
+    .. pii_types: id, name
+    .. pii_retirement: local_api
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="changes")
