@@ -140,11 +140,32 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         """Raw points possible (Open edX's grades app weights them by ``weight``)."""
         return self.weight if self.has_score else None
 
+    def _gettext(self, text):
+        """Translate through the runtime's i18n service: in Open edX that is
+        XBlockI18nService, which reads this package's own catalog (translations/<lang>/
+        LC_MESSAGES/text.mo, or the OEP-58 one) before Django's, where edx-platform's own
+        strings win."""
+        return self.runtime.service(self, "i18n").gettext(text)
+
+    def studio_view(self, context=None):
+        """The Studio editor: StudioEditableXBlockMixin's fields and its JavaScript
+        (xblock/utils/public/studio_edit.js, whose markup contract this template keeps),
+        rendered from this package's template so every word goes through the block's own
+        catalog (the stock template has untranslatable True/False/(Default) labels)."""
+        fields = [self._make_field_info(name, self.fields[name]) for name in self.editable_fields]
+        for field in fields:
+            for option in field.get("values") or ():
+                option["display_name"] = self._gettext(option["display_name"])
+        frag = Fragment(self._render("codio_xblock/studio_edit.html", {"fields": fields}))
+        frag.add_javascript(ResourceLoader("xblock.utils").load_unicode("public/studio_edit.js"))
+        frag.initialize_js("StudioEditableXBlockMixin")
+        return frag
+
     def tool_choices(self):
         """The Studio editor's choices: every enabled tool registration."""
         from .models import ToolRegistration
 
-        choices = [{"display_name": translation.gettext("Default tool"), "value": ""}]
+        choices = [{"display_name": self._gettext("Default tool"), "value": ""}]
         for tool in ToolRegistration.objects.enabled().order_by("name"):
             choices.append({"display_name": f"{tool.name} ({tool.slug})", "value": tool.slug})
         return choices
@@ -160,27 +181,27 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             get_tool(tool_slug)
         except LtiPlatformError:
             error(
-                translation.gettext("No enabled LTI tool is registered as '%(slug)s'.")
+                self._gettext("No enabled LTI tool is registered as '%(slug)s'.")
                 % {"slug": tool_slug}
             )
         if not UNIT_RE.match(data.unit or ""):
             error(
-                translation.gettext(
+                self._gettext(
                     "Give the Codio unit identifier: letters, digits, '.', '_' or '-' "
                     "(at most 100)."
                 )
             )
         if data.launch_mode not in ("iframe", "window"):
-            error(translation.gettext("Launch mode must be 'iframe' or 'window'."))
+            error(self._gettext("Launch mode must be 'iframe' or 'window'."))
         if not MIN_HEIGHT <= (data.iframe_height or 0) <= MAX_HEIGHT:
-            error(translation.gettext("Height must be between 200 and 3000 pixels."))
+            error(self._gettext("Height must be between 200 and 3000 pixels."))
         if data.weight is None or data.weight < 0:
-            error(translation.gettext("Points must be zero or more."))
+            error(self._gettext("Weight must be zero or more."))
         try:
             parse_custom_parameters(data.custom_parameters, reserved=RESERVED_CUSTOM)
         except CustomParameterError as exc:
             error(
-                translation.gettext("Custom parameters, line %(line)s: %(message)s")
+                self._gettext("Custom parameters, line %(line)s: %(message)s")
                 % {"line": exc.line, "message": exc.message}
             )
 
@@ -332,27 +353,27 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         if platform.is_studio(self):
             return self._error_response(
                 409,
-                translation.gettext(
+                self._gettext(
                     "Codio units open in the LMS, not in Studio: preview the unit in the LMS."
                 ),
             )
         user = platform.current_user(self)
         if user is None:
             return self._error_response(
-                403, translation.gettext("Sign in to the course to open this unit.")
+                403, self._gettext("Sign in to the course to open this unit.")
             )
         try:
             url = start_launch(self._launch_data(user))
         except CustomParameterError:
             return self._error_response(
                 400,
-                translation.gettext(
+                self._gettext(
                     "This unit's custom parameters are invalid; ask the course team to fix them."
                 ),
             )
         except LtiPlatformError as exc:
             log.warning("Launch of %s refused: %s", self.scope_ids.usage_id, exc.description)
-            return self._error_response(exc.http_status, exc.translated(translation.gettext))
+            return self._error_response(exc.http_status, exc.translated(self._gettext))
         response = Response(status=302, location=url)
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -152,6 +152,7 @@ class OpenEdx:
         from workbench.runtime import WorkbenchRuntime
         from xblock.field_data import DictFieldData
         from xblock.fields import Date, Scope, ScopeIds, Timedelta
+        from xblock.runtime import Mixologist
         from xmodule.modulestore.django import BLOCKS
 
         from codio_xblock.block import CodioUnitBlock
@@ -166,9 +167,8 @@ class OpenEdx:
                 return self.scope_ids.usage_id
 
         usage_key = self.course_key.make_usage_key("codio_unit", block_id)
-        mixed = type(
-            "CodioUnitBlockWithMixins", (CodioUnitBlock, InheritanceMixin, XModuleMixin), {}
-        )
+        # edx-platform mixes its XBLOCK_MIXINS in with XBlock's Mixologist (unmixed_class set)
+        mixed = Mixologist([InheritanceMixin, XModuleMixin]).mix(CodioUnitBlock)
         runtime = WorkbenchRuntime()
         runtime._services["user"] = DjangoXBlockUserService(user)
         block = mixed(
@@ -178,6 +178,14 @@ class OpenEdx:
         )
         BLOCKS[str(usage_key)] = block
         return block
+
+    @staticmethod
+    def use_block_catalog(block):
+        """The runtime's i18n service as the LMS and Studio give it (XBlockI18nService for
+        the current language)."""
+        from xmodule.modulestore.django import XBlockI18nService
+
+        block.runtime._services["i18n"] = XBlockI18nService(block)
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_studio_edit_accepts_valid_values(as_user):
         ({"tool": "nonexistent"}, "No enabled LTI tool is registered as"),
         ({"launch_mode": "popup"}, "Launch mode must be"),
         ({"iframe_height": 50}, "Height must be between"),
-        ({"weight": -1.0}, "Points must be zero or more"),
+        ({"weight": -1.0}, "Weight must be zero or more"),
         ({"custom_parameters": "a=1\nno-equals"}, "Custom parameters, line 2"),
         ({"custom_parameters": "codio_unit=other"}, "set by the block itself"),
     ],

@@ -1,7 +1,14 @@
 """Translation catalogs of the plugin.
 
-Sources (.po) live here, in ``translations/<app>/<lang>/LC_MESSAGES/django.po``; compiled
-catalogs (.mo) are written into each app's ``locale/`` folder, where Django finds them.
+Sources (.po) live here, in ``translations/<app>/<lang>/LC_MESSAGES/django.po``: translators
+edit these. ``compile`` writes what each consumer reads:
+
+* ``<app>/locale/<lang>/LC_MESSAGES/django.mo``: Django's catalogs of the installed apps;
+* ``codio_xblock/translations/<lang>/LC_MESSAGES/text.mo``: the XBlock's own catalog, which
+  Open edX's XBlockI18nService reads before Django's (xmodule/modulestore/django.py), so
+  the block's words are never replaced by edx-platform's strings of the same msgid;
+* ``codio_xblock/conf/locale/<lang>/LC_MESSAGES/django.po``: the OEP-58 source layout that
+  the translation tooling (openedx-translations, atlas) extracts from.
 
     python translations/manage_catalogs.py extract   # refresh English, merge the others
     python translations/manage_catalogs.py compile   # .po -> <app>/locale/.../django.mo
@@ -33,6 +40,8 @@ def extract():
                 "--no-location",
                 "--ignore",
                 "migrations/*",
+                "--ignore",
+                "conf/*",
             ],
             cwd=app_dir,
             check=True,
@@ -59,13 +68,25 @@ def extract():
                 print(f"merged {other.relative_to(ROOT)}")
 
 
+XBLOCK_APP = "codio_xblock"
+
+
+def _msgfmt(po, mo):
+    mo.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+    print(f"compiled {mo.relative_to(ROOT)}")
+
+
 def compile_all():
     for po in sorted(HERE.glob("*/*/LC_MESSAGES/django.po")):
         app, lang = po.parts[-4], po.parts[-3]
-        mo = ROOT / app / "locale" / lang / "LC_MESSAGES" / "django.mo"
-        mo.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
-        print(f"compiled {mo.relative_to(ROOT)}")
+        _msgfmt(po, ROOT / app / "locale" / lang / "LC_MESSAGES" / "django.mo")
+        if app == XBLOCK_APP:
+            _msgfmt(po, ROOT / app / "translations" / lang / "LC_MESSAGES" / "text.mo")
+            source = ROOT / app / "conf" / "locale" / lang / "LC_MESSAGES" / "django.po"
+            source.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(po, source)
+            print(f"copied {source.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -16,3 +16,42 @@ class _ModuleStore:
 
 def modulestore():
     return _ModuleStore()
+
+
+class XBlockI18nService:
+    """Stand-in for xmodule/modulestore/django.py XBlockI18nService: the block's own catalog
+    (OEP-58 atlas directory, else ``<package>/translations/<locale>/LC_MESSAGES/text.mo``),
+    else Django's translation, where edx-platform's strings win (``ATLAS_ROOT`` stands for
+    ``settings.REPO_ROOT / 'conf/plugins-locale/xblock.v1'``)."""
+
+    ATLAS_ROOT = None
+
+    def __init__(self, block=None):
+        import gettext
+
+        import django.utils.translation
+        from django.conf import settings
+        from django.utils.translation import get_language, to_locale
+
+        self.translator = django.utils.translation
+        if block is not None:
+            domain, locale_dir = self.get_python_locale(block)
+            language = get_language() or settings.LANGUAGE_CODE
+            try:
+                self.translator = gettext.translation(domain, locale_dir, [to_locale(language)])
+            except OSError:
+                pass
+
+    def get_python_locale(self, block):
+        import importlib.resources
+        from pathlib import Path
+
+        cls = getattr(block, "unmixed_class", block.__class__)
+        module = cls.__module__.split(".")[0]
+        if self.ATLAS_ROOT and (Path(self.ATLAS_ROOT) / module).is_dir():
+            return "django", str(Path(self.ATLAS_ROOT) / module)
+        with importlib.resources.as_file(importlib.resources.files(module) / "translations") as p:
+            return "text", str(p)
+
+    def __getattr__(self, name):
+        return getattr(self.translator, "gettext" if name == "ugettext" else name)
