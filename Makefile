@@ -46,10 +46,11 @@ test: $(VENV)/.installed-$(EXTRAS)
 test-mysql:
 	$(MAKE) test CODIO_DB=mysql
 
-## test-matrix: Python 3.11 + Django 4.2 and Python 3.12 + Django 5.2, through tox
+## test-matrix: the versions Open edX pins (Ulmo: Python 3.11 + Django 5.2, Teak: Django 4.2;
+## constraints/), and Python 3.12 + Django 5.2, through tox
 test-matrix: $(VENV)/.installed-$(EXTRAS)
 	$(PY) -m pip install --quiet "tox>=4"
-	$(PY) -m tox -e py311-django42,py312-django52
+	$(PY) -m tox -e openedx-ulmo,openedx-teak,py312-django52
 
 quality: $(VENV)/.installed-$(EXTRAS)
 	$(VENV)/bin/ruff check .

@@ -216,8 +216,10 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         """The learner's score as the course grade counts it (weighted, as Open edX's grades
         app weights the stored raw score), as ("earned", "possible") text, or None."""
         platform = adapter.get()
+        if not self.has_score or platform.is_studio(self):
+            return None  # Studio keeps no learner grades (no courseware there)
         user = platform.current_user(self)
-        if user is None or not self.has_score:
+        if user is None:
             return None
         raw = platform.current_grade(usage_id=str(self.scope_ids.usage_id), user_key=user.user_key)
         if raw is None:

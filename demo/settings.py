@@ -58,13 +58,16 @@ else:
             "OPTIONS": {"timeout": 20},
         }
     }
+    # Concurrent requests (frames launching at once) write at the same time: take the write
+    # lock when a transaction begins, so SQLite waits instead of failing with "database is
+    # locked"; WAL lets readers go on meanwhile. Django 5.1+ has settings for it; before,
+    # a two-method backend (demo/sqlite3) does the same.
     if django.VERSION >= (5, 1):
-        # Concurrent requests (two frames launching at once) write at the same time:
-        # take the write lock when a transaction begins, so SQLite waits instead of
-        # failing with "database is locked"; WAL lets readers go on meanwhile.
         DATABASES["default"]["OPTIONS"].update(
             transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
         )
+    else:
+        DATABASES["default"]["ENGINE"] = "demo.sqlite3"
 
 # As the LMS sets it (lms/envs/common.py): every view runs in one transaction unless it is
 # decorated non_atomic_requests, as the plugin's views that manage their own are.

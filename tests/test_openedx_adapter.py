@@ -30,11 +30,8 @@ class Problem:
         return 1.0
 
 
-def _graded_by_the_tool(openedx, block, learner, given, maximum):
-    """The tool posts a FullyGraded score for ``learner`` to the block's line item over AGS
-    (token, endpoint, the real platform code); Open edX's adapter publishes it."""
-    from django.test import Client
-
+def _item_for(openedx, block, learner):
+    """The block's line item for a registered tool, and ``learner`` launched into it."""
     tool = ScriptedTool()
     item = LineItem.objects.create(
         tool=tool.tool,
@@ -45,6 +42,15 @@ def _graded_by_the_tool(openedx, block, learner, given, maximum):
     )
     subject = PlatformSubject.objects.create(user_key=str(learner.pk))
     BlockLaunch.objects.create(line_item=item, user_key=str(learner.pk))
+    return tool, item, subject
+
+
+def _graded_by_the_tool(openedx, block, learner, given, maximum):
+    """The tool posts a FullyGraded score for ``learner`` to the block's line item over AGS
+    (token, endpoint, the real platform code); Open edX's adapter publishes it."""
+    from django.test import Client
+
+    tool, item, subject = _item_for(openedx, block, learner)
     client = Client()
     response = post_score(client, item, tool.token(client), score(subject, given, maximum))
     assert response.status_code == 200, response.content
@@ -121,16 +127,7 @@ def test_published_only_after_the_score_commits(openedx):
 
     learner = openedx.user("ada")
     block = openedx.block(user=learner)
-    tool = ScriptedTool()
-    item = LineItem.objects.create(
-        tool=tool.tool,
-        usage_id=str(block.scope_ids.usage_id),
-        course_id=openedx.COURSE,
-        label="Unit",
-        score_maximum=1,
-    )
-    subject = PlatformSubject.objects.create(user_key=str(learner.pk))
-    BlockLaunch.objects.create(line_item=item, user_key=str(learner.pk))
+    _, item, subject = _item_for(openedx, block, learner)
     with transaction.atomic():  # a caller's transaction (ATOMIC_REQUESTS, for one)
         stored = ags.record_score(item, score(subject, 1, 2))
         assert csm_get(learner.pk, block.scope_ids.usage_id) is None
@@ -141,20 +138,6 @@ def test_published_only_after_the_score_commits(openedx):
 
 
 # ---- scores the block must refuse -------------------------------------------------------
-
-
-def _item_for(openedx, block, learner):
-    tool = ScriptedTool()
-    item = LineItem.objects.create(
-        tool=tool.tool,
-        usage_id=str(block.scope_ids.usage_id),
-        course_id=openedx.COURSE,
-        label="Unit",
-        score_maximum=1,
-    )
-    subject = PlatformSubject.objects.create(user_key=str(learner.pk))
-    BlockLaunch.objects.create(line_item=item, user_key=str(learner.pk))
-    return tool, item, subject
 
 
 def _csm_rows():
@@ -353,3 +336,5 @@ def test_studio_renders_the_author_view_and_never_launches(openedx, settings):
     response = block.launch(Request.blank("/"))
     assert response.status_code == 409
     assert "Studio" in response.text and "Location" not in response.headers
+    assert "Studio" in block.author_view().content  # what Studio shows instead
+    assert block._grade() is None  # Studio has no courseware to read grades from
