@@ -12,8 +12,8 @@ at every launch, and from two class settings:
 |----------------|---------|---------------------------------|------------------|
 | view class     | yes     | yes                             | no               |
 | view unit      | yes     | yes                             | yes (own work)   |
-| view work      | yes     | visible learners                | own work only    |
-| grade          | yes     | visible learners, if allowed    | no               |
+| view work      | learners of the class | visible learners  | own work only    |
+| grade          | learners of the class | visible learners, if allowed | no    |
 | release        | yes     | no                              | no               |
 | edit content   | yes     | no                              | no               |
 | edit settings  | yes     | no                              | no               |
@@ -64,27 +64,24 @@ def is_mentor(membership):
 
 
 def can(membership, action, learner=None):
-    """May the member do ``action`` (on ``learner``, an Account, for per-learner actions)?"""
+    """May the member do ``action`` (on ``learner``, an Account, for per-learner actions)?
+
+    A per-learner action needs a learner of *this* class whom the member may see, whatever
+    the member's role: a teacher of one class never reaches a learner of another class or
+    organization (account ids are sequential; nothing may be read or written for them).
+    """
     if membership is None:
         return False
     action = Action(action)
-    if not is_teacher(membership):  # a learner: their own unit and work, nothing else
-        if action == Action.VIEW_UNIT:
-            return True
-        return (
-            action == Action.VIEW_WORK
-            and learner is not None
-            and (learner.pk == membership.account_id)
-        )
+    if action in ABOUT_A_LEARNER and (learner is None or not learner_visible(membership, learner)):
+        return False
+    if not is_teacher(membership):  # a learner: their unit and their own work, nothing else
+        return action in (Action.VIEW_UNIT, Action.VIEW_WORK)
     if not membership.read_only:
         return True
     if action in TEACHER_ONLY:
         return False
-    if action == Action.GRADE and not membership.classroom.mentors_may_grade:
-        return False
-    if action in ABOUT_A_LEARNER:
-        return learner is not None and learner_visible(membership, learner)
-    return True
+    return not (action == Action.GRADE and not membership.classroom.mentors_may_grade)
 
 
 def visible_learners(membership):

@@ -53,6 +53,7 @@ def world(bridge_setup):
         "content_developer": actor(p, "designer", [M + "ContentDeveloper"]),
         "mentor": actor(p, "mentor", [M + "Mentor"], **{LTI + "role_scope_mentor": ["learner"]}),
         "teacher_of_another_class": actor(p, "other", [INSTRUCTOR], course=OTHER_COURSE),
+        "learner_of_another_class": actor(p, "outsider", [LEARNER], course=OTHER_COURSE),
     }
     org2 = Organization.objects.create(name="Org 2", slug="org2")
     Unit.objects.create(organization=org2, code="hello-python", title="Hello 2")
@@ -65,12 +66,16 @@ def world(bridge_setup):
     )
     clients["user_of_another_organization"] = actor(other_lms, "stranger", [INSTRUCTOR])
     classroom = Classroom.objects.get(registration=p.registration, context_id="course-1")
+    other_class = Classroom.objects.get(registration=p.registration, context_id="course-2")
     return {
         "clients": clients,
         "classroom": classroom,
         "link": ResourceLink.objects.get(classroom=classroom),
+        "other_link": ResourceLink.objects.get(classroom=other_class),
         "learner": Account.objects.get(email="learner@example.edu"),
         "learner2": Account.objects.get(email="learner2@example.edu"),
+        "outsider": Account.objects.get(email="outsider@example.edu"),
+        "stranger": Account.objects.get(email="stranger@example.edu"),
     }
 
 
@@ -107,7 +112,26 @@ def endpoints(w):
             f"/lti-bridge/organizations/{w['classroom'].organization_id}/lti-integrations/",
             {},
         ),
+        # Per-learner actions on learners who are not in the class of the link: a learner of
+        # another class, an account of another organization, and (through the other class's
+        # link) this class's learner. Nobody may reach them; nothing is written.
+        **cross_class_endpoints(w),
     }
+
+
+def cross_class_endpoints(w):
+    link, other = w["link"].pk, w["other_link"].pk
+    rows = {}
+    for label, link_id, account in (
+        ("learner of another class", link, w["outsider"].pk),
+        ("account of another organization", link, w["stranger"].pk),
+        ("this class's learner via another class", other, w["learner"].pk),
+    ):
+        base = f"/lti-bridge/units/{link_id}/learners/{account}"
+        rows[f"view work: {label}"] = ("get", f"{base}/", {})
+        rows[f"grade: {label}"] = ("post", f"{base}/grade/", {"points": "5"})
+        rows[f"complete: {label}"] = ("post", f"{base}/completion/", {"action": "complete"})
+    return rows
 
 
 ALLOW, DENY, HIDDEN = "allow", "deny", "hidden"  # 2xx/3xx, 403, 404
@@ -134,6 +158,16 @@ ALL = {
 # Organization settings are for organization administrators only (tests/test_org_settings.py):
 # none of these roles is one.
 ALL["organization settings"] = HIDDEN
+CROSS_CLASS = [
+    f"{verb}: {label}"
+    for label in (
+        "learner of another class",
+        "account of another organization",
+        "this class's learner via another class",
+    )
+    for verb in ("view work", "grade", "complete")
+]
+ALL.update(dict.fromkeys(CROSS_CLASS, HIDDEN))
 NOTHING = dict.fromkeys(ALL, HIDDEN)
 MENTOR = {
     **ALL,
@@ -166,6 +200,7 @@ EXPECTED = {
     "mentor (filter on)": {**MENTOR, "view work of learner2": HIDDEN},
     "mentor allowed to grade": {**MENTOR, "grade learner": ALLOW},
     "teacher_of_another_class": NOTHING,
+    "learner_of_another_class": NOTHING,
     "user_of_another_organization": NOTHING,
 }
 
@@ -199,6 +234,18 @@ def test_role_by_action_matrix(world, role):
             classroom.mentors_may_grade = role == "mentor allowed to grade"
             classroom.save()
     assert got == EXPECTED[role]
+
+
+def test_per_learner_actions_outside_the_class_write_nothing(world):
+    """A teacher of course 2 aims at course 1's learner through course 2's unit, and at an
+    account of another organization: 404 each time, and no work record appears."""
+    from lti_bridge.models import Work
+
+    before = set(Work.objects.values_list("resource_link_id", "account_id", "points"))
+    for client in (world["clients"]["teacher_of_another_class"], world["clients"]["instructor"]):
+        for name, (method, url, data) in cross_class_endpoints(world).items():
+            assert getattr(client, method)(url, data).status_code == 404, name
+    assert set(Work.objects.values_list("resource_link_id", "account_id", "points")) == before
 
 
 def test_mentor_with_filter_sees_only_mentees_in_lists_and_counts(world):
