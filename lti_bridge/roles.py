@@ -1,8 +1,16 @@
 """LTI roles to bridge rights (DESIGN section 4). Pure: no Django imports.
 
-Context and institution roles, full URIs or short names; the highest role wins:
-Instructor/Administrator/TeachingAssistant/ContentDeveloper -> TEACHER,
-Mentor -> read-only TEACHER, anything else -> STUDENT.
+The class role comes from the course (context, "membership") roles only; institution and
+system roles decide organization administration (:func:`is_org_admin`), never the class
+role: an institution Instructor who is a Learner of this course is a learner here.
+
+Context roles are understood in every form LMSs send (LTI Core 1.3, A.2.3 and B.2): full
+URIs (``.../membership#Instructor``), sub-roles (``.../membership/Instructor#TeachingAssistant``
+counts as its principal role, Instructor), the simple names LTI 1.3 still allows
+(``Instructor``), and the LTI 1.1 URNs (``urn:lti:role:ims/lis/Instructor``, with
+``/TeachingAssistant`` style sub-roles). The highest role wins:
+Instructor, Administrator, TeachingAssistant, ContentDeveloper -> TEACHER;
+Mentor -> read-only TEACHER; anything else -> STUDENT.
 """
 
 from dataclasses import dataclass
@@ -24,16 +32,43 @@ class BridgeRole:
         return self.role == TEACHER
 
 
-def _short(role):
-    """'http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant'
-    -> 'TeachingAssistant'; 'http://...membership#Instructor' -> 'Instructor'."""
+MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+MEMBERSHIP_SUB = "http://purl.imsglobal.org/vocab/lis/v2/membership/"
+LEGACY_CONTEXT = "urn:lti:role:ims/lis/"
+CONTEXT_NAMES = {
+    "Administrator",
+    "ContentDeveloper",
+    "Instructor",
+    "Learner",
+    "Mentor",
+    "Manager",
+    "Member",
+    "Officer",
+    "TeachingAssistant",
+}
+
+
+def context_role(role):
+    """The principal context role a role string names, or "" (institution, system, other
+    vocabularies, malformed)."""
     if not isinstance(role, str):
         return ""
-    return role.rsplit("#", 1)[-1].rsplit("/", 1)[-1].strip()
+    role = role.strip()
+    if role.startswith(MEMBERSHIP):
+        name = role[len(MEMBERSHIP) :]
+    elif role.startswith(MEMBERSHIP_SUB):  # .../membership/Instructor#TeachingAssistant
+        name = role[len(MEMBERSHIP_SUB) :].split("#", 1)[0]
+    elif role.startswith(LEGACY_CONTEXT):  # urn:lti:role:ims/lis/Instructor[/Sub]
+        name = role[len(LEGACY_CONTEXT) :].split("/", 1)[0]
+    elif role in CONTEXT_NAMES:  # simple names
+        name = role
+    else:
+        return ""
+    return name if name in CONTEXT_NAMES else ""
 
 
 def bridge_role(lti_roles):
-    names = {_short(r) for r in (lti_roles or []) if isinstance(r, str)}
+    names = {context_role(r) for r in (lti_roles or [])}
     if names & _TEACHER_NAMES:
         return BridgeRole(TEACHER)
     if names & _MENTOR_NAMES:

@@ -46,11 +46,32 @@ def test_bad_sub(sub):
     [
         ([M + "Instructor"], TEACHER, False),
         ([M + "Administrator"], TEACHER, False),
+        # institution and system roles never decide the class role (DESIGN section 4)
         (
             ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"],
-            TEACHER,
+            STUDENT,
             False,
         ),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor", M + "Learner"],
+            STUDENT,
+            False,
+        ),
+        (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"], STUDENT, False),
+        (["urn:lti:instrole:ims/lis/Instructor"], STUDENT, False),
+        # legacy LTI 1.1 context URNs and sub-roles
+        (["urn:lti:role:ims/lis/Instructor"], TEACHER, False),
+        (["urn:lti:role:ims/lis/TeachingAssistant"], TEACHER, False),
+        (["urn:lti:role:ims/lis/Instructor/TeachingAssistant"], TEACHER, False),
+        (["urn:lti:role:ims/lis/Mentor"], TEACHER, True),
+        (["Instructor"], TEACHER, False),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership/Mentor#Advisor"], TEACHER, True),
+        (
+            ["http://purl.imsglobal.org/vocab/lis/v2/membership/Learner#GuestLearner"],
+            STUDENT,
+            False,
+        ),
+        (["https://example.edu/roles#Instructor"], STUDENT, False),  # another vocabulary
         ([M + "ContentDeveloper"], TEACHER, False),
         (
             ["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"],
@@ -70,3 +91,39 @@ def test_bad_sub(sub):
 def test_bridge_roles_highest_wins(roles, role, read_only):
     result = bridge_role(roles)
     assert (result.role, result.read_only) == (role, read_only)
+
+
+def test_institution_instructor_who_is_a_course_learner_is_a_learner(bridge_setup):
+    """Over a real launch: the course (membership) role decides the class role."""
+    from lti_bridge.models import ClassMembership
+    from tests.support import LTI
+
+    response = bridge_setup.full_launch(
+        sub="dual",
+        **{
+            LTI + "roles": [
+                "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor",
+                M + "Learner",
+            ]
+        },
+    )
+    assert response.status_code == 200
+    membership = ClassMembership.objects.get()
+    assert (membership.role, membership.read_only) == ("student", False)
+    assert 'data-testid="teacher-view"' not in response.content.decode()
+
+
+def test_ta_sent_as_instructor_with_the_sub_role_is_a_teacher(bridge_setup):
+    from lti_bridge.models import ClassMembership
+    from tests.support import LTI
+
+    ta = [
+        M + "Instructor",
+        "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+    ]
+    assert bridge_setup.full_launch(sub="ta", **{LTI + "roles": ta}).status_code == 200
+    membership = ClassMembership.objects.get()
+    assert (membership.role, membership.read_only) == ("teacher", False)
+    assert "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant" in (
+        membership.lti_roles
+    )

@@ -10,8 +10,10 @@ DEFAULT_ROLE_MAP = {
     "instructor": [ContextRole.INSTRUCTOR.value, ContextRole.ADMINISTRATOR.value],
     "staff": [ContextRole.INSTRUCTOR.value],
     "limited_staff": [ContextRole.MENTOR.value],
-    "community_ta": [ContextRole.TEACHING_ASSISTANT.value],
-    "group_moderator": [ContextRole.TEACHING_ASSISTANT.value],
+    # A TA is an Instructor with the TeachingAssistant sub-role (LTI Core 1.3, A.2.3.1: send
+    # the principal role with a sub-role), so tools that know only principal roles see them.
+    "community_ta": [ContextRole.INSTRUCTOR.value, ContextRole.TEACHING_ASSISTANT.value],
+    "group_moderator": [ContextRole.INSTRUCTOR.value, ContextRole.TEACHING_ASSISTANT.value],
     "beta_tester": [ContextRole.LEARNER.value],
     "learner": [ContextRole.LEARNER.value],
 }
