@@ -1,7 +1,6 @@
 """LTI Advantage service endpoints of the platform: OAuth 2 token and AGS line items and
 scores. Authentication and scope checks live in one decorator, never in view bodies."""
 
-import json
 from functools import wraps
 
 from django.db import transaction
@@ -114,11 +113,7 @@ def scores(request, item):
         raise UnsupportedMediaType(
             gettext_noop("Scores are posted as %(media)s."), media=protocol.MEDIA_SCORE
         )
-    try:
-        body = json.loads(request.body or b"null")
-    except ValueError:
-        body = None
-    stored = ags.record_score(item, body)
+    stored = ags.record_score(item, protocol.load_json_body(request.body))
     return JsonResponse(
         {"resultUrl": line_item_url(item), "userKey": "", "id": stored.pk}, status=200
     )

@@ -442,3 +442,138 @@ def test_only_the_scopes_granted_to_the_tool(client, tool):
     response = tool.token_response(client, scope=f"{SCOPE_SCORE} {SCOPE_LINEITEM_READONLY}")
     assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
     assert tool.token_response(client, scope=SCOPE_SCORE).status_code == 200
+
+
+HOSTILE_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1e308,
+    10**400,
+    -0.0,
+    "",
+    "x" * 5000,
+    "NaN",
+    [],
+    [1],
+    {},
+    {"a": 1},
+    "2026-13-45T99:99:99Z",
+    "1999-01-01T00:00:00",
+    "\u0000",
+    "Completed\u0000",
+    ["Completed"],
+]
+RAW_NUMBERS = ["NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1" + "0" * 500]
+
+
+score_at = score
+
+
+def hostile_bodies(learner, seed=7, count=250):
+    """Score bodies a hostile or broken tool could send: every field swapped for values of
+    the wrong type, size or meaning, raw NaN/Infinity tokens, deep nesting, junk bytes."""
+    import json
+    import random
+
+    rng = random.Random(seed)
+    earlier = datetime.now(UTC) - timedelta(days=1)  # a valid body conflicts (409): no change
+
+    def score(learner, given, maximum):
+        return score_at(learner, given, maximum, when=earlier)
+
+    fields = [
+        "userId",
+        "scoreGiven",
+        "scoreMaximum",
+        "activityProgress",
+        "gradingProgress",
+        "timestamp",
+        "comment",
+    ]
+    for _ in range(count):
+        body = score(learner, 5, 10)
+        for name in rng.sample(fields, rng.randint(1, 3)):
+            body[name] = rng.choice(HOSTILE_VALUES)
+        yield json.dumps(body).encode()
+    for token in RAW_NUMBERS:
+        for name in ("scoreGiven", "scoreMaximum"):
+            text = json.dumps({**score(learner, 5, 10), name: "@@"})
+            yield text.replace('"@@"', token).encode()
+        pending = {**score(learner, None, None), "gradingProgress": "Pending"}
+        yield (
+            json.dumps({**pending, "scoreGiven": "@@", "scoreMaximum": 10})
+            .replace('"@@"', token)
+            .encode()
+        )
+    yield b"[" * 100_000 + b"]" * 100_000
+    yield b"\xff\xfe\x00junk"
+    yield b'{"userId": ' + b'"a",' * 30_000 + b"}"
+
+
+def test_fuzzed_scores_get_json_errors_and_change_nothing(client, tool, item, learner):
+    token = tool.token(client)
+    good = score(learner, 6, 10)
+    assert post_score(client, item, token, good).status_code == 200
+    stored = AgsScore.objects.values().get()
+    client.raise_request_exception = False
+    for body in hostile_bodies(learner):
+        response = client.post(
+            f"/codio/lti/v1/ags/lineitems/{item.pk}/scores",
+            body,
+            content_type="application/vnd.ims.lis.v1.score+json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+        assert response.status_code in (400, 409), (response.status_code, body[:200])
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["error"]
+        assert AgsScore.objects.values().get() == stored, body[:200]
+    assert only_grade().earned == 6
+
+
+def test_fuzzed_token_requests_never_fail_with_500(client, tool):
+    """Hostile token requests: junk assertions, forged headers, huge or odd scopes, wrong
+    grant types, repeated parameters."""
+    import base64
+    import json
+    import random
+
+    def b64(data):
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    rng = random.Random(11)
+    assertions = [
+        "",
+        "x",
+        "a.b.c",
+        "." * 3,
+        "\u0000",
+        "é" * 10,
+        "x" * 20_000,
+        f"{b64({'alg': 'none'})}.{b64({'iss': tool.tool.client_id})}.",
+        f"{b64({'alg': 'RS256', 'kid': ['x']})}.{b64([])}.sig",
+        f"{b64({'alg': 'HS256'})}.{b64({'iss': tool.tool.client_id})}.c2ln",
+        f"{b64({'alg': 'RS256'})}.{b64({'iss': {'a': 1}})}.c2ln",
+        f"{b64([1, 2])}.{b64('s')}.c2ln",
+        tool.assertion(exp=10**20),
+        tool.assertion(iat="now"),
+        tool.assertion(jti=[1]),
+        tool.assertion(aud=["x", {"y": 1}]),
+    ]
+    scopes = ["", " ", "x" * 5000, "https://purl.imsglobal.org/spec/lti-ags/scope/score\u0000"]
+    grants = ["client_credentials", "", "password", "client_credentials\u0000"]
+    client.raise_request_exception = False
+    for _ in range(150):
+        data = {
+            "grant_type": rng.choice(grants),
+            "client_assertion_type": rng.choice(
+                ["urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "", "x"]
+            ),
+            "client_assertion": rng.choice(assertions),
+            "scope": rng.choice(scopes + [SCOPE_SCORE]),
+        }
+        response = client.post("/codio/lti/v1/token", data)
+        assert response.status_code in (400, 401), (response.status_code, data)
+        assert response.json()["error"]

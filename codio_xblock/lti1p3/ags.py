@@ -1,6 +1,8 @@
 """LTI Assignment and Grade Services 2.0, platform side: scopes, media types, score
 validation and line item documents. Pure: plain values in, plain values out."""
 
+import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +22,23 @@ MEDIA_RESULTS = "application/vnd.ims.lis.v2.resultcontainer+json"
 ACTIVITY_PROGRESS = {"Initialized", "Started", "InProgress", "Submitted", "Completed"}
 GRADING_PROGRESS = {"FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"}
 MAX_COMMENT = 10_000
+MAX_BODY = 64 * 1024  # a score is a few hundred bytes
+MAX_POINTS = 1e9  # far above any real score, far below where floats lose whole points
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity, -Infinity (json.loads allows them)
+
+
+def load_json_body(raw):
+    """Parse a service request body as strict JSON (RFC 8259: no NaN or Infinity), bounded in
+    size and depth. Raises :class:`InvalidRequest` for anything else."""
+    if len(raw) > MAX_BODY:
+        raise InvalidRequest(gettext_noop("The request body is too large."))
+    try:
+        return json.loads(raw or b"null", parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidRequest(gettext_noop("The request body is not valid JSON.")) from exc
 
 
 @dataclass(frozen=True)
@@ -40,8 +59,12 @@ class Score:
 def _number(value, name):
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidRequest(gettext_noop("'%(name)s' must be a number."), name=name)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidRequest(gettext_noop("'%(name)s' must be a finite number."), name=name)
     if value < 0:
         raise InvalidRequest(gettext_noop("'%(name)s' must not be negative."), name=name)
+    if value > MAX_POINTS:
+        raise InvalidRequest(gettext_noop("'%(name)s' is too large."), name=name)
     return float(value)
 
 
@@ -50,18 +73,21 @@ def parse_score(body):
     if not isinstance(body, dict):
         raise InvalidRequest(gettext_noop("The score must be a JSON object."))
     user_id = body.get("userId")
-    if not isinstance(user_id, str) or not user_id:
+    if not isinstance(user_id, str) or not user_id or len(user_id) > 255:
         raise InvalidRequest(gettext_noop("'userId' is missing."))
+    raw_timestamp = body.get("timestamp")
     try:
-        timestamp = datetime.fromisoformat(str(body.get("timestamp", "")).replace("Z", "+00:00"))
+        if not isinstance(raw_timestamp, str) or len(raw_timestamp) > 64:
+            raise ValueError(raw_timestamp)
+        timestamp = datetime.fromisoformat(raw_timestamp.replace("Z", "+00:00"))
     except ValueError as exc:
         raise InvalidRequest(gettext_noop("'timestamp' must be an ISO 8601 date-time.")) from exc
     if timestamp.tzinfo is None:
         raise InvalidRequest(gettext_noop("'timestamp' must carry a time zone."))
     activity, grading = body.get("activityProgress"), body.get("gradingProgress")
-    if activity not in ACTIVITY_PROGRESS:
+    if not isinstance(activity, str) or activity not in ACTIVITY_PROGRESS:
         raise InvalidRequest(gettext_noop("'activityProgress' is not a known value."))
-    if grading not in GRADING_PROGRESS:
+    if not isinstance(grading, str) or grading not in GRADING_PROGRESS:
         raise InvalidRequest(gettext_noop("'gradingProgress' is not a known value."))
     given = body.get("scoreGiven")
     maximum = body.get("scoreMaximum")
