@@ -22,6 +22,13 @@ DEFAULTS = {
     # beyond CLOCK_SKEW).
     "MAX_TOKEN_AGE": 5 * 60,
     "CLOCK_SKEW": 60,
+    # Largest id_token accepted, bytes, checked before it is parsed or cached (a launch with
+    # many custom parameters is a few KiB; Canvas's largest are ~20 KiB).
+    "MAX_ID_TOKEN_SIZE": 64 * 1024,
+    # Largest value of a login parameter (iss, login_hint, lti_message_hint, ...), characters.
+    "MAX_LOGIN_PARAM_SIZE": 4096,
+    # At most this many roles in a launch, each at most 255 characters.
+    "MAX_ROLES": 100,
     # Platform key sets are cached this long; an unknown kid forces one refetch, at most
     # once per KEYSET_REFETCH_COOLDOWN seconds per key set URL.
     "KEYSET_CACHE_SECONDS": 60 * 60,

@@ -120,7 +120,14 @@ CLAIM_TYPES = {
     LTI + "message_type": (True, lambda v: isinstance(v, str)),
     LTI + "version": (True, lambda v: isinstance(v, str)),
     LTI + "target_link_uri": (True, lambda v: isinstance(v, str) and v),
-    LTI + "roles": (True, lambda v: isinstance(v, list)),
+    LTI + "roles": (
+        True,
+        lambda v: (
+            _is_str_list(v)
+            and len(v) <= conf.get("MAX_ROLES")
+            and all(len(role) <= 255 for role in v)
+        ),
+    ),
     LTI + "resource_link": (True, lambda v: isinstance(v, dict)),
     LTI + "context": (False, lambda v: isinstance(v, dict)),
     LTI + "custom": (False, lambda v: isinstance(v, dict)),
@@ -162,6 +169,9 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
         return self
 
     def validate_jwt_format(self):
+        token = self._get_request_param("id_token")
+        if isinstance(token, str) and len(token) > conf.get("MAX_ID_TOKEN_SIZE"):
+            raise errors.InvalidToken(f"id_token of {len(token)} bytes is over MAX_ID_TOKEN_SIZE")
         try:
             super().validate_jwt_format()
         except LtiException as exc:
@@ -289,7 +299,21 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
 class HardenedOIDCLogin(DjangoOIDCLogin):
     """Login initiation: registration known, target link one of ours."""
 
+    PARAMS = (
+        "iss",
+        "login_hint",
+        "lti_message_hint",
+        "target_link_uri",
+        "client_id",
+        "lti_deployment_id",
+        "lti_storage_target",
+    )
+
     def validate_oidc_login(self):
+        for name in self.PARAMS:
+            value = self._get_request_param(name)
+            if value and len(value) > conf.get("MAX_LOGIN_PARAM_SIZE"):
+                raise errors.InvalidToken(f"login parameter {name} is over MAX_LOGIN_PARAM_SIZE")
         target = self._get_request_param("target_link_uri")
         if not target:
             raise errors.MissingClaim("target_link_uri", "login without target_link_uri")
