@@ -2,6 +2,7 @@ from django.urls import path
 
 from .launch import views as launch_views
 from .views import account, classes, classroom, exports, grading, organization, verification
+from .views.responses import bridge_view
 
 app_name = "lti_bridge"
 
@@ -49,3 +50,7 @@ urlpatterns = [
         "classes/<int:class_id>/assignments.csv", exports.assignment_urls, name="export-assignments"
     ),
 ]
+
+# Every response: nosniff, framing only where a page allows it, refusals that say what happened.
+for pattern in urlpatterns:
+    pattern.callback = bridge_view(pattern.callback)
