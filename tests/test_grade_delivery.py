@@ -356,3 +356,79 @@ def test_sweep_command_sends_due_rows_for_cron(unit):
     out = io.StringIO()
     call_command("lti_bridge_deliver_due_grades", stdout=out)
     assert GradeDelivery.objects.get().state == "sent" and "1 due, 0 still due" in out.getvalue()
+
+
+@responses.activate
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_rotated_platform_key_refreshes_the_cached_token(unit, status):
+    """Open edX's platform (xblock-lti-consumer) answers a token signed with a rotated key
+    with 403 "Invalid token signature": the cached token is dropped, a new one fetched once."""
+    learner, teacher = unit
+    responses.post(TOKEN, json={"access_token": "old", "expires_in": 3600})
+    responses.post(TOKEN, json={"access_token": "new", "expires_in": 3600})
+    responses.post(SCORES, json={})  # the first grade, with the first token
+    graded_and_released(learner("a"), teacher)
+    responses.replace(
+        responses.POST, SCORES, status=status, json={"detail": "Invalid token signature"}
+    )
+    responses.add(responses.POST, SCORES, json={})
+    delivery = graded_and_released(learner("b"), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "sent", delivery.last_error
+    tokens = [
+        c.request.headers.get("Authorization") for c in responses.calls if c.request.url == SCORES
+    ]
+    assert tokens[-2:] == ["Bearer old", "Bearer new"]
+
+
+@responses.activate
+def test_line_item_creation_refreshes_a_stale_token_too(unit):
+    learner, teacher = unit
+    container = "https://lms.example.edu/lineitems"
+    responses.post(TOKEN, json={"access_token": "old", "expires_in": 3600})
+    responses.post(TOKEN, json={"access_token": "new", "expires_in": 3600})
+    responses.post(container, status=403, json={"detail": "Invalid token signature"})
+    responses.post(container, json={"id": "https://lms.example.edu/lineitems/99"}, status=201)
+    responses.post("https://lms.example.edu/lineitems/99/scores", json={})
+    work = learner("a")
+    ResourceLink.objects.update(lineitem_url="", lineitems_url=container)
+    delivery = graded_and_released(Work.objects.get(pk=work.pk), teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "sent", delivery.last_error
+
+
+@responses.activate
+def test_an_identical_resend_the_platform_already_holds_is_delivered(unit):
+    """lti-consumer answers the very same score sent again with 400 "Score already exists
+    for the provided timestamp"; its results endpoint confirms it holds that score."""
+    learner, teacher = unit
+    token_ok()
+    responses.post(
+        SCORES, status=400, json={"detail": "Score already exists for the provided timestamp"}
+    )
+    work = learner("a")
+    link = work.resource_link
+    sub = link.classroom.registration.links.get(account=work.account).sub
+    responses.get(
+        LINEITEM + "/results", json=[{"userId": sub, "resultScore": 0.9, "resultMaximum": 1}]
+    )
+    delivery = graded_and_released(work, teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "sent", delivery.last_error
+
+
+@responses.activate
+def test_a_held_score_that_differs_is_not_taken_for_a_delivery(unit):
+    learner, teacher = unit
+    token_ok()
+    responses.post(
+        SCORES, status=400, json={"detail": "Score already exists for the provided timestamp"}
+    )
+    work = learner("a")
+    sub = work.resource_link.classroom.registration.links.get(account=work.account).sub
+    responses.get(
+        LINEITEM + "/results", json=[{"userId": sub, "resultScore": 10, "resultMaximum": 100}]
+    )
+    delivery = graded_and_released(work, teacher)
+    delivery.refresh_from_db()
+    assert delivery.state == "failed" and "already exists" in delivery.last_error

@@ -18,6 +18,12 @@ from ..http import OutboundError, check_url, session
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+RESULT_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+# Open edX's LTI platform (xblock-lti-consumer) answers a stale or rotated token with 403
+# "Invalid token signature", not 401: both mean "get a new token".
+STALE_TOKEN_STATUSES = (401, 403)
+# How xblock-lti-consumer answers the very same score sent again (HTTP 400).
+ALREADY_HELD = "already exists for the provided timestamp"
 TOKEN_MARGIN = 60  # seconds before expiry when a cached token stops being used
 
 
@@ -103,26 +109,70 @@ def access_token(registration, scope=SCORE_SCOPE, force=False):
     return token
 
 
+def _authorized_post(registration, url, scope, what, **kwargs):
+    """POST with a Bearer token for ``scope``. A cached token the platform refuses (401, or
+    403 as Open edX's platform answers a rotated key) is dropped and a new one fetched once."""
+    headers = kwargs.pop("headers", {})
+    for attempt in (1, 2):
+        token = access_token(registration, scope=scope, force=attempt == 2)
+        response = _post(
+            url, registration, headers={**headers, "Authorization": f"Bearer {token}"}, **kwargs
+        )
+        if response.status_code not in STALE_TOKEN_STATUSES:
+            break
+    return response
+
+
+def _platform_holds(registration, lineitem_url, score):
+    """Does the platform already hold exactly this score? Asked of its results endpoint
+    (AGS 2.0, 3.3) when it offers one; None when it cannot be asked."""
+    url = lineitem_url.split("?")[0].rstrip("/") + "/results"
+    try:
+        check_url(url, registration)
+        token = access_token(registration, scope=RESULT_SCOPE)
+        response = session.get(
+            url,
+            params={"user_id": score["userId"]},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=conf.get("HTTP_TIMEOUT"),
+            allow_redirects=False,
+        )
+        results = response.json() if response.status_code == 200 else None
+    except (OutboundError, DeliveryError, requests.RequestException, ValueError):
+        return None
+    if not isinstance(results, list):
+        return None
+    wanted = (score.get("scoreGiven"), score.get("scoreMaximum"))
+    for result in results:
+        if isinstance(result, dict) and result.get("userId") == score["userId"]:
+            held = (result.get("resultScore"), result.get("resultMaximum"))
+            if None in held or None in wanted:
+                return None
+            # Platforms may scale results to their own maximum: compare the fractions.
+            return abs(held[0] / held[1] - wanted[0] / wanted[1]) < 1e-6 if held[1] else None
+    return False
+
+
 def post_score(registration, lineitem_url, score):
-    """POST one AGS score; a 401 refreshes the token once."""
+    """POST one AGS score. A stale token is refreshed once. A platform that answers that it
+    already holds a score for this timestamp (the very same score, sent again after a lost
+    answer) has it: that is a delivery, unless its results say it holds another score."""
     url = lineitem_url.split("?")[0].rstrip("/") + "/scores"
     try:
         check_url(url, registration)  # before asking for a token to send there
     except OutboundError as exc:
         raise DeliveryError(str(exc), retryable=False) from exc
-    for attempt in (1, 2):
-        token = access_token(registration, force=attempt == 2)
-        response = _post(
-            url,
-            registration,
-            json=score,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/vnd.ims.lis.v1.score+json",
-            },
-        )
-        if response.status_code != 401:
-            break
+    response = _authorized_post(
+        registration,
+        url,
+        SCORE_SCOPE,
+        "score",
+        json=score,
+        headers={"Content-Type": "application/vnd.ims.lis.v1.score+json"},
+    )
+    if response.status_code == 400 and ALREADY_HELD in response.text:
+        if _platform_holds(registration, lineitem_url, score) is not False:
+            return response
     _raise_for(response, "score")
     return response
 
@@ -133,20 +183,18 @@ def create_line_item(registration, lineitems_url, *, label, resource_link_id, ta
         check_url(lineitems_url, registration)
     except OutboundError as exc:
         raise DeliveryError(str(exc), retryable=False) from exc
-    token = access_token(registration, scope=LINEITEM_SCOPE)
-    response = _post(
-        lineitems_url,
+    response = _authorized_post(
         registration,
+        lineitems_url,
+        LINEITEM_SCOPE,
+        "line item",
         json={
             "label": label[:255],
             "scoreMaximum": 100,
             "resourceLinkId": resource_link_id,
             **({"tag": tag} if tag else {}),
         },
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/vnd.ims.lis.v2.lineitem+json",
-        },
+        headers={"Content-Type": "application/vnd.ims.lis.v2.lineitem+json"},
     )
     _raise_for(response, "line item")
     try:
