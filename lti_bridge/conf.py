@@ -35,6 +35,10 @@ DEFAULTS = {
     "KEYSET_REFETCH_COOLDOWN": 30,
     # Timeout (connect, read) for every outbound HTTP request, seconds.
     "HTTP_TIMEOUT": (3.05, 10),
+    # Seconds a key set fetch may take in all (a slow server resets each read's timeout),
+    # and its largest accepted size, bytes.
+    "HTTP_DEADLINE": 15,
+    "HTTP_MAX_RESPONSE_BYTES": 1024 * 1024,
     # Allow http:// platform URLs (development and tests only).
     "ALLOW_INSECURE_URLS": False,
     # Grade delivery (lti_bridge.deliver_grade). Retryable failures (network errors,

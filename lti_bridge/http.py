@@ -49,6 +49,12 @@ def check_url(url, registration=None):
 def get_json(url):
     check_url(url)
     try:
-        return fetch_json(session, url, timeout=conf.get("HTTP_TIMEOUT"))
+        return fetch_json(
+            session,
+            url,
+            timeout=conf.get("HTTP_TIMEOUT"),
+            deadline=conf.get("HTTP_DEADLINE"),
+            max_bytes=conf.get("HTTP_MAX_RESPONSE_BYTES"),
+        )
     except FetchError as exc:
         raise OutboundError(str(exc)) from exc

@@ -1,38 +1,112 @@
-"""Fetching JSON (key sets) from the other side: a timeout, no redirects, a size cap.
-Used by the platform (tool key sets) and the bridge (platform key sets). No Django here."""
+"""Fetching JSON (key sets) from the other side: bounded in time and size, no redirects.
+Used by the platform (tool key sets) and the bridge (platform key sets). No Django here.
+
+``requests`` timeouts bound each network read, not the whole exchange: a server that sends
+one byte a second keeps a read alive for ever. :func:`fetch_json` adds a total deadline:
+the exchange runs in a helper thread the caller stops waiting for at the deadline (the
+helper also gives up between reads once the deadline is past, and its socket is closed), and
+the body is read as it arrives, never past ``max_bytes``.
+"""
 
 import json
+import threading
+import time
 
 import requests
 
 MAX_RESPONSE_BYTES = 1024 * 1024
 DEFAULT_TIMEOUT = (3.05, 10)
+DEFAULT_DEADLINE = 15.0  # seconds for the whole exchange: connect, headers, body
 
 
 class FetchError(Exception):
-    """The document could not be fetched, or is not JSON."""
+    """The document could not be fetched in time, is too large, or is not JSON."""
 
 
-def fetch_json(session, url, timeout=DEFAULT_TIMEOUT, max_bytes=MAX_RESPONSE_BYTES):
-    try:
-        response = session.get(
-            url,
-            timeout=timeout,
-            stream=True,
-            allow_redirects=False,
-            headers={"Accept": "application/json"},
-        )
-        response.raise_for_status()
-        body = b""
-        for chunk in response.iter_content(64 * 1024):
-            body += chunk
-            if len(body) > max_bytes:
+def _read_body(response, url, max_bytes, deadline):
+    body = bytearray()
+    reader = getattr(response.raw, "read1", None)
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchError(f"{url!r} did not answer within the deadline")
+        # read1 returns what one network read brings (urllib3 2): the deadline is checked
+        # between reads however slowly the server sends.
+        chunk = reader(16 * 1024) if reader else response.raw.read(16 * 1024)
+        if not chunk:
+            return bytes(body)
+        body += chunk
+        if len(body) > max_bytes:
+            raise FetchError(f"response from {url!r} is larger than {max_bytes} bytes")
+
+
+def bounded_request(
+    session,
+    method,
+    url,
+    *,
+    timeout=DEFAULT_TIMEOUT,
+    deadline=DEFAULT_DEADLINE,
+    max_bytes=MAX_RESPONSE_BYTES,
+    **kwargs,
+):
+    """``session.request`` bounded in total time and response size; no redirects. Returns
+    the response with its body read (``.content``, ``.json()`` work); raises FetchError for
+    a network failure, the deadline, or an oversized body."""
+    ends = time.monotonic() + deadline
+    outcome = {}
+    responses = []
+
+    def run():
+        try:
+            response = session.request(
+                method, url, timeout=timeout, stream=True, allow_redirects=False, **kwargs
+            )
+            responses.append(response)
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > max_bytes:
                 raise FetchError(f"response from {url!r} is larger than {max_bytes} bytes")
-    except requests.RequestException as exc:
-        raise FetchError(str(exc)) from exc
+            response._content = _read_body(response, url, max_bytes, ends)
+            outcome["response"] = response
+        except requests.RequestException as exc:
+            outcome["error"] = FetchError(str(exc))
+        except FetchError as exc:
+            outcome["error"] = exc
+        except Exception as exc:  # noqa: BLE001 - anything else the exchange raises is a failure
+            outcome["error"] = FetchError(f"{url!r}: {exc}")
+        finally:
+            for response in responses:
+                response.close()
+
+    worker = threading.Thread(target=run, name="lti-fetch", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    if worker.is_alive():
+        for response in responses:
+            response.close()  # the helper's next read fails; it ends on its own
+        raise FetchError(f"{url!r} did not answer within {deadline:g} seconds")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["response"]
+
+
+def fetch_json(
+    session, url, timeout=DEFAULT_TIMEOUT, max_bytes=MAX_RESPONSE_BYTES, deadline=DEFAULT_DEADLINE
+):
+    """GET a JSON document (a key set), bounded in time and size."""
+    response = bounded_request(
+        session,
+        "GET",
+        url,
+        timeout=timeout,
+        deadline=deadline,
+        max_bytes=max_bytes,
+        headers={"Accept": "application/json"},
+    )
+    if response.status_code >= 400:
+        raise FetchError(f"{url!r} answered HTTP {response.status_code}")
     try:
-        return json.loads(body)
-    except ValueError as exc:
+        return json.loads(response.content)
+    except (ValueError, RecursionError) as exc:
         raise FetchError(f"response from {url!r} is not JSON") from exc
 
 

@@ -10,8 +10,9 @@ import time
 import uuid
 
 import jwt
-import requests
 from django.core.cache import caches
+
+from codio_xblock.lti1p3.http import FetchError, bounded_request
 
 from .. import conf, keys
 from ..http import OutboundError, check_url, session
@@ -64,8 +65,16 @@ def _post(url, registration, **kwargs):
     except OutboundError as exc:
         raise DeliveryError(str(exc), retryable=False) from exc
     try:
-        return session.post(url, timeout=conf.get("HTTP_TIMEOUT"), allow_redirects=False, **kwargs)
-    except requests.RequestException as exc:  # network errors and timeouts
+        return bounded_request(
+            session,
+            "POST",
+            url,
+            timeout=conf.get("HTTP_TIMEOUT"),
+            deadline=conf.get("HTTP_DEADLINE"),
+            max_bytes=conf.get("HTTP_MAX_RESPONSE_BYTES"),
+            **kwargs,
+        )
+    except FetchError as exc:  # network errors, timeouts, the deadline, oversized answers
         raise DeliveryError(f"{url}: {exc}", retryable=True) from exc
 
 
@@ -130,15 +139,18 @@ def _platform_holds(registration, lineitem_url, score):
     try:
         check_url(url, registration)
         token = access_token(registration, scope=RESULT_SCOPE)
-        response = session.get(
+        response = bounded_request(
+            session,
+            "GET",
             url,
             params={"user_id": score["userId"]},
             headers={"Authorization": f"Bearer {token}"},
             timeout=conf.get("HTTP_TIMEOUT"),
-            allow_redirects=False,
+            deadline=conf.get("HTTP_DEADLINE"),
+            max_bytes=conf.get("HTTP_MAX_RESPONSE_BYTES"),
         )
         results = response.json() if response.status_code == 200 else None
-    except (OutboundError, DeliveryError, requests.RequestException, ValueError):
+    except (OutboundError, DeliveryError, FetchError, ValueError):
         return None
     if not isinstance(results, list):
         return None
