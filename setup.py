@@ -1,6 +1,6 @@
 """codio-xblock: embed Codio units in Open edX over LTI 1.3."""
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 setup(
     name="codio-xblock",
@@ -10,9 +10,10 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
     python_requires=">=3.11",
-    packages=find_packages(
-        include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"],
-        exclude=["*.locale", "*.locale.*"],  # catalogs ship as package data (MANIFEST.in)
+    # Namespace discovery: the data folders (templates, static, locale, translations,
+    # conf/locale) are part of the packages, and their files ship through MANIFEST.in.
+    packages=find_namespace_packages(
+        include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"]
     ),
     include_package_data=True,
     zip_safe=False,
