@@ -111,6 +111,11 @@ class PlatformAdapter(ABC):
     def is_studio(self, block):
         """True when ``block`` is rendered by the authoring tool (no launches there)."""
 
+    @abstractmethod
+    def can_author(self, block):
+        """May the current user change this block's settings (Studio write access to its
+        course)? Decides every edit, whatever runtime the request came through."""
+
     # ---- gradebook ----
     @abstractmethod
     def block_grading(self, usage_id):

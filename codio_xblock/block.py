@@ -4,6 +4,7 @@ It never talks to the tool in-process: opening the unit starts an LTI 1.3 launch
 (:mod:`.launch`) and the tool answers over HTTP, so any conformant tool works.
 """
 
+import json
 import logging
 import re
 
@@ -204,6 +205,19 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 self._gettext("Custom parameters, line %(line)s: %(message)s")
                 % {"line": exc.line, "message": exc.message}
             )
+
+    @XBlock.handler
+    def submit_studio_edits(self, request, suffix=""):
+        """Save the Studio editor's values (StudioEditableXBlockMixin validates them), for the
+        course team only: any user can call a block's handlers in the LMS."""
+        if not adapter.get().can_author(self):
+            return Response(
+                json.dumps({"error": self._gettext("Only the course team may edit this unit.")}),
+                status=403,
+                content_type="application/json",
+                charset="utf-8",
+            )
+        return super().submit_studio_edits(request, suffix)
 
     # ---- views ----
 

@@ -144,6 +144,23 @@ class OpenEdxAdapter(PlatformAdapter):
         # Studio's settings route cms.urls; its preview runtime has no jump_to URL.
         return str(getattr(settings, "ROOT_URLCONF", "")).startswith("cms.")
 
+    def can_author(self, block):
+        """Studio write access as Studio computes it (common/djangoapps/student/auth.py
+        ``has_studio_write_access``), asked with ``service_variant="cms"`` even in the LMS:
+        there the LMS answers yes for limited staff (a hack for instructor dashboard views),
+        who may not edit course content."""
+        from common.djangoapps.student.auth import has_studio_write_access
+        from crum import get_current_user
+
+        user = get_current_user()
+        if user is None or not user.is_authenticated:
+            return False
+        course_key = block.scope_ids.usage_id.context_key
+        try:
+            return bool(has_studio_write_access(user, course_key, service_variant="cms"))
+        except TypeError:  # releases before service_variant: no LMS exception to avoid
+            return bool(has_studio_write_access(user, course_key))
+
     # ---- gradebook ----
 
     def _load_block(self, usage_id):

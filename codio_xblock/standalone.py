@@ -49,6 +49,14 @@ class StandaloneAdapter(PlatformAdapter):
     def is_studio(self, block):
         return False  # the workbench has no authoring runtime; author_view is shown apart
 
+    def can_author(self, block):
+        """Course instructors and staff (``STANDALONE_COURSE_ROLES``) and global staff."""
+        user = self.current_user(block)
+        if user is None:
+            return False
+        roles = set(conf.get("STANDALONE_COURSE_ROLES").get(user.username, []))
+        return user.is_global_staff or bool(roles & {"instructor", "staff"})
+
     def _load_block(self, usage_id):
         from workbench.runtime import WorkbenchRuntime
         from xblock.exceptions import NoSuchUsage

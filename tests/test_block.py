@@ -127,3 +127,16 @@ def test_points_are_the_max_score(as_user):
     block = WorkbenchRuntime("instructor").get_block(usage)
     assert block.has_score and block.max_score() == 7.5
     assert get_scenarios()  # the scenario the block belongs to is loaded
+
+
+def test_learners_cannot_submit_studio_edits_through_the_runtime(as_user):
+    """Any user can call a block's handlers: a learner must not repoint a unit elsewhere."""
+    client = as_user("learner")
+    page = client.get("/scenario/codio_unit.0/").content.decode()
+    usage = re.findall(r"/handler/([^/]+)/launch/", page)[0]
+    response = submit(client, usage, tool="evil", unit="other-unit")
+    assert response.status_code == 403
+    assert "course team" in response.json()["error"]
+    assert submit(as_user("mentor"), usage, unit="other-unit").status_code == 403
+    page = as_user("instructor").get("/scenario/codio_unit.0/author_view/").content.decode()
+    assert "other-unit" not in page

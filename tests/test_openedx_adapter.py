@@ -338,3 +338,30 @@ def test_studio_renders_the_author_view_and_never_launches(openedx, settings):
     assert "Studio" in response.text and "Location" not in response.headers
     assert "Studio" in block.author_view().content  # what Studio shows instead
     assert block._grade() is None  # Studio has no courseware to read grades from
+
+
+@pytest.mark.parametrize(
+    "grant, may",
+    [
+        ("instructor", True),
+        ("staff", True),
+        ("limited_staff", False),  # yes in the LMS by Open edX's hack, never for editing
+        (None, False),
+    ],
+)
+def test_only_the_course_team_may_edit_the_block(openedx, tool_registered, grant, may):
+    from crum import impersonate
+    from webob import Request
+
+    user = openedx.user("someone")
+    if grant:
+        openedx.grant(user, grant)
+    block = openedx.block(user=user)
+    request = Request.blank(
+        "/", method="POST", body=b'{"values": {"unit": "elsewhere"}, "defaults": []}'
+    )
+    with impersonate(user):
+        assert adapter.get().can_author(block) is may
+        response = block.submit_studio_edits(request)
+    assert (response.status_code == 200) is may, response.body
+    assert (block.unit == "elsewhere") is may
