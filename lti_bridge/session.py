@@ -1,40 +1,104 @@
-"""Who is signed in to the bridge: a signed cookie of its own.
+"""Who is signed in to the bridge: a server-side session of its own.
 
-Not Django's session: embedded in the LMS, that session is the LMS's, and a launch must not
-change it (or sign anyone in to the LMS). The cookie holds only the account id, signed with
-a salt, and expires; inside an iframe over HTTPS it is ``SameSite=None; Secure``.
+Sessions are Django's session framework (``SESSION_ENGINE``'s store, so Open edX's cache or
+database sessions), under a cookie of the bridge's own: embedded in the LMS, Django's
+session cookie is the LMS's, and a launch must not change it (or sign anyone in to the LMS).
+
+* Signing in always starts a new session (a new key: no fixation) and ends the one the
+  browser had.
+* Signing out deletes the session on the server: a copied cookie is worth nothing after.
+* A session carries a hash of the account's password: a password change ends every other
+  session of the account. A deactivated or deleted account has no session.
+* Inside an iframe over HTTPS the cookie is ``SameSite=None; Secure``.
 """
 
-from django.core import signing
+from importlib import import_module
+
+from django.conf import settings
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 COOKIE = "codio_bridge"
-SALT = "lti_bridge.session"
 MAX_AGE = 8 * 60 * 60
+ACCOUNT_KEY = "lti_bridge_account"
+HASH_KEY = "lti_bridge_account_hash"
+_CACHED = "_lti_bridge_account"
 
 
-def sign_in(request, response, account):
+def _store(session_key=None):
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+
+
+def account_hash(account):
+    """Changes when the account's password changes (Django's session auth hash, for ours)."""
+    return salted_hmac("lti_bridge.session", account.password, algorithm="sha256").hexdigest()
+
+
+def _set_cookie(request, response, value):
     secure = request.is_secure()
-    response.set_signed_cookie(
+    response.set_cookie(
         COOKIE,
-        str(account.pk),
-        salt=SALT,
+        value,
         max_age=MAX_AGE,
         httponly=True,
         secure=secure,
         samesite="None" if secure else "Lax",
     )
+
+
+def start_session(account):
+    """A new session for ``account``; returns its key (the cookie value)."""
+    store = _store()
+    store[ACCOUNT_KEY] = account.pk
+    store[HASH_KEY] = account_hash(account)
+    store.set_expiry(MAX_AGE)
+    store.create()
+    return store.session_key
+
+
+def sign_in(request, response, account):
+    old = request.COOKIES.get(COOKIE)
+    if old:
+        _store(old).delete()
+    _set_cookie(request, response, start_session(account))
+    setattr(request, _CACHED, account)
     return response
 
 
+def sign_out(request, response):
+    key = request.COOKIES.get(COOKIE)
+    if key:
+        _store(key).delete()
+    response.delete_cookie(COOKIE, samesite="None" if request.is_secure() else "Lax")
+    setattr(request, _CACHED, None)
+    return response
+
+
+def current_account(request):
+    """The signed-in, active account whose password has not changed since, or None."""
+    if hasattr(request, _CACHED):
+        return getattr(request, _CACHED)
+    from .models import Account
+
+    account = None
+    key = request.COOKIES.get(COOKIE)
+    if key:
+        store = _store(key)
+        account_id = store.get(ACCOUNT_KEY)
+        if account_id is not None:
+            candidate = Account.objects.filter(pk=account_id, is_active=True).first()
+            if candidate is not None and constant_time_compare(
+                store.get(HASH_KEY, ""), account_hash(candidate)
+            ):
+                account = candidate
+    setattr(request, _CACHED, account)
+    return account
+
+
 def current_account_id(request):
-    """The signed-in account's id, or None (no cookie, forged, or expired)."""
-    try:
-        value = request.get_signed_cookie(COOKIE, salt=SALT, max_age=MAX_AGE)
-    except (KeyError, signing.BadSignature):
-        return None
-    return int(value) if value.isdigit() else None
+    account = current_account(request)
+    return account.pk if account else None
 
 
 def sign_in_cookie_value(account):
-    """The cookie value :func:`sign_in` sets (for scripts such as the benchmarks)."""
-    return signing.get_cookie_signer(salt=COOKIE + SALT).sign(str(account.pk))
+    """A session for ``account`` as :func:`sign_in` makes it (for scripts: benchmarks)."""
+    return start_session(account)

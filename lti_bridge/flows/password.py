@@ -68,14 +68,21 @@ def set_password(account, raw_password):
 _DUMMY = make_password("timing-equaliser")
 
 
+class AccountDeactivated(Exception):
+    """The email and password are right, but the account is deactivated."""
+
+
 def authenticate(email, raw_password):
-    """The account for this email and password, or None."""
-    account = Account.objects.filter(email=normalize_email(email), is_active=True).first()
+    """The account for this email and password, or None; raises AccountDeactivated when they
+    are right for a deactivated account (told only to whoever knows the password)."""
+    account = Account.objects.filter(email=normalize_email(email)).first()
     if account is None:
         check_password(raw_password, _DUMMY)  # same work whether or not the account exists
         return None
     if not check_password(raw_password, account.password):
         return None
+    if not account.is_active:
+        raise AccountDeactivated(account.pk)
     account.last_login = timezone.now()
     account.save(update_fields=["last_login"])
     return account

@@ -93,6 +93,14 @@ class UnitNotFound(LaunchError):
     )
 
 
+class AccountDeactivated(LaunchError):
+    status = 403
+    message = _(
+        "This Codio account is deactivated, so it cannot be opened from your learning "
+        "platform. Ask your institution's Codio administrator."
+    )
+
+
 class TrialOrganization(LaunchError):
     status = 403
     message = _(

@@ -190,6 +190,8 @@ def sync_from_launch(registration, body):
 def _apply(registration, body, identity, role, roles, context, link_claim, unit):
     with transaction.atomic():
         account = linking.account_for_launch(registration, identity, is_staff=role.is_teacher)
+        if not account.is_active:  # nothing of this launch is kept (the transaction ends)
+            raise errors.AccountDeactivated(f"account {account.pk} is deactivated")
         classroom = sync_classroom(registration, context)
         membership = sync_membership(classroom, account, role, roles)
         sync_lti_id(registration, identity.sub, body)

@@ -8,13 +8,11 @@ from django_ratelimit.core import is_ratelimited
 from .. import conf
 from ..flows import password
 from ..forms import PasswordResetRequestForm, SetPasswordForm, SignInForm
-from ..models import Account, ClassMembership
-from ..session import COOKIE, current_account_id, sign_in
+from ..models import ClassMembership
+from ..session import current_account, sign_in
+from ..session import sign_out as end_session
 
-
-def current_account(request):
-    account_id = current_account_id(request)
-    return Account.objects.filter(pk=account_id, is_active=True).first() if account_id else None
+__all__ = ["current_account"]
 
 
 def _too_many(request, group, rate):
@@ -39,7 +37,22 @@ def sign_in_view(request):
     if request.method == "POST" and _too_many(request, "lti_bridge.sign_in", "SIGN_IN_RATE"):
         return _slow_down(request, "lti_bridge/sign_in.html", form)
     if request.method == "POST" and form.is_valid():
-        account = password.authenticate(form.cleaned_data["email"], form.cleaned_data["password"])
+        try:
+            account = password.authenticate(
+                form.cleaned_data["email"], form.cleaned_data["password"]
+            )
+        except password.AccountDeactivated:
+            return render(
+                request,
+                "lti_bridge/message.html",
+                {
+                    "message": _(
+                        "This Codio account is deactivated. "
+                        "Ask your institution's Codio administrator."
+                    )
+                },
+                status=403,
+            )
         if account is not None:
             return sign_in(request, redirect("lti_bridge:account"), account)
         form.add_error(None, _("The email or the password is wrong."))
@@ -50,9 +63,7 @@ def sign_in_view(request):
 
 @require_POST
 def sign_out(request):
-    response = redirect("lti_bridge:sign-in")
-    response.delete_cookie(COOKIE)
-    return response
+    return end_session(request, redirect("lti_bridge:sign-in"))
 
 
 def account_home(request):
