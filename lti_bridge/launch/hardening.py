@@ -146,8 +146,24 @@ def check_claim_types(body):
             raise errors.MissingClaim(short, f"claim {short} has a wrong type or is empty")
 
 
+def from_library_error(exc):
+    """The bridge's refusal for an error pylti1p3 raised: a missing cookie (a browser that
+    blocks third-party cookies in the LMS's iframe, over HTTPS) is the cookies page, the
+    rest a malformed launch."""
+    text = str(exc)
+    if "cookie" in text.lower():
+        return errors.CookiesBlocked(f"pylti1p3: {text}")
+    return errors.InvalidToken(f"pylti1p3: {text}")
+
+
 class HardenedMessageLaunch(DjangoMessageLaunch):
     """pylti1p3's launch with the checks listed in the module docstring."""
+
+    def __init__(self, *args, **kwargs):
+        try:
+            super().__init__(*args, **kwargs)
+        except (LtiException, OIDCException) as exc:  # e.g. "Missing cookie session-id"
+            raise from_library_error(exc) from exc
 
     def get_client_id(self):
         body = self._get_jwt_body()
@@ -298,6 +314,12 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
 
 class HardenedOIDCLogin(DjangoOIDCLogin):
     """Login initiation: registration known, target link one of ours."""
+
+    def __init__(self, *args, **kwargs):
+        try:
+            super().__init__(*args, **kwargs)
+        except (LtiException, OIDCException) as exc:
+            raise from_library_error(exc) from exc
 
     PARAMS = (
         "iss",

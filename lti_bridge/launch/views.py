@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pylti1p3.exception import LtiException, OIDCException
 
 from .. import conf, keys
 from ..flows import email_verification
@@ -14,7 +15,12 @@ from ..flows.linking import EmailVerificationRequired
 from ..pages import add_csp_for_library_page, render_error, render_page, render_unit_page
 from ..session import sign_in
 from . import errors
-from .hardening import HardenedMessageLaunch, HardenedOIDCLogin, launch_data_storage
+from .hardening import (
+    HardenedMessageLaunch,
+    HardenedOIDCLogin,
+    from_library_error,
+    launch_data_storage,
+)
 from .sync import sync_from_launch
 from .tool_conf import DatabaseToolConf
 
@@ -46,6 +52,8 @@ def login(request):
         response = oidc.redirect(oidc.redirect_uri())
     except errors.LaunchError as exc:
         return render_error(request, exc, stage="login")
+    except (LtiException, OIDCException) as exc:  # anything else the library refuses
+        return render_error(request, from_library_error(exc), stage="login")
     if response.status_code == 200:  # pylti1p3's cookie check page (its inline script)
         add_csp_for_library_page(response, getattr(tool_conf, "registration_model", None))
     return response
@@ -73,6 +81,8 @@ def launch(request):
         return render_check_email(request, verification)
     except errors.LaunchError as exc:
         return render_error(request, exc, stage="launch")
+    except (LtiException, OIDCException) as exc:  # anything else the library refuses
+        return render_error(request, from_library_error(exc), stage="launch")
     log.info(
         "Launch: account %s into %s as %s",
         outcome.account.pk,
