@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .flows.erase import erase_account
 from .models import (
@@ -59,10 +60,37 @@ class DeploymentInline(admin.TabularInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ("name", "issuer", "client_id", "organization", "enabled")
+    list_display = ("name", "issuer", "client_id", "organization", "enabled", "refusals")
     list_filter = ("enabled", "organization")
     search_fields = ("name", "issuer", "client_id")
+    readonly_fields = ("refused_hosts_table",)
     inlines = [DeploymentInline]
+
+    @admin.display(description=_("Refused hosts"))
+    def refusals(self, obj):
+        return len(obj.refused_hosts or {})
+
+    @admin.display(description=_("Hosts refused for this LMS"))
+    def refused_hosts_table(self, obj):
+        """The hosts the bridge refused to call for this LMS (not among its URLs' hosts or
+        service hosts): add one to the service hosts if it is really the LMS's."""
+        from django.utils.html import format_html, format_html_join
+
+        rows = sorted((obj.refused_hosts or {}).items(), key=lambda kv: kv[1].get("last", ""))
+        if not rows:
+            return _("None.")
+        return format_html(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("Host"),
+            _("Times"),
+            _("Last"),
+            _("URL"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((host, e.get("count"), e.get("last"), e.get("url")) for host, e in reversed(rows)),
+            ),
+        )
 
 
 class LinkInline(admin.TabularInline):

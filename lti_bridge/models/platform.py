@@ -93,6 +93,16 @@ class Registration(models.Model):
     key_set = models.JSONField(
         null=True, blank=True, help_text=_("Static key set (JWKS) instead of a URL.")
     )
+    service_hosts = models.TextField(
+        blank=True,
+        help_text=_(
+            "Other hosts this LMS serves its services (tokens, grades, rosters) from, one per "
+            "line, e.g. canvas.example.edu or *.instructure.com. The hosts of the URLs above "
+            "are always allowed; every other host is refused."
+        ),
+    )
+    # Hosts the bridge refused to call for this registration: {host: {"count", "last", "url"}}.
+    refused_hosts = models.JSONField(default=dict, blank=True, editable=False)
     enabled = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -108,6 +118,25 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.issuer})"
+
+    def service_host_patterns(self):
+        return [line.strip().lower() for line in self.service_hosts.splitlines() if line.strip()]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        for pattern in self.service_host_patterns():
+            host = pattern.removeprefix("*.")
+            if not host or "*" in host or "/" in host or "." not in host or " " in host:
+                raise ValidationError(
+                    {
+                        "service_hosts": _(
+                            "'%(host)s' is not a host name (give e.g. lms.example.edu or "
+                            "*.example.edu)."
+                        )
+                        % {"host": pattern}
+                    }
+                )
 
 
 class Deployment(models.Model):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -21,6 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--auth-token-url", default="")
         parser.add_argument("--key-set-url", required=True)
         parser.add_argument("--deployment-id", action="append", default=[])
+        parser.add_argument(
+            "--service-host",
+            action="append",
+            default=[],
+            help="Another host the LMS serves AGS, tokens or rosters from (repeatable; "
+            "*.example.edu for its subdomains), e.g. Canvas's institution host.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **opts):
@@ -40,8 +48,13 @@ class Command(BaseCommand):
                 "auth_login_url": opts["auth_login_url"],
                 "auth_token_url": opts["auth_token_url"],
                 "key_set_url": opts["key_set_url"],
+                "service_hosts": "\n".join(opts["service_host"]),
             },
         )
+        try:
+            registration.full_clean(exclude=["key_set", "refused_hosts"])
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
         for deployment_id in opts["deployment_id"] or ["1"]:
             Deployment.objects.get_or_create(registration=registration, deployment_id=deployment_id)
         self.stdout.write(
