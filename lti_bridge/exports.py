@@ -144,7 +144,7 @@ def _grade_cells(resource_link, work, latest):
         work.resource_link = resource_link  # percentage() reads the unit's maximum
     delivery = latest.get(work.pk) if work is not None else None
     return [
-        unit.title or resource_link.title,
+        resource_link.content.title or resource_link.title,
         STATUS.get(work.status, work.status) if work else STATUS[Work.Status.NOT_STARTED],
         _when(work.completed_at) if work else "",
         _number(work.points) if graded else "",
@@ -183,7 +183,7 @@ def assignment_rows(classroom):
         if resource_link.send_mode != resource_link.SendMode.GRADE_RELEASE:
             custom += f"\ncodio_send_grade={resource_link.send_mode}"
         yield [
-            unit.title,
+            resource_link.content.title,
             unit.code,
             resource_link.title,
             resource_link.resource_link_id,

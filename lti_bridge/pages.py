@@ -82,6 +82,7 @@ def render_unit_page(request, account, resource_link, membership, registration=N
         "account": account,
         "resource_link": resource_link,
         "unit": resource_link.unit,
+        "content": resource_link.content,
         "classroom": resource_link.classroom,
         "membership": membership,
     }

@@ -110,7 +110,7 @@ def deliver(delivery_id):
             link.lineitem_url = ags_client.create_line_item(
                 registration,
                 link.lineitems_url,
-                label=link.unit.title,
+                label=link.content.title,
                 resource_link_id=link.resource_link_id,
             )
             link.save(update_fields=["lineitem_url"])

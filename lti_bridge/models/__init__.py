@@ -1,4 +1,12 @@
-from .classroom import ClassMembership, Classroom, MentorScope, ResourceLink, Unit, Work
+from .classroom import (
+    ClassMembership,
+    Classroom,
+    ClassUnitContent,
+    MentorScope,
+    ResourceLink,
+    Unit,
+    Work,
+)
 from .delivery import GradeDelivery
 from .identity import Account, EmailVerification, Link, OrgMembership, SyncConflict
 from .platform import Deployment, Organization, OrganizationChange, Registration, ToolKey
@@ -8,6 +16,7 @@ __all__ = [
     "Account",
     "ClassMembership",
     "Classroom",
+    "ClassUnitContent",
     "Deployment",
     "EmailVerification",
     "GradeDelivery",

@@ -118,6 +118,29 @@ class Unit(models.Model):
         return self.title
 
 
+class ClassUnitContent(models.Model):
+    """A class's own title and instructions for a unit of its organization, made when a
+    teacher of the class first edits them: one class's edit never changes another's. The
+    organization's unit stays the master, edited by its administrators (Django admin)."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="unit_contents")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="class_contents")
+    title = models.CharField(max_length=255)
+    instructions = models.TextField(blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("unit content of a class")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "unit"], name="unique_content_per_class_unit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.classroom_id})"
+
+
 class ResourceLink(models.Model):
     """One LMS activity mapped to a unit (LTI resource link claim, LTI Core 1.3 5.3.5)."""
 
@@ -150,6 +173,20 @@ class ResourceLink(models.Model):
 
     def __str__(self):
         return self.title or self.resource_link_id
+
+    @property
+    def content(self):
+        """What learners and teachers of this class see of the unit: the class's own title
+        and instructions once a teacher of the class edited them, else the organization's
+        (docs/decisions/0007-unit-content-per-class.rst)."""
+        if not hasattr(self, "_content"):
+            self._content = (
+                ClassUnitContent.objects.filter(classroom=self.classroom_id, unit=self.unit_id)
+                .only("title", "instructions")
+                .first()
+                or self.unit
+            )
+        return self._content
 
 
 class Work(models.Model):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import permissions
 from ..flows import mentors
 from ..identity import clean_text
-from ..models import Account, Classroom, ResourceLink, Work
+from ..models import Account, Classroom, ClassUnitContent, ResourceLink, Work
 from ..pages import paginate, render_page, render_unit_page
 from ..permissions import Action
 from .access import forbidden, member_or_404
@@ -83,6 +83,7 @@ def work_page(request, link_id, account_id):
         {
             "resource_link": link,
             "unit": link.unit,
+            "content": link.content,
             "classroom": link.classroom,
             "learner": learner,
             "work": Work.objects.filter(resource_link=link, account=learner).first(),
@@ -98,10 +99,15 @@ def edit_unit_content(request, link_id):
     link = get_object_or_404(ResourceLink.objects.select_related("classroom", "unit"), pk=link_id)
     if not permissions.can(member_or_404(request, link.classroom), Action.EDIT_CONTENT):
         return forbidden(request)
-    unit = link.unit
-    unit.title = clean_text(request.POST.get("title")) or unit.title
-    unit.instructions = (request.POST.get("instructions") or "")[:20000]
-    unit.save(update_fields=["title", "instructions"])
+    # The class's own copy of the unit's content: other classes keep theirs.
+    ClassUnitContent.objects.update_or_create(
+        classroom=link.classroom,
+        unit=link.unit,
+        defaults={
+            "title": clean_text(request.POST.get("title")) or link.content.title,
+            "instructions": (request.POST.get("instructions") or "")[:20000],
+        },
+    )
     return redirect("lti_bridge:unit", link_id=link.pk)
 
 

@@ -31,7 +31,7 @@ def unit_grades(request, link_id):
     membership = member_or_404(request, link.classroom)
     if not permissions.can(membership, Action.EXPORT):
         return forbidden(request)
-    name = f"{link.classroom.title} {link.unit.title} grades"
+    name = f"{link.classroom.title} {link.content.title} grades"
     return _csv(request, name, exports.GRADE_COLUMNS, exports.grade_rows(membership, [link]))
 
 
