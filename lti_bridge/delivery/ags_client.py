@@ -8,6 +8,7 @@ requests carry no timeout; delivery needs the shared token and explicit failure 
 
 import time
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import jwt
 from django.core.cache import caches
@@ -36,6 +37,13 @@ class DeliveryError(Exception):
         self.retryable = retryable
         self.retry_after = retry_after
         self.status = status
+
+
+def service_url(lineitem_url, name):
+    """The line item's ``scores`` or ``results`` service (AGS 2.0, 3.4, 3.3): the name goes
+    on the path and the query stays, as Moodle's line item URLs (``...?type_id=1``) need."""
+    parts = urlsplit(lineitem_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + name, fragment=""))
 
 
 def _cache():
@@ -89,7 +97,9 @@ def access_token(registration, scope=SCORE_SCOPE, force=False):
         {
             "iss": registration.client_id,
             "sub": registration.client_id,
-            "aud": registration.auth_token_url,
+            # Most platforms want their token URL; some name another audience (D2L
+            # Brightspace: https://api.brightspace.com/auth/token).
+            "aud": registration.auth_audience or registration.auth_token_url,
             "iat": now,
             "exp": now + 300,
             "jti": uuid.uuid4().hex,
@@ -135,7 +145,7 @@ def _authorized_post(registration, url, scope, what, **kwargs):
 def _platform_holds(registration, lineitem_url, score):
     """Does the platform already hold exactly this score? Asked of its results endpoint
     (AGS 2.0, 3.3) when it offers one; None when it cannot be asked."""
-    url = lineitem_url.split("?")[0].rstrip("/") + "/results"
+    url = service_url(lineitem_url, "results")
     try:
         check_url(url, registration)
         token = access_token(registration, scope=RESULT_SCOPE)
@@ -169,7 +179,7 @@ def post_score(registration, lineitem_url, score):
     """POST one AGS score. A stale token is refreshed once. A platform that answers that it
     already holds a score for this timestamp (the very same score, sent again after a lost
     answer) has it: that is a delivery, unless its results say it holds another score."""
-    url = lineitem_url.split("?")[0].rstrip("/") + "/scores"
+    url = service_url(lineitem_url, "scores")
     try:
         check_url(url, registration)  # before asking for a token to send there
     except OutboundError as exc:

@@ -46,6 +46,7 @@ class DatabaseToolConf(ToolConfAbstract):
             .set_client_id(model.client_id)
             .set_auth_login_url(model.auth_login_url)
             .set_auth_token_url(model.auth_token_url)
+            .set_auth_audience(model.auth_audience or None)
             .set_key_set_url(model.key_set_url or None)
             .set_key_set(model.key_set or None)
             .set_tool_private_key(signing.private_pem)

@@ -89,6 +89,14 @@ class Registration(models.Model):
     client_id = models.CharField(max_length=255)
     auth_login_url = models.URLField(max_length=1024, help_text=_("Platform OIDC auth URL."))
     auth_token_url = models.URLField(max_length=1024, blank=True)
+    auth_audience = models.CharField(
+        max_length=1024,
+        blank=True,
+        help_text=_(
+            "Audience of the token request's client assertion, when the platform names one "
+            "other than its token URL (D2L Brightspace: https://api.brightspace.com/auth/token)."
+        ),
+    )
     key_set_url = models.URLField(max_length=1024, blank=True)
     key_set = models.JSONField(
         null=True, blank=True, help_text=_("Static key set (JWKS) instead of a URL.")

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--client-id", required=True)
         parser.add_argument("--auth-login-url", required=True)
         parser.add_argument("--auth-token-url", default="")
+        parser.add_argument(
+            "--auth-audience",
+            default="",
+            help="Audience of token requests if not the token URL (D2L Brightspace).",
+        )
         parser.add_argument("--key-set-url", required=True)
         parser.add_argument("--deployment-id", action="append", default=[])
         parser.add_argument(
@@ -47,6 +52,7 @@ class Command(BaseCommand):
                 "name": opts["name"],
                 "auth_login_url": opts["auth_login_url"],
                 "auth_token_url": opts["auth_token_url"],
+                "auth_audience": opts["auth_audience"],
                 "key_set_url": opts["key_set_url"],
                 "service_hosts": "\n".join(opts["service_host"]),
             },

@@ -1,0 +1,131 @@
+"""The bridge as a standalone tool for the LMSs people use (issue 11, item 5): a launch
+shaped as each really sends it (tests/lms_fixtures.py) signs in a learner and a teacher,
+and the teacher's released grade reaches that LMS's AGS endpoint with its token flow."""
+
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+import pytest
+import responses
+
+from lti_bridge.flows import grading
+from lti_bridge.flows import work as work_flow
+from lti_bridge.models import (
+    Account,
+    ClassMembership,
+    Classroom,
+    Deployment,
+    GradeDelivery,
+    Organization,
+    Unit,
+    Work,
+)
+from tests.lms_fixtures import LMS, launch_claims
+from tests.support import scripted_platform
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TARGET = "http://codio.test/lti-bridge/lti/launch"
+ADA = {"name": "Ada Lovelace", "given": "Ada", "family": "Lovelace", "email": "ada@example.edu"}
+GRACE = {"name": "Grace Hopper", "given": "Grace", "family": "Hopper", "email": "gh@example.edu"}
+
+
+@pytest.fixture
+def lms_platform(request):
+    name = request.param
+    org = Organization.objects.create(name="University", slug="uni")
+    Unit.objects.create(organization=org, code="hello-python", title="Hello, Python")
+    entry = LMS[name]
+    fields = dict(entry["registration"])
+    platform = scripted_platform(
+        org,
+        name=name,
+        issuer=fields.pop("issuer"),
+        client_id=fields.pop("client_id"),
+        **{k: v for k, v in fields.items() if k != "auth_login_url"},
+    )
+    registration = platform.registration
+    registration.auth_login_url = entry["registration"]["auth_login_url"]
+    registration.save()
+    Deployment.objects.create(registration=registration, deployment_id=entry["deployment_id"])
+    return name, platform
+
+
+def launch(name, platform, *, sub, roles, person):
+    login = platform.login(target=TARGET)
+    assert login.status_code == 302, login.content[:300]
+    location = urlsplit(login["Location"])
+    assert (
+        f"{location.scheme}://{location.netloc}{location.path}"
+        == (LMS[name]["registration"]["auth_login_url"])
+    )
+    params = {k: v[0] for k, v in parse_qs(location.query).items()}
+    claims = launch_claims(
+        name,
+        sub=sub,
+        roles=roles,
+        nonce=params["nonce"],
+        target=TARGET,
+        now=int(time.time()),
+        person=person,
+    )
+    return platform.launch(platform.sign(claims), params["state"])
+
+
+@pytest.mark.parametrize("lms_platform", list(LMS), indirect=True)
+@responses.activate
+def test_launch_and_grade_delivery(lms_platform):
+    name, platform = lms_platform
+    entry = LMS[name]
+    registration = entry["registration"]
+
+    learner_page = launch(
+        name, platform, sub=entry["sub"], roles=entry["learner_roles"], person=ADA
+    )
+    assert learner_page.status_code == 200, learner_page.content.decode()[-600:]
+    assert 'data-testid="unit-title"' in learner_page.content.decode()
+    teacher_page = launch(
+        name, platform, sub=entry["sub"] + "-t", roles=entry["instructor_roles"], person=GRACE
+    )
+    assert teacher_page.status_code == 200, teacher_page.content.decode()[-600:]
+    assert 'data-testid="teacher-view"' in teacher_page.content.decode()
+
+    classroom = Classroom.objects.get()
+    assert (
+        classroom.context_id
+        == entry["claims"]["https://purl.imsglobal.org/spec/lti/claim/context"]["id"]
+    )
+    roles = dict(ClassMembership.objects.values_list("account__email", "role"))
+    assert roles == {"ada@example.edu": "student", "gh@example.edu": "teacher"}
+
+    responses.post(
+        registration["auth_token_url"],
+        json={"access_token": "at-1", "token_type": "Bearer", "expires_in": 3600},
+    )
+    scores_url = urlsplit(entry["lineitem"])
+    responses.post(
+        f"{scores_url.scheme}://{scores_url.netloc}{scores_url.path}/scores", json={}, status=200
+    )
+    work = Work.objects.get(account__email="ada@example.edu")
+    teacher = Account.objects.get(email="gh@example.edu")
+    work_flow.mark_complete(work, "print('Hello, world!')")
+    grading.grade(work, "80", "Nice", teacher)
+    grading.release(work.resource_link)
+
+    delivery = GradeDelivery.objects.get()
+    assert delivery.state == "sent", delivery.last_error
+    token_call, score_call = responses.calls[0], responses.calls[1]
+    form = parse_qs(token_call.request.body)
+    assertion = jwt.decode(form["client_assertion"][0], options={"verify_signature": False})
+    assert assertion["aud"] == registration.get("auth_audience", registration["auth_token_url"])
+    assert assertion["iss"] == registration["client_id"]
+    sent = urlsplit(score_call.request.url)
+    assert sent.path == scores_url.path + "/scores" and sent.query == scores_url.query
+    assert score_call.request.headers["Authorization"] == "Bearer at-1"
+    assert score_call.request.headers["Content-Type"] == "application/vnd.ims.lis.v1.score+json"
+    body = json.loads(score_call.request.body)
+    assert body["userId"] == entry["sub"]
+    assert (body["scoreGiven"], body["scoreMaximum"]) == (80.0, 100.0)
+    assert (body["activityProgress"], body["gradingProgress"]) == ("Completed", "FullyGraded")
