@@ -55,12 +55,30 @@ def start_session(account):
     return store.session_key
 
 
-def sign_in(request, response, account):
+_NEW_KEY = "_lti_bridge_session_key"
+
+
+def begin(request, account):
+    """Start ``account``'s new session now (ending the browser's old one), so the page
+    rendered next already belongs to it (its form tokens); :func:`sign_in` sends the cookie."""
     old = request.COOKIES.get(COOKIE)
     if old:
         _store(old).delete()
-    _set_cookie(request, response, start_session(account))
+    setattr(request, _NEW_KEY, start_session(account))
     setattr(request, _CACHED, account)
+
+
+def session_key(request):
+    """The key of the request's bridge session: the one begun in this request, else the
+    browser's cookie ("" without one)."""
+    return getattr(request, _NEW_KEY, None) or request.COOKIES.get(COOKIE, "")
+
+
+def sign_in(request, response, account):
+    """Sign ``account`` in: its session (begun by :func:`begin`, or now) in the cookie."""
+    if getattr(request, _NEW_KEY, None) is None or getattr(request, _CACHED, None) != account:
+        begin(request, account)
+    _set_cookie(request, response, getattr(request, _NEW_KEY))
     return response
 
 

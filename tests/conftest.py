@@ -52,9 +52,9 @@ def users(course):
 
 
 def client_for(user):
-    from django.test import Client
+    from tests.support import BridgeClient
 
-    client = Client()
+    client = BridgeClient()
     client.force_login(user)
     return client
 

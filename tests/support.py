@@ -22,6 +22,20 @@ LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 
 
+class BridgeClient(Client):
+    """A test client that sends, like the bridge's own pages, the bridge session's form token
+    with every unsafe request (forms_token.py). Tests of the protection use a plain Client."""
+
+    def generic(self, method, path, data="", content_type="application/octet-stream", **extra):
+        from lti_bridge.forms_token import HEADER, token_for
+        from lti_bridge.session import COOKIE
+
+        if method.upper() not in ("GET", "HEAD", "OPTIONS", "TRACE") and COOKIE in self.cookies:
+            request = SimpleNamespace(COOKIES={COOKIE: self.cookies[COOKIE].value})
+            extra.setdefault("HTTP_" + HEADER.upper().replace("-", "_"), token_for(request))
+        return super().generic(method, path, data, content_type, **extra)
+
+
 class DjangoClientAdapter(BaseAdapter):
     """A requests transport that answers through Django's test client (full Django
     stack, no socket). Mounted on ``lti_bridge.http.session`` for http://codio.test/."""
@@ -109,7 +123,7 @@ class ScriptedPlatform:
         self.registration = registration
         self.private_pem = private_pem or keys.generate_private_pem()
         self.kid = keys.kid_for(self.private_pem)
-        self.client = client or Client()
+        self.client = client or BridgeClient()
 
     def public_jwks(self):
         return {"keys": [keys.public_jwk(self.private_pem, self.kid)]}
@@ -125,6 +139,12 @@ class ScriptedPlatform:
         }
         response = self.client.get("/lti-bridge/lti/login?" + urlencode(params))
         return response
+
+    def state_and_nonce_for(self, target):
+        response = self.login(target=target)
+        assert response.status_code == 302, response.content[:400]
+        params = query(response["Location"])
+        return params["state"], params["nonce"]
 
     def state_and_nonce(self):
         response = self.login()

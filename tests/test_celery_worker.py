@@ -17,7 +17,7 @@ from django.db import connection
 
 from lti_bridge.models import Account, GradeDelivery, Work
 from tests.faults import PLAN
-from tests.support import gradebook, launch_through_xblock, only_grade
+from tests.support import BridgeClient, gradebook, launch_through_xblock, only_grade
 
 pytestmark = [
     pytest.mark.mysql,
@@ -144,12 +144,11 @@ def wait_for(condition, seconds=60):
 
 def test_release_reaches_the_gradebook_through_a_worker_started_later(site):
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from lti_bridge.flows import grading
     from lti_bridge.flows import work as work_flow
 
-    client = Client()
+    client = BridgeClient()
     client.force_login(get_user_model().objects.get(username="learner"))
     response, _ = launch_through_xblock(client)
     assert response.status_code == 200, response.content.decode()[-500:]
@@ -174,13 +173,12 @@ def test_tasks_lost_by_the_broker_are_re_enqueued_from_the_outbox(site):
     """Redis restarts empty with a delivery queued: the outbox row is still pending, and the
     periodic sweep (lti_bridge.deliver_due_grades) sends it."""
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from lti_bridge.flows import grading
     from lti_bridge.flows import work as work_flow
     from lti_bridge.tasks import deliver_due_grades
 
-    client = Client()
+    client = BridgeClient()
     client.force_login(get_user_model().objects.get(username="learner"))
     launch_through_xblock(client)
     work = Work.objects.get()
@@ -205,14 +203,13 @@ def _graded_and_released(learners_points):
     """Each learner launches through the XBlock and completes the unit; the teacher grades
     them (points out of 100) and releases it: one delivery per learner is queued."""
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from lti_bridge.flows import grading
     from lti_bridge.flows import work as work_flow
 
     works = []
     for username in learners_points:
-        client = Client()
+        client = BridgeClient()
         client.force_login(get_user_model().objects.get(username=username))
         response, _ = launch_through_xblock(client)
         assert response.status_code == 200, response.content.decode()[-500:]

@@ -13,7 +13,7 @@ from lti_bridge import exports
 from lti_bridge.flows import grading
 from lti_bridge.flows import work as work_flow
 from lti_bridge.models import Account, Classroom, GradeDelivery, Link, ResourceLink, Work
-from tests.support import INSTRUCTOR, LEARNER, LTI
+from tests.support import INSTRUCTOR, LEARNER, LTI, BridgeClient
 
 pytestmark = pytest.mark.django_db
 MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
@@ -29,7 +29,7 @@ def lms(bridge_setup):
     browsers = {}
 
     def launch(sub, name, roles=(LEARNER,), custom=None, **claims):
-        bridge_setup.client = browsers.setdefault(sub, Client())
+        bridge_setup.client = browsers.setdefault(sub, BridgeClient())
         response = bridge_setup.full_launch(
             sub=sub,
             name=name,

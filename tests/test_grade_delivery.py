@@ -14,7 +14,7 @@ from lti_bridge.flows import grading
 from lti_bridge.flows import work as work_flow
 from lti_bridge.models import Account, GradeDelivery, ResourceLink, Work
 from lti_bridge.tasks import deliver_due_grades
-from tests.support import LTI
+from tests.support import LTI, BridgeClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -298,7 +298,6 @@ def test_line_item_is_created_when_the_claim_has_only_the_container(unit, bridge
 
 @responses.activate
 def test_teacher_retries_failed_deliveries_over_http(unit, bridge_setup):
-    from django.test import Client
 
     from tests.support import INSTRUCTOR, ScriptedPlatform
 
@@ -307,7 +306,7 @@ def test_teacher_retries_failed_deliveries_over_http(unit, bridge_setup):
     responses.post(SCORES, status=400, json={"error": "no"})
     work = learner("a")
     teacher = ScriptedPlatform(
-        bridge_setup.registration, client=Client(), private_pem=bridge_setup.private_pem
+        bridge_setup.registration, client=BridgeClient(), private_pem=bridge_setup.private_pem
     )
     teacher.full_launch(sub="teacher", **{LTI + "roles": [INSTRUCTOR]})
     graded_and_released(Work.objects.get(pk=work.pk), Account.objects.get(links__sub="teacher"))

@@ -71,6 +71,7 @@ def test_over_a_live_tls_server(bridge_setup, settings):
         state_cookie = [c for c in browser.cookies if c.name.startswith("lti1p3")]
         assert state_cookie and all(c.secure for c in state_cookie)
         assert "SameSite=None" in login.headers["Set-Cookie"]
+        assert "Partitioned" in login.headers["Set-Cookie"]  # kept in a third-party frame
         issued = query(login.headers["Location"])
         token = bridge_setup.sign(
             bridge_setup.claims(issued["nonce"], **{LTI + "target_link_uri": target})
@@ -92,6 +93,6 @@ def test_over_a_live_tls_server(bridge_setup, settings):
         assert launched.status_code == 200, launched.text[:300]
         session_cookie = launched.headers["Set-Cookie"]
         assert "codio_bridge=" in session_cookie and "Secure" in session_cookie
-        assert "SameSite=None" in session_cookie
+        assert "SameSite=None" in session_cookie and "Partitioned" in session_cookie
     finally:
         server.stop()

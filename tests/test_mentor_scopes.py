@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from lti_bridge.models import Classroom, MentorScope
-from tests.support import INSTRUCTOR, LEARNER, LTI, ScriptedPlatform
+from tests.support import INSTRUCTOR, LEARNER, LTI, BridgeClient, ScriptedPlatform
 
 pytestmark = pytest.mark.django_db
 MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
@@ -15,7 +15,7 @@ MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
 
 def person(platform):
     return ScriptedPlatform(
-        platform.registration, client=Client(), private_pem=platform.private_pem
+        platform.registration, client=BridgeClient(), private_pem=platform.private_pem
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from lti_bridge.models import Classroom, Link, Organization, OrganizationChange, OrgMembership
-from tests.support import INSTRUCTOR, LEARNER, LTI
+from tests.support import INSTRUCTOR, LEARNER, LTI, BridgeClient
 
 pytestmark = pytest.mark.django_db
 SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
@@ -18,7 +18,7 @@ def lms(bridge_setup):
     browsers = {}
 
     def launch(sub, roles, context="course-1", custom=None, client=None):
-        bridge_setup.client = client or browsers.setdefault(sub, Client())
+        bridge_setup.client = client or browsers.setdefault(sub, BridgeClient())
         response = bridge_setup.full_launch(
             sub=sub,
             name=f"Person {sub}",

@@ -17,7 +17,14 @@ from lti_bridge.models import (
     ResourceLink,
     Unit,
 )
-from tests.support import INSTRUCTOR, LEARNER, LTI, ScriptedPlatform, scripted_platform
+from tests.support import (
+    INSTRUCTOR,
+    LEARNER,
+    LTI,
+    BridgeClient,
+    ScriptedPlatform,
+    scripted_platform,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +36,7 @@ OTHER_COURSE = {"id": "course-2", "title": "Course 2", "label": "C2"}
 
 def actor(platform, sub, roles, course=COURSE, **claims):
     person = ScriptedPlatform(
-        platform.registration, client=Client(), private_pem=platform.private_pem
+        platform.registration, client=BridgeClient(), private_pem=platform.private_pem
     )
     response = person.full_launch(
         sub=sub,
@@ -297,7 +304,7 @@ def test_promotion_and_demotion_take_effect_at_the_next_launch(world, bridge_set
 
 def test_teacher_and_mentor_land_on_teacher_view_learner_on_own_work(bridge_setup):
     person = ScriptedPlatform(
-        bridge_setup.registration, client=Client(), private_pem=bridge_setup.private_pem
+        bridge_setup.registration, client=BridgeClient(), private_pem=bridge_setup.private_pem
     )
     page = person.full_launch(sub="m", **{LTI + "roles": [M + "Mentor"]}).content.decode()
     assert 'data-testid="teacher-view"' in page

@@ -61,15 +61,17 @@ class _SecureHandler(WSGIRequestHandler):
 
 
 class TLSLiveServer:
-    def __init__(self):
+    """Serves ``app`` (Django by default) over HTTPS at ``https://<host>:<port>``."""
+
+    def __init__(self, app=None, host="127.0.0.1"):
         self._dir = tempfile.TemporaryDirectory()
         self.cert, key = self_signed(self._dir.name)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.cert, key)
         self.httpd = ThreadedWSGIServer(("127.0.0.1", 0), _SecureHandler, allow_reuse_address=True)
         self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
-        self.httpd.set_app(WSGIHandler())
-        self.url = f"https://127.0.0.1:{self.httpd.server_address[1]}"
+        self.httpd.set_app(app or WSGIHandler())
+        self.url = f"https://{host}:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self._thread.start()
 

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pylti1p3.exception import LtiException, OIDCException
 
 from .. import conf, keys
+from ..cookies import partition_check_page
 from ..flows import email_verification
 from ..flows.linking import EmailVerificationRequired
 from ..pages import add_csp_for_library_page, render_error, render_page, render_unit_page
+from ..session import begin as begin_session
 from ..session import sign_in
 from . import errors
 from .hardening import (
@@ -55,6 +57,7 @@ def login(request):
     except (LtiException, OIDCException) as exc:  # anything else the library refuses
         return render_error(request, from_library_error(exc), stage="login")
     if response.status_code == 200:  # pylti1p3's cookie check page (its inline script)
+        partition_check_page(response)
         add_csp_for_library_page(response, getattr(tool_conf, "registration_model", None))
     return response
 
@@ -89,6 +92,7 @@ def launch(request):
         outcome.resource_link,
         outcome.role.role,
     )
+    begin_session(request, outcome.account)  # the page's forms belong to the new session
     response = render_unit_page(
         request,
         outcome.account,

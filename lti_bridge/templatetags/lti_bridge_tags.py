@@ -14,3 +14,15 @@ def markdown(text):
     handlers, no javascript: links, whatever an author or an LMS wrote."""
     html = markdown_lib.markdown(text or "", extensions=["fenced_code", "tables"])
     return mark_safe(nh3.clean(html, link_rel="noopener noreferrer nofollow"))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def bridge_form_token(context):
+    """The hidden field of a framed form: the bridge session's token (forms_token.py)."""
+    from django.utils.html import format_html
+
+    from ..forms_token import FIELD, token_for
+
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', FIELD, token_for(context["request"])
+    )

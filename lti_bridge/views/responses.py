@@ -4,7 +4,8 @@
 * pages that did not say who may frame them (the sign-in, password and account pages, the
   refusal pages) may be framed by nobody: ``X-Frame-Options: DENY`` and CSP
   ``frame-ancestors 'none'`` (LMS-framed pages set their own ``frame-ancestors``);
-* a 404, 405 or 403 never answers with an empty page: it states what happened.
+* a 404, 405 or 403 never answers with an empty page: it states what happened;
+* cross-site cookies (``SameSite=None; Secure``) are Partitioned (cookies.py).
 """
 
 from functools import wraps
@@ -12,6 +13,8 @@ from functools import wraps
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from ..cookies import partition
 
 REFUSALS = {
     404: lambda: _("This page does not exist, or you may not see it."),
@@ -30,6 +33,7 @@ def _refusal_page(request, status, allow=None):
 
 
 def _protect(response):
+    partition(response)
     response.setdefault("X-Content-Type-Options", "nosniff")
     response.setdefault("Referrer-Policy", "same-origin")
     csp = response.get("Content-Security-Policy", "")

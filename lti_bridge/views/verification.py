@@ -8,6 +8,7 @@ from ..flows import email_verification
 from ..launch import errors
 from ..launch.sync import sync_from_launch
 from ..pages import render_error, render_page, render_unit_page
+from ..session import begin as begin_session
 from ..session import sign_in
 
 
@@ -34,6 +35,7 @@ def verify_email(request, key):
         outcome = sync_from_launch(verification.registration, launch)
     except errors.LaunchError as exc:
         return render_error(request, exc, stage="verified launch")
+    begin_session(request, outcome.account)  # the page's forms belong to the new session
     response = render_unit_page(
         request,
         outcome.account,

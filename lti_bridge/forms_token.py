@@ -1,0 +1,54 @@
+"""Form tokens bound to the bridge's own session, for the pages LMSs frame.
+
+Framed in another site's page, the bridge receives its own session cookie (``SameSite=None;
+Secure`` over HTTPS) but not Django's CSRF cookie, which hosts set ``SameSite=Lax`` (Open
+edX does): cookie-based CSRF would refuse every teacher form in a Canvas or Moodle iframe.
+So the bridge's framed forms carry a token derived from the bridge session's key (a
+synchronizer token: a page of another site can neither read it nor guess it), checked by
+:func:`protect` instead of Django's CSRF middleware. Forms of unframed pages (sign-in,
+password, email verification) keep Django's CSRF protection.
+
+The token travels in the form field ``bridge_token`` or the header ``X-Bridge-Token`` (the
+JSON API).
+"""
+
+from functools import wraps
+
+from django.shortcuts import render
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from .session import COOKIE, session_key
+
+FIELD = "bridge_token"
+HEADER = "X-Bridge-Token"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
+def token_for(request):
+    """The token of the request's bridge session ("" without one)."""
+    key = session_key(request)
+    return salted_hmac("lti_bridge.form", key, algorithm="sha256").hexdigest() if key else ""
+
+
+def protect(view):
+    """Refuse unsafe requests without the session's token (403 page, nothing done)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        # Without a bridge session there is nothing to forge: the view answers as to anyone.
+        if request.method not in SAFE_METHODS and request.COOKIES.get(COOKIE):
+            expected = token_for(request)
+            given = request.POST.get(FIELD) or request.headers.get(HEADER, "")
+            if not expected or not given or not constant_time_compare(given, expected):
+                return render(
+                    request,
+                    "lti_bridge/message.html",
+                    {"message": _("This form has expired. Open the unit again from your course.")},
+                    status=403,
+                )
+        return view(request, *args, **kwargs)
+
+    return wrapper
