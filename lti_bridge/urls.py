@@ -2,7 +2,16 @@ from django.urls import path
 
 from .forms_token import protect
 from .launch import views as launch_views
-from .views import account, classes, classroom, exports, grading, organization, verification
+from .views import (
+    account,
+    classes,
+    classroom,
+    deep_linking,
+    exports,
+    grading,
+    organization,
+    verification,
+)
 from .views.responses import bridge_view
 
 app_name = "lti_bridge"
@@ -11,6 +20,7 @@ urlpatterns = [
     path("lti/login", launch_views.login, name="login"),
     path("lti/launch", launch_views.launch, name="launch"),
     path("lti/jwks", launch_views.jwks, name="jwks"),
+    path("deep-linking/<str:token>/", deep_linking.picker, name="deep-linking"),
     path("verify/<str:key>/", verification.verify_email, name="verify-email"),
     path("account/", account.account_home, name="account"),
     path("account/sign-in/", account.sign_in_view, name="sign-in"),

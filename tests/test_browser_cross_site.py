@@ -11,7 +11,7 @@ import pytest
 
 from lti_bridge.models import Organization, Unit, Work
 from tests.support import INSTRUCTOR, LEARNER, LTI, BridgeClient, scripted_platform
-from tests.test_browser import ARTIFACTS, CHROMIUM, _require_browser
+from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
 from tests.tls import TLSLiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -122,16 +122,7 @@ def test_a_teacher_grades_in_a_cross_site_https_frame(settings):
             browser = p.chromium.launch(
                 executable_path=CHROMIUM,
                 headless=True,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--ignore-certificate-errors",
-                ],
+                args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"],  # the tests' own CA
             )
             context = browser.new_context(ignore_https_errors=True)
             page = context.new_page()

@@ -218,10 +218,15 @@ def test_missing_claims(bridge_setup, claim):
 
 def test_unsupported_message_type(bridge_setup):
     refused(
-        bridge_setup.full_launch(**{LTI + "message_type": "LtiDeepLinkingRequest"}),
+        bridge_setup.full_launch(**{LTI + "message_type": "LtiSubmissionReviewRequest"}),
         400,
         "not supported",
     )
+
+
+def test_deep_linking_request_without_its_settings_is_refused(bridge_setup):
+    response = bridge_setup.full_launch(**{LTI + "message_type": "LtiDeepLinkingRequest"})
+    assert response.status_code == 400
 
 
 def test_unknown_unit(bridge_setup):

@@ -101,6 +101,13 @@ class AccountDeactivated(LaunchError):
     )
 
 
+class NotAllowedToPick(LaunchError):
+    status = 403
+    message = _(
+        "Only the course's teachers can choose a Codio unit for an activity. Ask your course team."
+    )
+
+
 class TrialOrganization(LaunchError):
     status = 403
     message = _(

@@ -128,11 +128,30 @@ CLAIM_TYPES = {
             and all(len(role) <= 255 for role in v)
         ),
     ),
-    LTI + "resource_link": (True, lambda v: isinstance(v, dict)),
+    LTI + "resource_link": (False, lambda v: isinstance(v, dict)),  # required by message type
     LTI + "context": (False, lambda v: isinstance(v, dict)),
     LTI + "custom": (False, lambda v: isinstance(v, dict)),
     LTI + "role_scope_mentor": (False, _is_str_list),
 }
+
+
+RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
+DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+
+
+def _is_dl_settings(value):
+    """Deep Linking 2.0, 4.4.1: what a deep linking request's settings must hold."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("deep_link_return_url"), str)
+        and value["deep_link_return_url"]
+        and _is_str_list(value.get("accept_types"))
+        and _is_str_list(value.get("accept_presentation_document_targets"))
+        and isinstance(value.get("accept_multiple", False), bool)
+        and isinstance(value.get("data", ""), str)
+        and all(isinstance(value.get(k, ""), str | None) for k in ("title", "text"))
+    )
 
 
 def check_claim_types(body):
@@ -144,6 +163,11 @@ def check_claim_types(body):
             continue
         if not check(body[claim]):
             raise errors.MissingClaim(short, f"claim {short} has a wrong type or is empty")
+    message_type = body[LTI + "message_type"]
+    if message_type == RESOURCE_LINK_REQUEST and LTI + "resource_link" not in body:
+        raise errors.MissingClaim("resource_link")
+    if message_type == DEEP_LINKING_REQUEST and not _is_dl_settings(body.get(DL_SETTINGS)):
+        raise errors.MissingClaim("deep_linking_settings", "deep_linking_settings malformed")
 
 
 def from_library_error(exc):
@@ -290,8 +314,19 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
     def validate_message(self):
         body = self._get_jwt_body()
         message_type = body.get(LTI + "message_type")
-        if message_type != "LtiResourceLinkRequest":
+        if message_type not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
             raise errors.Unsupported(f"message type {message_type!r}")
+        if message_type == DEEP_LINKING_REQUEST:
+            # The signed response goes back to the platform through the browser: only to
+            # one of the registration's own hosts.
+            from ..http import OutboundError, check_url
+
+            try:
+                check_url(
+                    body[DL_SETTINGS]["deep_link_return_url"], self._tool_config.registration_model
+                )
+            except OutboundError as exc:
+                raise errors.InvalidToken(f"deep_link_return_url: {exc}") from exc
         target = body.get(LTI + "target_link_uri")
         if not target:
             raise errors.MissingClaim("target_link_uri")

@@ -4,6 +4,7 @@ import logging
 
 from django.db import transaction
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,13 +12,15 @@ from pylti1p3.exception import LtiException, OIDCException
 
 from .. import conf, keys
 from ..cookies import partition_check_page
-from ..flows import email_verification
+from ..flows import deep_linking, email_verification
 from ..flows.linking import EmailVerificationRequired
 from ..pages import add_csp_for_library_page, render_error, render_page, render_unit_page
 from ..session import begin as begin_session
 from ..session import sign_in
 from . import errors
 from .hardening import (
+    DEEP_LINKING_REQUEST,
+    LTI,
     HardenedMessageLaunch,
     HardenedOIDCLogin,
     from_library_error,
@@ -76,6 +79,8 @@ def launch(request):
             .validate()
         )
         body = message.get_launch_data()
+        if body.get(LTI + "message_type") == DEEP_LINKING_REQUEST:
+            return start_deep_linking(request, tool_conf.registration_model, body)
         outcome = sync_from_launch(tool_conf.registration_model, body)
     except EmailVerificationRequired as exc:
         verification = email_verification.start(
@@ -101,6 +106,17 @@ def launch(request):
         registration=tool_conf.registration_model,
     )
     return sign_in(request, response, outcome.account)
+
+
+def start_deep_linking(request, registration, body):
+    """A deep linking request: the course's teachers get the unit picker (nothing else of
+    the launch is kept); anyone else a refusal."""
+    roles = [r for r in body.get(LTI + "roles") or [] if isinstance(r, str)]
+    if not deep_linking.may_pick(roles):
+        raise errors.NotAllowedToPick(f"roles {roles!r} may not pick units")
+    token = deep_linking.start(registration, body)
+    log.info("Deep linking request from %s: picker %s…", registration, token[:6])
+    return redirect("lti_bridge:deep-linking", token=token)
 
 
 def render_check_email(request, verification):

@@ -1,0 +1,143 @@
+"""Deep Linking 2.0, tool side: a platform asks the bridge to pick a unit (an
+``LtiDeepLinkingRequest``); a teacher picks one of the organization's units; the bridge
+answers with a signed ``LtiDeepLinkingResponse`` carrying an ``ltiResourceLink`` whose
+custom parameter ``codio_unit`` makes later launches of that link open the unit directly.
+
+A picking session lives in the shared cache under an unguessable token (the capability the
+picker's pages and its form carry: they are framed in the platform's page, where no cookie
+of ours may arrive) and is spent when the response is made.
+
+The response is signed here rather than by pylti1p3's ``DeepLink``: that class writes its
+auto-submit form without escaping and signs with the registration's key setting, while the
+bridge signs with its key ring (its ``kid``) and renders the form through a template.
+"""
+
+import secrets
+import time
+import uuid
+
+import jwt
+from django.core.cache import caches
+
+from .. import conf, keys
+from ..launch.hardening import DL_SETTINGS, LTI, _claim_once
+from ..models import Registration, Unit
+from ..roles import bridge_role, is_org_admin
+
+LIFETIME = 60 * 60  # seconds a picker stays open
+RESPONSE_LIFETIME = 10 * 60
+_PREFIX = "lti_bridge:deep-linking:"
+
+
+class PickError(Exception):
+    """The picker cannot answer: expired, already used, or a unit not of the organization."""
+
+
+def may_pick(roles):
+    """Teachers, content developers and administrators of the course, or the LMS's
+    administrators, may pick; mentors (read-only) and learners may not."""
+    role = bridge_role(roles)
+    return (role.is_teacher and not role.read_only) or is_org_admin(roles)
+
+
+def start(registration, body):
+    """Remember a validated deep linking request; returns the picker's token."""
+    token = secrets.token_urlsafe(32)
+    settings = body[DL_SETTINGS]
+    caches[conf.get("CACHE")].set(
+        _PREFIX + token,
+        {
+            "registration": registration.pk,
+            "deployment_id": body[LTI + "deployment_id"],
+            "settings": {
+                "deep_link_return_url": settings["deep_link_return_url"],
+                "accept_presentation_document_targets": settings[
+                    "accept_presentation_document_targets"
+                ],
+                "accept_multiple": settings.get("accept_multiple", False),
+                "data": settings.get("data"),
+                "title": settings.get("title") or "",
+            },
+        },
+        LIFETIME,
+    )
+    return token
+
+
+def load(token):
+    """The picking session of ``token``, or raises PickError."""
+    pick = caches[conf.get("CACHE")].get(_PREFIX + str(token))
+    if not pick:
+        raise PickError("expired")
+    registration = Registration.objects.active().filter(pk=pick["registration"]).first()
+    if registration is None:
+        raise PickError("registration gone")
+    return pick, registration
+
+
+def units(registration, query=""):
+    rows = Unit.objects.filter(organization=registration.organization).order_by("title", "code")
+    query = (query or "").strip()[:100]
+    if query:
+        from django.db.models import Q
+
+        rows = rows.filter(Q(title__icontains=query) | Q(code__icontains=query))
+    return rows
+
+
+def content_item(unit, pick):
+    """The ``ltiResourceLink`` for ``unit`` (Deep Linking 2.0, 3.1)."""
+    item = {
+        "type": "ltiResourceLink",
+        "title": unit.title,
+        "text": (unit.instructions or "")[:500],
+        "url": conf.launch_urls()[0],
+        "custom": {"codio_unit": unit.code},
+        "lineItem": {
+            "scoreMaximum": float(unit.max_points),
+            "label": unit.title,
+            "resourceId": unit.code,
+        },
+    }
+    targets = pick["settings"]["accept_presentation_document_targets"]
+    if "iframe" in targets:
+        item["iframe"] = {"height": 800}
+    elif "window" in targets:
+        item["window"] = {"targetName": "codio"}
+    return item
+
+
+def respond(token, unit_id=None):
+    """Spend the picking session and return (return URL, signed response JWT). Without a
+    unit the response carries no content item (the teacher cancelled)."""
+    pick, registration = load(token)
+    items = []
+    if unit_id is not None:
+        unit = units(registration).filter(pk=unit_id).first()
+        if unit is None:
+            raise PickError(f"unit {unit_id!r} is not one of the organization's")
+        items.append(content_item(unit, pick))
+    if not _claim_once("deep-linking", token, LIFETIME):
+        raise PickError("already used")
+    caches[conf.get("CACHE")].delete(_PREFIX + token)
+    now = int(time.time())
+    claims = {
+        "iss": registration.client_id,
+        "aud": registration.issuer,
+        "iat": now,
+        "exp": now + RESPONSE_LIFETIME,
+        "nonce": uuid.uuid4().hex,
+        LTI + "deployment_id": pick["deployment_id"],
+        LTI + "message_type": "LtiDeepLinkingResponse",
+        LTI + "version": "1.3.0",
+        "https://purl.imsglobal.org/spec/lti-dl/claim/content_items": items,
+    }
+    if pick["settings"].get("data") is not None:
+        claims["https://purl.imsglobal.org/spec/lti-dl/claim/data"] = pick["settings"]["data"]
+    if not items:
+        claims["https://purl.imsglobal.org/spec/lti-dl/claim/msg"] = "No unit was chosen."
+    signing = keys.signing_key()
+    token_jwt = jwt.encode(
+        claims, signing.private_pem, algorithm="RS256", headers={"kid": signing.kid}
+    )
+    return pick["settings"]["deep_link_return_url"], token_jwt, registration
