@@ -116,6 +116,14 @@ class PlatformAdapter(ABC):
         """May the current user change this block's settings (Studio write access to its
         course)? Decides every edit, whatever runtime the request came through."""
 
+    @abstractmethod
+    def request_can_author(self, request, usage_id):
+        """May the signed-in user of a Django request change the block ``usage_id``?"""
+
+    @abstractmethod
+    def update_block(self, request, usage_id, values):
+        """Save ``values`` (field name -> value) into the block's settings, as its author."""
+
     # ---- gradebook ----
     @abstractmethod
     def block_grading(self, usage_id):

@@ -157,8 +157,13 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         for field in fields:
             for option in field.get("values") or ():
                 option["display_name"] = self._gettext(option["display_name"])
-        frag = Fragment(self._render("codio_xblock/studio_edit.html", {"fields": fields}))
+        html = self._render(
+            "codio_xblock/studio_edit.html",
+            {"fields": fields, "deep_link_url": self.runtime.handler_url(self, "deep_link")},
+        )
+        frag = Fragment(html)
         frag.add_javascript(ResourceLoader("xblock.utils").load_unicode("public/studio_edit.js"))
+        frag.add_javascript(loader.load_unicode("static/js/codio_choose_unit.js"))
         frag.initialize_js("StudioEditableXBlockMixin")
         return frag
 
@@ -218,6 +223,54 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 charset="utf-8",
             )
         return super().submit_studio_edits(request, suffix)
+
+    @XBlock.handler
+    def deep_link(self, request, suffix=""):
+        """Studio's "Choose a unit": a deep linking request to the tool (Deep Linking 2.0),
+        for the course team only; the tool's answer comes back to the platform's
+        deep linking endpoint, which saves the choice into this block."""
+        from . import deep_linking
+
+        platform = adapter.get()
+        if not platform.can_author(self):
+            return self._error_response(
+                403, self._gettext("Only the course team may edit this unit.")
+            )
+        user = platform.current_user(self)
+        try:
+            tool = get_tool((self.tool or "").strip() or conf.get("DEFAULT_TOOL"))
+            course = platform.course_info(self)
+            data = LaunchData(
+                user_key=user.user_key,
+                sub=subject_for(user.user_key),
+                usage_id=str(self.scope_ids.usage_id),
+                tool_slug=tool.slug,
+                resource_link_title=self.display_name,
+                context_id=course.id,
+                context_label=course.label,
+                context_title=course.title,
+                roles=lti_roles_for(
+                    platform.course_roles(user, course.id) | {"staff"},  # authors teach
+                    is_global_staff=user.is_global_staff,
+                    role_map=conf.get("ROLE_MAP"),
+                ),
+                target_link_uri=tool.deep_linking_url or tool.launch_url,
+                locale=translation.get_language() or "en",
+                document_target="window",
+                message_type="LtiDeepLinkingRequest",
+                deep_linking_settings=deep_linking.request_settings(
+                    user_key=user.user_key,
+                    usage_id=str(self.scope_ids.usage_id),
+                    tool_slug=tool.slug,
+                    title=self.display_name,
+                ),
+            )
+            url = start_launch(data)
+        except LtiPlatformError as exc:
+            return self._error_response(exc.http_status, exc.translated(self._gettext))
+        response = Response(status=302, location=url)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     # ---- views ----
 

@@ -54,6 +54,14 @@ class ToolRegistration(models.Model):
     launch_url = models.URLField(
         max_length=1024, help_text=_("Target link URI: the tool's launch URL.")
     )
+    deep_linking_url = models.URLField(
+        max_length=1024,
+        blank=True,
+        help_text=_(
+            "The tool's deep linking (content selection) URL, where authors choose a unit; "
+            "empty: the launch URL."
+        ),
+    )
     keyset_url = models.URLField(max_length=1024, blank=True)
     public_key_pem = models.TextField(blank=True)
     redirect_uris = models.TextField(

@@ -57,6 +57,22 @@ class StandaloneAdapter(PlatformAdapter):
         roles = set(conf.get("STANDALONE_COURSE_ROLES").get(user.username, []))
         return user.is_global_staff or bool(roles & {"instructor", "staff"})
 
+    def request_can_author(self, request, usage_id):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        name = user.get_username()
+        roles = set(conf.get("STANDALONE_COURSE_ROLES").get(name, []))
+        return name in conf.get("STANDALONE_GLOBAL_STAFF") or bool(roles & {"instructor", "staff"})
+
+    def update_block(self, request, usage_id, values):
+        block = self._load_block(usage_id)
+        if block is None:
+            raise LookupError(f"block {usage_id} is gone")
+        for name, value in values.items():
+            setattr(block, name, value)
+        block.save()
+
     def _load_block(self, usage_id):
         from workbench.runtime import WorkbenchRuntime
         from xblock.exceptions import NoSuchUsage

@@ -68,3 +68,45 @@ def oidc_auth(request):
     )
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# The tool's page posts the author's choice here (Deep Linking 2.0, 4.5). The signed JWT,
+# its single-use nonce and the signed, single-use request data it echoes protect it, not a
+# CSRF token: it comes from the tool's site.
+@csrf_exempt
+@never_cache
+@require_http_methods(["POST"])
+def deep_linking_response(request):
+    from .deep_linking import finish
+
+    try:
+        usage_id, answer = finish(request, request.POST.get("JWT"))
+    except LtiPlatformError as exc:
+        return error_page(request, exc)
+    values = {}
+    if answer.choice is not None:
+        choice = answer.choice
+        values = {"unit": choice.unit}
+        if choice.title:
+            values["display_name"] = choice.title
+        if choice.score_maximum is not None:
+            values["weight"] = choice.score_maximum
+        if choice.launch_mode:
+            values["launch_mode"] = choice.launch_mode
+    nonce = secrets.token_urlsafe(16)
+    response = render(
+        request,
+        "codio_xblock/deep_linking_done.html",
+        {
+            "csp_nonce": nonce,
+            "choice": answer.choice,
+            "tool_msg": answer.msg,
+            "tool_error": answer.errormsg,
+            "message": {"type": "codio-unit-chosen", "usage_id": usage_id, "values": values},
+        },
+    )
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
+        "frame-ancestors 'none'"
+    )
+    return response

@@ -46,6 +46,8 @@ class LaunchData:
     custom: dict = field(default_factory=dict)
     role_scope_mentor: list = field(default_factory=list)
     ags_endpoint: dict = field(default_factory=dict)  # AGS 2.0 endpoint claim, if graded
+    message_type: str = MessageType.RESOURCE_LINK.value
+    deep_linking_settings: dict = field(default_factory=dict)  # Deep Linking 2.0, 4.4.1
 
     def to_dict(self):
         return asdict(self)
@@ -89,7 +91,7 @@ def build_id_token_claims(
         "exp": now + lifetime,
         "nonce": nonce,
         Claim.VERSION.value: LTI_VERSION,
-        Claim.MESSAGE_TYPE.value: MessageType.RESOURCE_LINK.value,
+        Claim.MESSAGE_TYPE.value: launch.message_type,
         Claim.DEPLOYMENT_ID.value: deployment_id,
         Claim.TARGET_LINK_URI.value: launch.target_link_uri,
         Claim.RESOURCE_LINK.value: {
@@ -112,6 +114,10 @@ def build_id_token_claims(
         Claim.LAUNCH_PRESENTATION.value: presentation,
         Claim.CUSTOM.value: dict(launch.custom),
     }
+    if launch.message_type == MessageType.DEEP_LINKING.value:
+        # A deep linking request has no resource link yet (Deep Linking 2.0, 4.4).
+        del claims[Claim.RESOURCE_LINK.value]
+        claims[Claim.DL_SETTINGS.value] = dict(launch.deep_linking_settings)
     if launch.ags_endpoint:
         claims[Claim.AGS_ENDPOINT.value] = dict(launch.ags_endpoint)
     if launch.role_scope_mentor:

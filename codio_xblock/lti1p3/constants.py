@@ -25,11 +25,17 @@ class Claim(StrEnum):
     CUSTOM = CLAIM_PREFIX + "custom"
     LIS = CLAIM_PREFIX + "lis"
     AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+    DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+    DL_CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
+    DL_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
+    DL_MSG = "https://purl.imsglobal.org/spec/lti-dl/claim/msg"
+    DL_ERRORMSG = "https://purl.imsglobal.org/spec/lti-dl/claim/errormsg"
 
 
 class MessageType(StrEnum):
     RESOURCE_LINK = "LtiResourceLinkRequest"
     DEEP_LINKING = "LtiDeepLinkingRequest"
+    DEEP_LINKING_RESPONSE = "LtiDeepLinkingResponse"
 
 
 class ContextType(StrEnum):

@@ -15,6 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True)
         parser.add_argument("--oidc-login-url", required=True)
         parser.add_argument("--launch-url", required=True)
+        parser.add_argument(
+            "--deep-linking-url",
+            default="",
+            help="The tool's deep linking (content selection) URL, if not its launch URL.",
+        )
         parser.add_argument("--keyset-url", default="")
         parser.add_argument("--public-key-file", default="")
         parser.add_argument(
@@ -33,6 +38,7 @@ class Command(BaseCommand):
         tool.name = opts["name"]
         tool.oidc_login_url = opts["oidc_login_url"]
         tool.launch_url = opts["launch_url"]
+        tool.deep_linking_url = opts["deep_linking_url"]
         tool.keyset_url = opts["keyset_url"]
         if opts["public_key_file"]:
             with open(opts["public_key_file"], encoding="ascii") as handle:

@@ -4,6 +4,7 @@ course's block by usage key (tests put them in ``BLOCKS``) or raises ItemNotFoun
 from .exceptions import ItemNotFoundError
 
 BLOCKS = {}
+UPDATES = []
 
 
 class _ModuleStore:
@@ -12,6 +13,13 @@ class _ModuleStore:
             return BLOCKS[str(usage_key)]
         except KeyError:
             raise ItemNotFoundError(usage_key) from None
+
+    def update_item(self, xblock, user_id, **kwargs):
+        """Saves the block's fields as the draft (its field data here)."""
+        xblock.save()
+        UPDATES.append((str(xblock.scope_ids.usage_id), user_id))
+        BLOCKS[str(xblock.scope_ids.usage_id)] = xblock
+        return xblock
 
 
 def modulestore():
