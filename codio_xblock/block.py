@@ -86,6 +86,15 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         default=1.0,
         scope=Scope.settings,
     )
+    points_in_tool = Float(
+        display_name=_("Points in Codio"),
+        help=_(
+            "The unit's points in Codio (the tool's scale, set when a unit is chosen). The "
+            "course grade uses the weight above; empty: the weight."
+        ),
+        default=None,
+        scope=Scope.settings,
+    )
     has_score = Boolean(
         display_name=_("Scored"),
         help=_("Take the tool's score into the course grade."),
@@ -125,6 +134,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         "launch_mode",
         "iframe_height",
         "weight",
+        "points_in_tool",
         "has_score",
         "accept_grades_past_due",
         "share_name",
@@ -203,6 +213,8 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             error(self._gettext("Height must be between 200 and 3000 pixels."))
         if data.weight is None or data.weight < 0:
             error(self._gettext("Weight must be zero or more."))
+        if data.points_in_tool is not None and not 0 < data.points_in_tool <= 1e6:
+            error(self._gettext("Points in Codio must be more than zero, or empty."))
         try:
             parse_custom_parameters(data.custom_parameters, reserved=RESERVED_CUSTOM)
         except CustomParameterError as exc:
@@ -404,7 +416,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             defaults={
                 "course_id": course.id,
                 "label": self.display_name,
-                "score_maximum": float(self.weight or 0) or 1.0,
+                "score_maximum": self.points_in_tool or float(self.weight or 0) or 1.0,
                 "resource_id": self.unit,
             },
         )

@@ -20,10 +20,9 @@ from django.urls import reverse
 
 from . import adapter, conf
 from .ags import _tool_key
-from .launch import get_tool
 from .lti1p3 import keys
 from .lti1p3.deep_linking import parse_response, settings_claim
-from .lti1p3.exceptions import AccessDenied, InvalidRequest, LtiPlatformError, gettext_noop
+from .lti1p3.exceptions import AccessDenied, InvalidRequest, gettext_noop
 from .models import ToolRegistration
 
 log = logging.getLogger(__name__)
@@ -90,7 +89,8 @@ def _spend_nonce(tool, claims):
 
 def finish(request, token):
     """Check the tool's response and save the author's choice into the block. Returns
-    (usage_id, response) where ``response`` has the choice (or None) and the tool's words."""
+    (usage_id, response, tool slug); ``response`` has the choice (or None) and the tool's
+    words."""
     tool, claims = _verified_claims(token)
     raw = claims.get("https://purl.imsglobal.org/spec/lti-dl/claim/data")
     try:
@@ -119,8 +119,8 @@ def finish(request, token):
         if choice.title:
             values["display_name"] = choice.title
         values["custom_parameters"] = "\n".join(f"{k}={v}" for k, v in choice.custom)
-        if choice.score_maximum is not None:
-            values["weight"] = choice.score_maximum
+        if choice.score_maximum is not None:  # the line item's maximum, not the course weight
+            values["points_in_tool"] = choice.score_maximum
         if choice.launch_mode:
             values["launch_mode"] = choice.launch_mode
         if choice.height:
@@ -130,11 +130,4 @@ def finish(request, token):
         except LookupError as exc:
             raise InvalidRequest(gettext_noop("This unit is no longer in its course.")) from exc
         log.info("Deep linking: %s now opens %s on %s", usage_id, choice.unit, tool.slug)
-    return usage_id, response
-
-
-def tool_for_block(slug):
-    return get_tool(slug)
-
-
-__all__ = ["LtiPlatformError", "finish", "request_settings", "return_url", "tool_for_block"]
+    return usage_id, response, tool.slug

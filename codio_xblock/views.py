@@ -5,6 +5,7 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -73,6 +74,7 @@ def oidc_auth(request):
 # The tool's page posts the author's choice here (Deep Linking 2.0, 4.5). The signed JWT,
 # its single-use nonce and the signed, single-use request data it echoes protect it, not a
 # CSRF token: it comes from the tool's site.
+@transaction.non_atomic_requests  # no transaction held while the tool's key set is fetched
 @csrf_exempt
 @never_cache
 @require_http_methods(["POST"])
@@ -80,17 +82,17 @@ def deep_linking_response(request):
     from .deep_linking import finish
 
     try:
-        usage_id, answer = finish(request, request.POST.get("JWT"))
+        usage_id, answer, choice_tool = finish(request, request.POST.get("JWT"))
     except LtiPlatformError as exc:
         return error_page(request, exc)
     values = {}
     if answer.choice is not None:
         choice = answer.choice
-        values = {"unit": choice.unit}
+        values = {"unit": choice.unit, "tool": choice_tool}
         if choice.title:
             values["display_name"] = choice.title
         if choice.score_maximum is not None:
-            values["weight"] = choice.score_maximum
+            values["points_in_tool"] = choice.score_maximum
         if choice.launch_mode:
             values["launch_mode"] = choice.launch_mode
     nonce = secrets.token_urlsafe(16)

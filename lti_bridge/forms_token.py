@@ -3,10 +3,13 @@
 Framed in another site's page, the bridge receives its own session cookie (``SameSite=None;
 Secure`` over HTTPS) but not Django's CSRF cookie, which hosts set ``SameSite=Lax`` (Open
 edX does): cookie-based CSRF would refuse every teacher form in a Canvas or Moodle iframe.
-So the bridge's framed forms carry a token derived from the bridge session's key (a
-synchronizer token: a page of another site can neither read it nor guess it), checked by
-:func:`protect` instead of Django's CSRF middleware. Forms of unframed pages (sign-in,
-password, email verification) keep Django's CSRF protection.
+So the bridge's framed forms carry a token of the signed-in account (an HMAC, under the
+site's secret key, of the account and its password hash: a page of another site can neither
+read it nor compute it), checked by :func:`protect` instead of Django's CSRF middleware. It
+is the same for every session of the account, so the several frames of one course page,
+which sign in at the same moment and each start a session, all post with a valid token.
+Forms of unframed pages (sign-in, password, email verification) keep Django's CSRF
+protection.
 
 The token travels in the form field ``bridge_token`` or the header ``X-Bridge-Token`` (the
 JSON API).
@@ -19,7 +22,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from .session import COOKIE, session_key
+from .session import COOKIE, account_hash, current_account
 
 FIELD = "bridge_token"
 HEADER = "X-Bridge-Token"
@@ -27,9 +30,12 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
 def token_for(request):
-    """The token of the request's bridge session ("" without one)."""
-    key = session_key(request)
-    return salted_hmac("lti_bridge.form", key, algorithm="sha256").hexdigest() if key else ""
+    """The form token of the request's signed-in account ("" when nobody is signed in)."""
+    account = current_account(request)
+    if account is None:
+        return ""
+    value = f"{account.pk}:{account_hash(account)}"
+    return salted_hmac("lti_bridge.form", value, algorithm="sha256").hexdigest()
 
 
 def protect(view):

@@ -24,6 +24,7 @@ def test_tests_run_with_the_lms_setting():
         "/lti-bridge/units/1/deliveries/retry/",
         "/codio/lti/v1/ags/lineitems/1/scores",
         "/codio/lti/v1/token",  # fetches the tool's key set: no transaction held meanwhile
+        "/codio/lti/v1/deep-linking/response",  # the same
     ],
 )
 def test_views_managing_their_own_transactions_are_non_atomic(path):

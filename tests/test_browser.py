@@ -187,3 +187,33 @@ def test_administrator_changes_lti_integrations_and_downloads_the_export(browser
     header, first = text.splitlines()[:2]
     assert header.startswith("Learner name,Email,LTI ID,LMS user ID,Unit,Status")
     assert first.startswith("Ada Lovelace,learner@example.edu,learner,")
+
+
+def test_an_author_chooses_a_unit_from_the_editor_and_a_learner_opens_it(browser, demo_site):
+    """Deep Linking in a real browser: the Studio editor's "Choose a unit" opens the tool's
+    picker in a new window; the choice is saved and the editor's fields follow; a learner
+    then opens the chosen unit."""
+    from playwright.sync_api import expect
+
+    author = open_course_as(browser, demo_site, "instructor")
+    author.goto(demo_site + "/scenario/codio_unit.0/studio_view/")
+    with author.expect_popup() as popup_info:
+        author.get_by_test_id("choose-unit").click()
+    picker = popup_info.value
+    expect(picker.get_by_test_id("unit-picker")).to_be_visible(timeout=20000)
+    picker.get_by_test_id("search").fill("loop")
+    picker.get_by_test_id("search").press("Enter")
+    picker.get_by_test_id("pick-loops").click()
+    expect(picker.get_by_test_id("unit-chosen")).to_be_visible(timeout=20000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    picker.screenshot(path=str(ARTIFACTS / "deep-linking-chosen.png"), full_page=True)
+    expect(author.locator("#xb-field-edit-unit")).to_have_value("loops", timeout=10000)
+    expect(author.locator("#xb-field-edit-display_name")).to_have_value("Loops")
+    expect(author.locator("#xb-field-edit-tool")).to_have_value("lti_bridge")
+    expect(author.locator("#xb-field-edit-points_in_tool")).to_have_value("100")
+    author.screenshot(path=str(ARTIFACTS / "deep-linking-editor.png"), full_page=True)
+
+    learner = open_course_as(browser, demo_site, "learner")
+    learner.goto(demo_site + "/scenario/codio_unit.0/")
+    frame = learner.frame_locator("iframe.codio-unit__frame").first
+    expect(frame.get_by_test_id("unit-title")).to_have_text("Loops", timeout=20000)

@@ -84,6 +84,8 @@ def test_an_author_chooses_the_unit_in_the_tool(as_user, platform_http):
     assert 'data-testid="unit-chosen"' in done.content.decode()
     chosen = block(usage_id)
     assert (chosen.unit, chosen.display_name, chosen.tool) == ("loops", "Loops", "lti_bridge")
+    # the line item's maximum is the unit's points in Codio; the course weight is the author's
+    assert (chosen.points_in_tool, chosen.weight) == (100.0, 1.0)
     # the same response again is refused: its nonce and its request are spent
     again = author.post(RESPONSE_URL, {"JWT": token})
     assert again.status_code == 403

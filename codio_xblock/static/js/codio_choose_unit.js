@@ -3,8 +3,8 @@
  * shows the new values in its fields (the block itself is already saved). */
 (function () {
   "use strict";
-  var FIELDS = ["unit", "display_name", "tool", "weight", "launch_mode", "iframe_height",
-                "custom_parameters"];
+  var FIELDS = ["unit", "display_name", "tool", "points_in_tool", "launch_mode",
+                "iframe_height", "custom_parameters"];
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".codio-choose-unit");
     if (!button) { return; }
