@@ -16,7 +16,7 @@ import secrets
 import jwt
 from django.core import signing
 from django.core.cache import caches
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from . import adapter, conf
 from .ags import _tool_key
@@ -32,8 +32,17 @@ DATA_MAX_AGE = 30 * 60  # seconds an author has to choose
 MAX_RESPONSE = 64 * 1024  # bytes of the response JWT
 
 
+# The LMS serves the platform's endpoints (plugin_app url_config, under /codio/); Studio,
+# where the choice starts, does not route them, so the path is known, not reversed there.
+LMS_RESPONSE_PATH = "/codio/lti/v1/deep-linking/response"
+
+
 def return_url():
-    return conf.platform_issuer() + reverse("codio_xblock:deep-linking-response")
+    try:
+        path = reverse("codio_xblock:deep-linking-response")
+    except NoReverseMatch:  # Studio
+        path = LMS_RESPONSE_PATH
+    return conf.platform_issuer() + path
 
 
 def request_settings(*, user_key, usage_id, tool_slug, title):

@@ -232,3 +232,21 @@ def test_course_export_and_import_keep_the_choice(as_user, platform_http):
         "lti_bridge",
         "Loops",
     )
+
+
+def test_a_choice_changes_only_the_block_it_was_asked_for(as_user, platform_http):
+    author = as_user("instructor")
+    usage_a = first_block(author)
+    page = author.get("/scenario/codio_unit.1/").content.decode()
+    usage_b = re.findall(r"/handler/([^/]+)/launch/", page)[0]
+    before_b = block(usage_b).unit
+    _, token = choose(author, open_picker(author, usage_a), "loops")
+    assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200
+    assert block(usage_a).unit == "loops" and block(usage_b).unit == before_b
+
+
+def test_studio_builds_the_return_url_without_the_lms_routes(settings):
+    from codio_xblock import deep_linking
+
+    settings.ROOT_URLCONF = "workbench.urls"  # no codio_xblock routes, as in Studio
+    assert deep_linking.return_url() == "http://codio.test" + deep_linking.LMS_RESPONSE_PATH
