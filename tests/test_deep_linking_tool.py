@@ -195,3 +195,20 @@ def test_cancel_answers_with_no_content_item(units):
 
 def test_an_unknown_picker_is_not_found(client):
     assert client.get("/lti-bridge/deep-linking/not-a-token/").status_code == 404
+
+
+@pytest.mark.parametrize("lms_platform", ["moodle"], indirect=True)
+def test_the_picker_pages_through_many_units_and_keeps_the_search(units, settings):
+    name, platform = units
+    settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "PAGE_SIZE": 2}
+    org = platform.registration.organization
+    for n in range(5):
+        Unit.objects.create(organization=org, code=f"lab-{n}", title=f"Lab {n}")
+    picker = dl_launch(name, platform, roles=LMS[name]["instructor_roles"], person=GRACE)[
+        "Location"
+    ]
+    first = platform.client.get(picker + "?q=lab").content.decode()
+    assert "Lab 0" in first and "Lab 1" in first and "Lab 2" not in first
+    assert "?page=2&amp;q=lab" in first
+    second = platform.client.get(picker + "?page=2&q=lab").content.decode()
+    assert "Lab 2" in second and "Lab 3" in second and "Loops" not in second

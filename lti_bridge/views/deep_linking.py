@@ -1,6 +1,8 @@
 """The unit picker a platform opens with a deep linking request (flows/deep_linking.py).
 Its pages are framed by the platform; the token in their URL is their authority."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -43,6 +45,13 @@ def picker(request, token):
     return render_page(
         request,
         "lti_bridge/deep_linking_picker.html",
-        {"page": page, "units": page.object_list, "query": query, "token": token, "pick": pick},
+        {
+            "page": page,
+            "units": page.object_list,
+            "query": query,
+            "pager_query": "&" + urlencode({"q": query}) if query else "",
+            "token": token,
+            "pick": pick,
+        },
         registration=registration,
     )
