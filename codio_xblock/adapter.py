@@ -134,6 +134,10 @@ class PlatformAdapter(ABC):
         """Write a raw score to the gradebook; the LMS weights it by the block's weight."""
 
     @abstractmethod
+    def clear_grade(self, *, usage_id, user_key):
+        """Remove the learner's score on the block: they count as not graded."""
+
+    @abstractmethod
     def current_grade(self, *, usage_id, user_key):
         """The raw (earned, possible) the gradebook holds for the user on the block, or None."""
 

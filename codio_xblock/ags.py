@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from . import adapter, conf, keystore
 from .lti1p3 import keys
-from .lti1p3.ags import ALL_SCOPES, parse_score
+from .lti1p3.ags import IMPLEMENTED_SCOPES, parse_score
 from .lti1p3.exceptions import AccessDenied, InvalidRequest, LtiPlatformError, gettext_noop
 from .lti1p3.http import FetchError, fetch_json, find_key
 from .lti1p3.oauth2 import (
@@ -68,7 +68,7 @@ def _tool_key(tool, kid):
 def issue_token(params, now=None):
     """Answer a client-credentials token request (RFC 6749 4.4 with RFC 7523)."""
     now = int(now or time.time())
-    request = parse_token_request(params, ALL_SCOPES)
+    request = parse_token_request(params, IMPLEMENTED_SCOPES)
     try:
         header = jwt.get_unverified_header(request.assertion)
         unverified = jwt.decode(request.assertion, options={"verify_signature": False})
@@ -145,6 +145,8 @@ def authenticate(authorization, scope):
     tool = ToolRegistration.objects.enabled().filter(client_id=claims.get("sub")).first()
     if tool is None:
         raise Unauthorized(gettext_noop("The tool of this token is not registered."))
+    if scope not in tool.scope_list():  # withdrawn since the token was issued
+        raise AccessDenied(gettext_noop("This service is no longer granted to the tool."))
     return tool
 
 
@@ -180,14 +182,23 @@ def _check_block_takes_scores(line_item, now):
 
 def _publish(stored, line_item):
     """Write the stored final score to the LMS gradebook, raw (the LMS applies the block's
-    weight), then note that it got there. Runs once the score's transaction committed."""
-    adapter.get().publish_grade(
-        usage_id=line_item.usage_id,
-        user_key=stored.user_key,
-        raw_earned=stored.score_given,
-        raw_possible=stored.score_maximum,
-        comment=stored.comment,
-    )
+    weight), then note that it got there. Runs once the score's transaction committed.
+
+    A score above its maximum (extra credit, which AGS requires platforms to accept) is kept
+    as sent and reported so by the results service, but reaches the gradebook clamped to the
+    maximum, as xblock-lti-consumer does: Open edX weights a block to at most its weight.
+    A score without ``scoreGiven`` clears the learner's grade (AGS 2.0, 3.4.5)."""
+    platform = adapter.get()
+    if stored.score_given is None:
+        platform.clear_grade(usage_id=line_item.usage_id, user_key=stored.user_key)
+    else:
+        platform.publish_grade(
+            usage_id=line_item.usage_id,
+            user_key=stored.user_key,
+            raw_earned=min(stored.score_given, stored.score_maximum),
+            raw_possible=stored.score_maximum,
+            comment=stored.comment,
+        )
     AgsScore.objects.filter(pk=stored.pk, timestamp=stored.timestamp).update(
         published=timezone.now()
     )
@@ -222,7 +233,7 @@ def record_score(line_item, body):
             },
         )
         if not created and _same_score(stored, score):
-            if score.is_final and stored.published is None:
+            if (score.is_final or score.clears) and stored.published is None:
                 transaction.on_commit(lambda: _publish(stored, line_item))
             return stored
         if not created and score.timestamp <= stored.timestamp:
@@ -235,7 +246,7 @@ def record_score(line_item, body):
         stored.timestamp = score.timestamp
         stored.published = None
         stored.save()
-        if score.is_final:
+        if score.is_final or score.clears:
             transaction.on_commit(lambda: _publish(stored, line_item))
     log.info(
         "AGS score for %s on %s: %s/%s (%s)",

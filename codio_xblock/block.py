@@ -421,7 +421,11 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             },
         )
         BlockLaunch.objects.get_or_create(line_item=item, user_key=user.user_key)
-        return endpoint_claim(lineitems_url=line_items_url(item), lineitem_url=line_item_url(item))
+        return endpoint_claim(
+            lineitems_url=line_items_url(item),
+            lineitem_url=line_item_url(item),
+            scopes=tool.scope_list(),
+        )
 
     def _error_response(self, status, message):
         html = self._render("codio_xblock/error.html", {"message": message, "code": ""})

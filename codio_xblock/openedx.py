@@ -227,6 +227,25 @@ class OpenEdxAdapter(PlatformAdapter):
             grader_response=comment,
         )
 
+    def clear_grade(self, *, usage_id, user_key):
+        """``SCORE_PUBLISHED`` with no score: the CSM row's grade and maximum become empty
+        (courseware counts the block as not attempted) and ``score_deleted`` lets the grade
+        tasks recompute the subsection."""
+        from lms.djangoapps.grades.api import signals as grades_signals
+
+        block = self._load_block(usage_id)
+        if block is None:
+            return
+        grades_signals.SCORE_PUBLISHED.send(
+            sender=None,
+            block=block,
+            user=get_user_model().objects.get(pk=user_key),
+            raw_earned=None,
+            raw_possible=None,
+            only_if_higher=False,
+            score_deleted=True,
+        )
+
     def current_grade(self, *, usage_id, user_key):
         from lms.djangoapps.courseware.model_data import get_score
 

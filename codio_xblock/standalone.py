@@ -107,6 +107,11 @@ class StandaloneAdapter(PlatformAdapter):
             },
         )
 
+    def clear_grade(self, *, usage_id, user_key):
+        from .models import StandaloneScore
+
+        StandaloneScore.objects.filter(user_key=str(user_key), usage_id=usage_id).delete()
+
     def current_grade(self, *, usage_id, user_key):
         from .models import StandaloneScore
 

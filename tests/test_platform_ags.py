@@ -400,9 +400,59 @@ def test_user_not_launched_into_this_block_cannot_be_scored(client, tool, item):
     assert response.status_code == 400 and "not a learner launched" in response.content.decode()
 
 
-def test_score_above_maximum_is_refused(client, tool, item, learner):
+def test_score_above_maximum_is_accepted_and_clamped_in_the_gradebook(client, tool, item, learner):
+    """AGS 2.0: extra credit MUST be accepted. The results service reports it as sent; the
+    gradebook gets it clamped to the maximum (xblock-lti-consumer's rule)."""
     response = post_score(client, item, tool.token(client), score(learner, 11, 10))
-    assert response.status_code == 400 and not gradebook()
+    assert response.status_code == 200
+    assert (AgsScore.objects.get().score_given, AgsScore.objects.get().score_maximum) == (11, 10)
+    assert (only_grade().earned, only_grade().possible) == (10, 10)
+
+
+def test_a_score_without_score_given_clears_the_grade(client, tool, item, learner):
+    token = tool.token(client)
+    now = datetime.now(UTC)
+    assert post_score(client, item, token, score(learner, 7, 10, when=now)).status_code == 200
+    assert only_grade().earned == 7
+    cleared = score(
+        learner, None, None, when=now + timedelta(seconds=1), gradingProgress="NotReady"
+    )
+    assert post_score(client, item, token, cleared).status_code == 200
+    assert gradebook() == []
+
+
+def test_the_claim_advertises_only_scopes_granted_and_implemented(as_user, course):
+    from codio_xblock.lti1p3.ags import SCOPE_LINEITEM, SCOPE_SCORE
+
+    course.service_scopes = f"{SCOPE_SCORE}\n{SCOPE_LINEITEM}"
+    course.save()
+    from tests.support import launch_through_xblock
+
+    _, steps = launch_through_xblock(as_user("learner"))
+    import jwt as pyjwt
+
+    from tests.support import form_fields
+
+    _, fields = form_fields(steps["auth"].content.decode())
+    claims = pyjwt.decode(fields["id_token"], options={"verify_signature": False})
+    scopes = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]["scope"]
+    assert scopes == [SCOPE_SCORE]  # lineitem is granted but not implemented: not advertised
+
+
+def test_the_full_lineitem_scope_is_never_issued(client, tool):
+    from codio_xblock.lti1p3.ags import SCOPE_LINEITEM
+
+    tool.tool.service_scopes = SCOPE_LINEITEM
+    tool.tool.save()
+    assert tool.token_response(client, scope=SCOPE_LINEITEM).json()["error"] == "invalid_scope"
+
+
+def test_a_scope_withdrawn_after_the_token_was_issued_is_refused(client, tool, item, learner):
+    token = tool.token(client)
+    tool.tool.service_scopes = SCOPE_LINEITEM_READONLY
+    tool.tool.save()
+    response = post_score(client, item, token, score(learner))
+    assert response.status_code == 403 and not gradebook()
 
 
 def test_wrong_media_type_is_refused(client, tool, item, learner):

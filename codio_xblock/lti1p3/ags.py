@@ -13,6 +13,9 @@ SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineite
 SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
 SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 ALL_SCOPES = (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
+# What this platform implements: a block's own line item is read, never created, changed or
+# deleted by the tool, so the full ``lineitem`` scope is neither advertised nor granted.
+IMPLEMENTED_SCOPES = (SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
 
 MEDIA_LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
 MEDIA_LINEITEMS = "application/vnd.ims.lis.v2.lineitemcontainer+json"
@@ -54,6 +57,11 @@ class Score:
     @property
     def is_final(self):
         return self.grading_progress == "FullyGraded" and self.score_given is not None
+
+    @property
+    def clears(self):
+        """No ``scoreGiven``: the learner has no grade now (AGS 2.0, 3.4.5)."""
+        return self.score_given is None
 
 
 def _number(value, name):
@@ -99,8 +107,7 @@ def parse_score(body):
         maximum = _number(maximum, "scoreMaximum")
         if maximum == 0:
             raise InvalidRequest(gettext_noop("'scoreMaximum' must be more than zero."))
-        if given is not None and given > maximum:
-            raise InvalidRequest(gettext_noop("'scoreGiven' is above 'scoreMaximum'."))
+        # AGS 2.0, 3.4.7: a scoreGiven above scoreMaximum (extra credit) MUST be accepted.
     comment = body.get("comment") or ""
     if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
         raise InvalidRequest(gettext_noop("'comment' must be text of reasonable length."))
@@ -132,5 +139,7 @@ def line_item(*, url, label, score_maximum, resource_link_id, resource_id="", ta
     return item
 
 
-def endpoint_claim(*, lineitems_url, lineitem_url, scopes=ALL_SCOPES):
-    return {"scope": list(scopes), "lineitems": lineitems_url, "lineitem": lineitem_url}
+def endpoint_claim(*, lineitems_url, lineitem_url, scopes=IMPLEMENTED_SCOPES):
+    """The AGS endpoint claim: only scopes both implemented and granted (AGS 2.0, 3.1)."""
+    granted = [scope for scope in scopes if scope in IMPLEMENTED_SCOPES]
+    return {"scope": granted, "lineitems": lineitems_url, "lineitem": lineitem_url}

@@ -50,6 +50,16 @@ def score_document(delivery, sub):
         document["scoreGiven"] = float(delivery.score_given)
         document["scoreMaximum"] = float(delivery.score_maximum)
         document["comment"] = f"{delivery.comment}\n\nFeedback: {feedback_url(work)}".strip()
+    elif work.released_version:
+        # Progress only (the current grade is not released): a score without scoreGiven
+        # would clear the learner's grade in the LMS (AGS 2.0), so the released grade goes
+        # along with the progress.
+        released = work.deliveries.filter(version=work.released_version).order_by("-pk").first()
+        if released is not None and released.score_given is not None:
+            document["gradingProgress"] = "FullyGraded"
+            document["scoreGiven"] = float(released.score_given)
+            document["scoreMaximum"] = float(released.score_maximum)
+            document["comment"] = f"{released.comment}\n\nFeedback: {feedback_url(work)}".strip()
     return document
 
 

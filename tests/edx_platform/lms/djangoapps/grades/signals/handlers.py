@@ -28,9 +28,12 @@ def score_published_handler(
         ):
             return False
     modified = set_score(user.id, block.location, raw_earned, raw_possible)
-    weighted_earned, weighted_possible = weighted_score(
-        raw_earned, raw_possible, getattr(block, "weight", None)
-    )
+    if raw_possible is not None:  # problem_raw_score_changed_handler's guard
+        weighted_earned, weighted_possible = weighted_score(
+            raw_earned, raw_possible, getattr(block, "weight", None)
+        )
+    else:
+        weighted_earned, weighted_possible = raw_earned, raw_possible
     PROBLEM_WEIGHTED_SCORE_CHANGED.send(
         sender=None,
         weighted_earned=weighted_earned,
