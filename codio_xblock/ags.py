@@ -4,6 +4,7 @@ written to the gradebook. Views call these; the protocol checks are in :mod:`.lt
 import logging
 import secrets
 import time
+from dataclasses import dataclass
 
 import jwt
 import requests
@@ -65,32 +66,69 @@ def _tool_key(tool, kid):
     return key
 
 
+@dataclass(frozen=True)
+class Refusals:
+    """How :func:`verify_tool_jwt` refuses, in the words of the endpoint using it."""
+
+    malformed: type  # exception class for a token that is not a JWT
+    refused: type  # exception class for every other refusal
+    not_jwt: str
+    unknown_tool: str
+    unknown_key: str
+    invalid: str
+
+
+def verify_tool_jwt(token, *, audience, require, refusals, issuer=None):
+    """The registered tool that signed ``token`` (its ``iss`` is the tool's client id) and
+    the verified claims: RS256 with a key of the tool's key set, ``audience``, the claims
+    in ``require``, one minute of clock leeway. Used for client assertions (RFC 7523) and
+    deep linking responses."""
+    try:
+        header = jwt.get_unverified_header(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError as exc:
+        raise refusals.malformed(refusals.not_jwt) from exc
+    tool = ToolRegistration.objects.enabled().filter(client_id=str(unverified.get("iss"))).first()
+    if tool is None or header.get("alg") != keys.ALGORITHM:
+        raise refusals.refused(refusals.unknown_tool)
+    jwk = _tool_key(tool, header.get("kid"))
+    if jwk is None:
+        raise refusals.refused(refusals.unknown_key)
+    try:
+        claims = jwt.decode(
+            token,
+            jwt.algorithms.RSAAlgorithm.from_jwk(jwk),
+            algorithms=[keys.ALGORITHM],
+            audience=audience,
+            issuer=tool.client_id if issuer is None else issuer,
+            options={"require": list(require)},
+            leeway=60,
+        )
+    except jwt.InvalidTokenError as exc:
+        raise refusals.refused(refusals.invalid) from exc
+    return tool, claims
+
+
+CLIENT_ASSERTION_REFUSALS = Refusals(
+    malformed=InvalidClient,
+    refused=InvalidClient,
+    not_jwt=gettext_noop("The client assertion is not a JWT."),
+    unknown_tool=gettext_noop("Unknown client."),
+    unknown_key=gettext_noop("The client assertion was signed with an unknown key."),
+    invalid=gettext_noop("The client assertion is not valid."),
+)
+
+
 def issue_token(params, now=None):
     """Answer a client-credentials token request (RFC 6749 4.4 with RFC 7523)."""
     now = int(now or time.time())
     request = parse_token_request(params, IMPLEMENTED_SCOPES)
-    try:
-        header = jwt.get_unverified_header(request.assertion)
-        unverified = jwt.decode(request.assertion, options={"verify_signature": False})
-    except jwt.InvalidTokenError as exc:
-        raise InvalidClient(gettext_noop("The client assertion is not a JWT.")) from exc
-    tool = ToolRegistration.objects.enabled().filter(client_id=str(unverified.get("iss"))).first()
-    if tool is None or header.get("alg") != keys.ALGORITHM:
-        raise InvalidClient(gettext_noop("Unknown client."))
-    jwk = _tool_key(tool, header.get("kid"))
-    if jwk is None:
-        raise InvalidClient(gettext_noop("The client assertion was signed with an unknown key."))
-    try:
-        claims = jwt.decode(
-            request.assertion,
-            jwt.algorithms.RSAAlgorithm.from_jwk(jwk),
-            algorithms=[keys.ALGORITHM],
-            audience=token_url(),
-            options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
-            leeway=60,
-        )
-    except jwt.InvalidTokenError as exc:
-        raise InvalidClient(gettext_noop("The client assertion is not valid.")) from exc
+    tool, claims = verify_tool_jwt(
+        request.assertion,
+        audience=token_url(),
+        require=["iss", "sub", "aud", "exp", "iat", "jti"],
+        refusals=CLIENT_ASSERTION_REFUSALS,
+    )
     check_assertion_claims(claims, client_id=tool.client_id, token_url=token_url(), now=now)
     if not _cache().add(f"codio_xblock:jti:{tool.pk}:{claims['jti']}", 1, 600):
         raise InvalidClient(gettext_noop("The client assertion was already used."))

@@ -13,17 +13,14 @@ before (its nonce).
 import logging
 import secrets
 
-import jwt
 from django.core import signing
 from django.core.cache import caches
 from django.urls import NoReverseMatch, reverse
 
 from . import adapter, conf
-from .ags import _tool_key
-from .lti1p3 import keys
+from .ags import Refusals, verify_tool_jwt
 from .lti1p3.deep_linking import parse_response, settings_claim
 from .lti1p3.exceptions import AccessDenied, InvalidRequest, gettext_noop
-from .models import ToolRegistration
 
 log = logging.getLogger(__name__)
 
@@ -58,34 +55,25 @@ def _cache():
     return caches[conf.get("CACHE")]
 
 
+RESPONSE_REFUSALS = Refusals(
+    malformed=InvalidRequest,
+    refused=AccessDenied,
+    not_jwt=gettext_noop("The deep linking response is not a JWT."),
+    unknown_tool=gettext_noop("The deep linking response is not from a registered tool."),
+    unknown_key=gettext_noop("The deep linking response is signed with an unknown key."),
+    invalid=gettext_noop("The deep linking response is not valid (signature, audience or age)."),
+)
+
+
 def _verified_claims(token):
     if not isinstance(token, str) or not token or len(token) > MAX_RESPONSE:
         raise InvalidRequest(gettext_noop("The deep linking response is missing or too large."))
-    try:
-        header = jwt.get_unverified_header(token)
-        unverified = jwt.decode(token, options={"verify_signature": False})
-    except jwt.InvalidTokenError as exc:
-        raise InvalidRequest(gettext_noop("The deep linking response is not a JWT.")) from exc
-    tool = ToolRegistration.objects.enabled().filter(client_id=str(unverified.get("iss"))).first()
-    if tool is None or header.get("alg") != keys.ALGORITHM:
-        raise AccessDenied(gettext_noop("The deep linking response is not from a registered tool."))
-    jwk = _tool_key(tool, header.get("kid"))
-    if jwk is None:
-        raise AccessDenied(gettext_noop("The deep linking response is signed with an unknown key."))
-    try:
-        claims = jwt.decode(
-            token,
-            jwt.algorithms.RSAAlgorithm.from_jwk(jwk),
-            algorithms=[keys.ALGORITHM],
-            audience=conf.platform_issuer(),
-            issuer=tool.client_id,
-            options={"require": ["iss", "aud", "exp", "iat", "nonce"]},
-            leeway=60,
-        )
-    except jwt.InvalidTokenError as exc:
-        raise AccessDenied(
-            gettext_noop("The deep linking response is not valid (signature, audience or age).")
-        ) from exc
+    tool, claims = verify_tool_jwt(
+        token,
+        audience=conf.platform_issuer(),
+        require=["iss", "aud", "exp", "iat", "nonce"],
+        refusals=RESPONSE_REFUSALS,
+    )
     if not isinstance(claims["nonce"], str):
         raise InvalidRequest(gettext_noop("The deep linking response has no nonce."))
     return tool, claims
