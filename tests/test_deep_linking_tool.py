@@ -14,7 +14,7 @@ import pytest
 from lti_bridge import keys
 from lti_bridge.models import Account, Organization, Unit
 from tests.lms_fixtures import AGS, DL, LMS, LTI, launch_claims
-from tests.test_real_lms import ADA, GRACE, TARGET, lms_platform  # noqa: F401
+from tests.test_real_lms import ADA, GRACE, TARGET, launch, lms_platform  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,22 +47,13 @@ DL_SETTINGS = {
 
 
 def dl_launch(name, platform, *, roles, person, settings=None, sub="dl-1"):
-    login = platform.login(target=TARGET)
-    params = {k: v[0] for k, v in parse_qs(urlsplit(login["Location"]).query).items()}
-    claims = launch_claims(
-        name,
-        sub=sub,
-        roles=roles,
-        nonce=params["nonce"],
-        target=TARGET,
-        now=int(time.time()),
-        person=person,
-    )
-    claims[LTI + "message_type"] = "LtiDeepLinkingRequest"
-    claims.pop(LTI + "resource_link", None)
-    claims.pop(AGS, None)
-    claims[DL] = settings or DL_SETTINGS[name]
-    return platform.launch(platform.sign(claims), params["state"])
+    def as_deep_linking_request(claims):
+        claims[LTI + "message_type"] = "LtiDeepLinkingRequest"
+        claims.pop(LTI + "resource_link", None)
+        claims.pop(AGS, None)
+        claims[DL] = settings or DL_SETTINGS[name]
+
+    return launch(name, platform, sub=sub, roles=roles, person=person, edit=as_deep_linking_request)
 
 
 @pytest.fixture

@@ -53,7 +53,8 @@ def lms_platform(request):
     return name, platform
 
 
-def launch(name, platform, *, sub, roles, person):
+def launch(name, platform, *, sub, roles, person, edit=None):
+    """A launch of ``name`` (``edit`` may change its claims before they are signed)."""
     login = platform.login(target=TARGET)
     assert login.status_code == 302, login.content[:300]
     location = urlsplit(login["Location"])
@@ -71,6 +72,8 @@ def launch(name, platform, *, sub, roles, person):
         now=int(time.time()),
         person=person,
     )
+    if edit is not None:
+        edit(claims)
     return platform.launch(platform.sign(claims), params["state"])
 
 
