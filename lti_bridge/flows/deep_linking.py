@@ -117,7 +117,7 @@ def respond(token, unit_id=None):
         if unit is None:
             raise PickError(f"unit {unit_id!r} is not one of the organization's")
         items.append(content_item(unit, pick))
-    if not _claim_once("deep-linking", token, LIFETIME):
+    if not _claim_once("dl", token, LIFETIME):  # kind fits SpentValue.kind
         raise PickError("already used")
     caches[conf.get("CACHE")].delete(_PREFIX + token)
     now = int(time.time())

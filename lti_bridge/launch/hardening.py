@@ -57,6 +57,8 @@ def _claim_once(kind, value, ttl):
     An insert guarded by a unique constraint (see :class:`SpentValue`), in its own
     savepoint. Expired rows are swept now and then by the same call.
     """
+    if len(kind) > SpentValue._meta.get_field("kind").max_length:  # SQLite would not say
+        raise ValueError(f"spent value kind {kind!r} is longer than its column")
     now = timezone.now()
     digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
     if secrets.randbelow(100) == 0:
