@@ -23,7 +23,7 @@ setup(
         # web-fragments distribution): naming it here would fight the LMS over those files.
         "XBlock>=5.3",
         # The distribution edx-platform pins (PyLTI1p3==2.0.0) and imports at start-up. Never
-        # a second distribution of the same "pylti1p3" package (pylti1p3next): installing
+        # a second distribution shipping the same "pylti1p3" package (a fork): installing
         # one overwrites the other's files, uninstalling it breaks the LMS.
         "PyLTI1p3>=2.0,<3",
         "PyJWT[crypto]>=2.8",
