@@ -39,6 +39,21 @@ class PlatformUser:
 
 
 @dataclass(frozen=True)
+class CourseMember:
+    """One member of a course as the membership service lists it (NRPS 2.0)."""
+
+    position: int  # where the member sorts (the LMS's user id); never sent to a tool
+    user_key: str
+    username: str
+    email: str = ""
+    full_name: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    active: bool = True  # enrolled (or on the course team) with an active account
+    course_roles: frozenset = frozenset()  # names of ROLE_MAP, as course_roles() finds them
+
+
+@dataclass(frozen=True)
 class CourseInfo:
     id: str
     label: str
@@ -102,6 +117,13 @@ class PlatformAdapter(ABC):
     def course_roles(self, user, course_id):
         """The user's course roles, as names of ``ROLE_MAP`` (strict: limited staff are not
         staff), org-wide staff/instructor roles included."""
+
+    @abstractmethod
+    def course_members(self, course_id, *, after=0, limit=100):
+        """At most ``limit`` :class:`CourseMember` of the course whose ``position`` is above
+        ``after``, in ``position`` order: learners enrolled (active or not) and the course
+        team, their roles found exactly as :meth:`course_roles` finds them. One page at a
+        time, so a course of any size is never loaded at once."""
 
     @abstractmethod
     def course_url(self, block):

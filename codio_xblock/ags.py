@@ -1,5 +1,6 @@
-"""Platform side of LTI Advantage services: OAuth 2 access tokens for tools and AGS scores
-written to the gradebook. Views call these; the protocol checks are in :mod:`.lti1p3`."""
+"""Platform side of LTI Advantage services: OAuth 2 access tokens for tools (AGS and NRPS
+scopes) and AGS scores written to the gradebook. Views call these; the protocol checks are
+in :mod:`.lti1p3`."""
 
 import logging
 import secrets
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import adapter, conf, keystore
-from .lti1p3 import keys
+from .lti1p3 import keys, nrps
 from .lti1p3.ags import IMPLEMENTED_SCOPES, parse_score
 from .lti1p3.exceptions import AccessDenied, InvalidRequest, LtiPlatformError, gettext_noop
 from .lti1p3.http import FetchError, fetch_json, find_key
@@ -29,6 +30,9 @@ from .models import AgsScore, BlockLaunch, PlatformSubject, ToolRegistration
 log = logging.getLogger(__name__)
 
 TOKEN_LIFETIME = 3600
+# Every scope the token endpoint may grant: the AGS scopes this platform implements and
+# the membership service (NRPS 2.0); a tool is granted those of them it is registered for.
+OFFERED_SCOPES = (*IMPLEMENTED_SCOPES, nrps.SCOPE_MEMBERSHIP_READONLY)
 session = requests.Session()  # outbound: tool key sets only, each from its registration
 
 
@@ -122,7 +126,7 @@ CLIENT_ASSERTION_REFUSALS = Refusals(
 def issue_token(params, now=None):
     """Answer a client-credentials token request (RFC 6749 4.4 with RFC 7523)."""
     now = int(now or time.time())
-    request = parse_token_request(params, IMPLEMENTED_SCOPES)
+    request = parse_token_request(params, OFFERED_SCOPES)
     tool, claims = verify_tool_jwt(
         request.assertion,
         audience=token_url(),

@@ -17,7 +17,7 @@ from xblock.utils.resources import ResourceLoader
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
-from . import adapter, conf
+from . import adapter, conf, nrps
 from .launch import get_tool, start_launch, subject_for
 from .lti1p3.claims import LaunchData
 from .lti1p3.custom import CustomParameterError, parse_custom_parameters, substitute
@@ -368,6 +368,17 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         )
         if self.has_score:
             data.ags_endpoint = self._ags_endpoint(tool, course, user)
+        data.names_roles_service = (
+            nrps.service_claim(
+                tool,
+                course,
+                usage_id=data.usage_id,
+                title=self.display_name or "",
+                share_name=bool(self.share_name),
+                share_email=bool(self.share_email),
+            )
+            or {}
+        )
         if self.share_name:
             # Open edX keeps the name in UserProfile.name (the user service's full_name);
             # first and last names are usually empty: sent only when they exist.

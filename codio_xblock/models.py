@@ -74,6 +74,7 @@ class ToolRegistration(models.Model):
                 "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
                 "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
                 "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+                "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
             ]
         ),
         help_text=_("LTI service scopes this tool may be granted, one per line."),
@@ -169,6 +170,52 @@ class LineItem(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.usage_id})"
+
+
+class ToolContext(models.Model):
+    """A course as one tool sees it: the LTI context of its launches (LTI Core 1.3, 5.4.1)
+    and the membership container of the Names and Role Provisioning Service (NRPS 2.0,
+    2.1) whose URL the launches carry. Made at the first launch of the tool in the course."""
+
+    tool = models.ForeignKey(ToolRegistration, on_delete=models.CASCADE, related_name="contexts")
+    course_id = models.CharField(max_length=255)
+    label = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=255, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tool context (course)")
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "course_id"], name="unique_context_per_tool"),
+        ]
+
+    def __str__(self):
+        return f"{self.course_id} ({self.tool_id})"
+
+
+class ToolResourceLink(models.Model):
+    """A block the tool was launched from, in its context (LTI Core 1.3, 5.3.5 resource
+    link), with what the block shares of its learners. The membership service gives names
+    and emails only as the blocks share them: a resource link's own settings for its
+    members (``rlid``), and for the whole context only what every link shares."""
+
+    context = models.ForeignKey(ToolContext, on_delete=models.CASCADE, related_name="links")
+    usage_id = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, blank=True)
+    share_name = models.BooleanField(default=False)
+    share_email = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tool resource link (block)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["context", "usage_id"], name="unique_resource_link_per_context"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.usage_id
 
 
 class BlockLaunch(models.Model):

@@ -27,7 +27,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from .adapter import BlockGrading, CourseInfo, PlatformAdapter, PlatformUser
+from .adapter import BlockGrading, CourseInfo, CourseMember, PlatformAdapter, PlatformUser
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,30 @@ def _strict_role_checking():
     from common.djangoapps.student import roles
 
     return getattr(roles, "strict_role_checking", contextlib.nullcontext)()
+
+
+def _roles_of(django_user, key, forum_role_names):
+    """The user's course roles as names of ``ROLE_MAP``: access roles checked strictly (a
+    limited staff member is not course staff), org-wide staff and instructor roles
+    included, inactive users holding none (roles.py ``has_user``); forum teaching roles."""
+    from common.djangoapps.student import roles
+
+    checks = [
+        ("instructor", roles.CourseInstructorRole(key)),
+        ("staff", roles.CourseStaffRole(key)),
+        ("beta_tester", roles.CourseBetaTesterRole(key)),
+        ("instructor", roles.OrgInstructorRole(key.org)),
+        ("staff", roles.OrgStaffRole(key.org)),
+    ]
+    if hasattr(roles, "CourseLimitedStaffRole"):
+        checks.append(("limited_staff", roles.CourseLimitedStaffRole(key)))
+    with _strict_role_checking():  # a limited staff member is not course staff
+        found = {name for name, role in checks if role.has_user(django_user)}
+    if django_user.is_active:
+        found |= {
+            FORUM_TEACHING_ROLES[name] for name in forum_role_names if name in FORUM_TEACHING_ROLES
+        }
+    return found
 
 
 class OpenEdxAdapter(PlatformAdapter):
@@ -111,27 +135,67 @@ class OpenEdxAdapter(PlatformAdapter):
         )
 
     def course_roles(self, user, course_id):
-        from common.djangoapps.student import roles
         from openedx.core.djangoapps.django_comment_common.models import Role
 
         if user.masquerading:
             return set()
         django_user = get_user_model().objects.get(pk=user.user_key)
         key = _course_key(course_id)
-        checks = [
-            ("instructor", roles.CourseInstructorRole(key)),
-            ("staff", roles.CourseStaffRole(key)),
-            ("beta_tester", roles.CourseBetaTesterRole(key)),
-            ("instructor", roles.OrgInstructorRole(key.org)),
-            ("staff", roles.OrgStaffRole(key.org)),
-        ]
-        if hasattr(roles, "CourseLimitedStaffRole"):
-            checks.append(("limited_staff", roles.CourseLimitedStaffRole(key)))
-        with _strict_role_checking():  # a limited staff member is not course staff
-            found = {name for name, role in checks if role.has_user(django_user)}
         forum = Role.objects.filter(course_id=key, users=django_user).values_list("name", flat=True)
-        found |= {FORUM_TEACHING_ROLES[name] for name in forum if name in FORUM_TEACHING_ROLES}
-        return found
+        return _roles_of(django_user, key, forum)
+
+    def course_members(self, course_id, *, after=0, limit=100):
+        """Users enrolled in the course (CourseEnrollment, active or not) and the course team
+        (course-level CourseAccessRole rows), by user id. The page's roles are prefetched
+        with ``BulkRoleCache.prefetch`` (edx-platform's own bulk loading, which
+        ``RoleCache`` reads), then checked exactly as a launch checks them: a page costs a
+        few queries whatever the course's size."""
+        from common.djangoapps.student.models import CourseAccessRole, CourseEnrollment
+        from common.djangoapps.student.roles import BulkRoleCache
+        from django.db.models import Q
+        from openedx.core.djangoapps.django_comment_common.models import Role
+
+        key = _course_key(course_id)
+        enrolled = CourseEnrollment.objects.filter(course_id=key).values("user_id")
+        team = CourseAccessRole.objects.filter(course_id=key).values("user_id")
+        users = list(
+            get_user_model()
+            .objects.filter(Q(pk__in=enrolled) | Q(pk__in=team), pk__gt=after)
+            .select_related("profile")
+            .order_by("pk")[:limit]
+        )
+        if not users:
+            return []
+        ids = [user.pk for user in users]
+        BulkRoleCache.prefetch(users)
+        enrollment = dict(
+            CourseEnrollment.objects.filter(course_id=key, user_id__in=ids).values_list(
+                "user_id", "is_active"
+            )
+        )
+        forum = {}
+        for user_id, name in Role.objects.filter(course_id=key, users__in=ids).values_list(
+            "users", "name"
+        ):
+            forum.setdefault(user_id, []).append(name)
+        members = []
+        for user in users:
+            roles = _roles_of(user, key, forum.get(user.pk, ()))
+            on_team = bool(roles - {"beta_tester"})
+            members.append(
+                CourseMember(
+                    position=user.pk,
+                    user_key=str(user.pk),
+                    username=user.username,
+                    email=user.email or "",
+                    full_name=(getattr(getattr(user, "profile", None), "name", "") or "").strip(),
+                    given_name=(user.first_name or "").strip(),
+                    family_name=(user.last_name or "").strip(),
+                    active=user.is_active and (enrollment.get(user.pk, False) or on_team),
+                    course_roles=frozenset(roles),
+                )
+            )
+        return members
 
     def course_url(self, block):
         from django.urls import reverse

@@ -11,7 +11,7 @@ unit shows exactly what Open edX would show.
 from django.contrib.auth import get_user_model
 
 from . import conf
-from .adapter import BlockGrading, CourseInfo, PlatformAdapter, PlatformUser
+from .adapter import BlockGrading, CourseInfo, CourseMember, PlatformAdapter, PlatformUser
 
 
 class StandaloneAdapter(PlatformAdapter):
@@ -42,6 +42,30 @@ class StandaloneAdapter(PlatformAdapter):
         if user.masquerading:
             return set()
         return set(conf.get("STANDALONE_COURSE_ROLES").get(user.username, []))
+
+    def course_members(self, course_id, *, after=0, limit=100):
+        """Every Django user: the workbench lets any signed-in user open the course, so all
+        of them are its members; a deactivated account is an inactive member."""
+        roles = conf.get("STANDALONE_COURSE_ROLES")
+        users = get_user_model().objects.filter(pk__gt=after).order_by("pk")[:limit]
+
+        def roles_of(user):  # inactive users hold no role, as in Open edX
+            return frozenset(roles.get(user.get_username(), []) if user.is_active else ())
+
+        return [
+            CourseMember(
+                position=user.pk,
+                user_key=str(user.pk),
+                username=user.get_username(),
+                email=user.email or "",
+                full_name=(user.get_full_name() or "").strip(),
+                given_name=(user.first_name or "").strip(),
+                family_name=(user.last_name or "").strip(),
+                active=user.is_active,
+                course_roles=roles_of(user),
+            )
+            for user in users
+        ]
 
     def course_url(self, block):
         return conf.platform_issuer() + conf.get("STANDALONE_COURSE").get("url", "/")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import ags_views, views
+from . import ags_views, nrps_views, views
 
 app_name = "codio_xblock"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("lti/v1/ags/lineitems/<int:pk>/container", ags_views.line_items, name="ags-lineitems"),
     path("lti/v1/ags/lineitems/<int:pk>/scores", ags_views.scores, name="ags-scores"),
     path("lti/v1/ags/lineitems/<int:pk>/results", ags_views.results, name="ags-results"),
+    path(
+        "lti/v1/nrps/contexts/<int:pk>/memberships",
+        nrps_views.memberships,
+        name="nrps-memberships",
+    ),
 ]

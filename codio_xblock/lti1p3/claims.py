@@ -46,6 +46,7 @@ class LaunchData:
     custom: dict = field(default_factory=dict)
     role_scope_mentor: list = field(default_factory=list)
     ags_endpoint: dict = field(default_factory=dict)  # AGS 2.0 endpoint claim, if graded
+    names_roles_service: dict = field(default_factory=dict)  # NRPS 2.0, if granted
     message_type: str = MessageType.RESOURCE_LINK.value
     deep_linking_settings: dict = field(default_factory=dict)  # Deep Linking 2.0, 4.4.1
 
@@ -120,6 +121,8 @@ def build_id_token_claims(
         claims[Claim.DL_SETTINGS.value] = dict(launch.deep_linking_settings)
     if launch.ags_endpoint:
         claims[Claim.AGS_ENDPOINT.value] = dict(launch.ags_endpoint)
+    if launch.names_roles_service:
+        claims[Claim.NAMES_ROLES_SERVICE.value] = dict(launch.names_roles_service)
     if launch.role_scope_mentor:
         claims[Claim.ROLE_SCOPE_MENTOR.value] = list(launch.role_scope_mentor)
     for key in ("name", "given_name", "family_name", "email"):

@@ -25,6 +25,7 @@ class Claim(StrEnum):
     CUSTOM = CLAIM_PREFIX + "custom"
     LIS = CLAIM_PREFIX + "lis"
     AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+    NAMES_ROLES_SERVICE = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
     DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
     DL_CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
     DL_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"

@@ -13,6 +13,22 @@ class CourseAccessRole(models.Model):
     role = models.CharField(max_length=64, db_index=True)
 
 
+class CourseEnrollment(models.Model):
+    """common/djangoapps/student/models/course_enrollment.py CourseEnrollment: the real one's
+    ``course`` is a foreign key to CourseOverview stored in the ``course_id`` column (filtered
+    as ``course_id=<CourseKey>``); ``is_active`` False means unenrolled."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    course_id = models.CharField(max_length=255, db_index=True)
+    created = models.DateTimeField(auto_now_add=True, null=True, db_index=True)
+    is_active = models.BooleanField(default=True)
+    mode = models.CharField(default="audit", max_length=100)
+
+    class Meta:
+        unique_together = (("user", "course_id"),)
+        ordering = ("user", "course_id")
+
+
 class UserProfile(models.Model):
     """common/djangoapps/student/models.py UserProfile: the learner's full name."""
 

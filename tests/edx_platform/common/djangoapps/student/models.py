@@ -2,7 +2,11 @@
 
 import hashlib
 
-from tests.openedx_standin.models import CourseAccessRole, UserProfile  # noqa: F401
+from tests.openedx_standin.models import (  # noqa: F401
+    CourseAccessRole,
+    CourseEnrollment,
+    UserProfile,
+)
 
 
 def anonymous_id_for_user(user, course_id):

@@ -1,15 +1,21 @@
 """Stand-in for common/djangoapps/student/roles.py (edx-platform master).
 
-Role checks include derived roles: ``CourseLimitedStaffRole`` (``BASE_ROLE = "staff"``) makes
+Roles are read through ``RoleCache`` (per user, cached on the user object as ``_roles``) or
+``BulkRoleCache.prefetch`` (a batch of users, in the request cache). Role checks include
+derived roles: ``CourseLimitedStaffRole`` (``BASE_ROLE = "staff"``) makes
 ``CourseStaffRole(key).has_user(user)`` True unless the check runs inside
 ``strict_role_checking()``; inactive users hold no role. Org roles have an empty course id.
 """
 
+from collections import defaultdict
 from contextlib import contextmanager
+
+from openedx.core.lib.cache_utils import get_cache
 
 from tests.openedx_standin.models import CourseAccessRole
 
 ACCESS_ROLES_INHERITANCE = {}
+ROLE_CACHE_UNGROUPED_ROLES__KEY = "ungrouped"
 
 
 def register_access_role(cls):
@@ -26,6 +32,52 @@ def strict_role_checking():
     ACCESS_ROLES_INHERITANCE.update(old)
 
 
+def get_role_cache_key_for_course(course_key=None):
+    return str(course_key) if course_key else ROLE_CACHE_UNGROUPED_ROLES__KEY
+
+
+class BulkRoleCache:
+    """Every CourseAccessRole of a batch of users, in the request cache, grouped by course."""
+
+    CACHE_NAMESPACE = "student.roles.BulkRoleCache"
+    CACHE_KEY = "roles_by_user"
+
+    @classmethod
+    def prefetch(cls, users):
+        roles_by_user = defaultdict(lambda: defaultdict(set))
+        get_cache(cls.CACHE_NAMESPACE)[cls.CACHE_KEY] = roles_by_user
+        for role in CourseAccessRole.objects.filter(user__in=users).select_related("user"):
+            course_id = get_role_cache_key_for_course(role.course_id)
+            roles_by_user[role.user.id][course_id].add(role)
+        for user in [u for u in users if u.id not in roles_by_user]:
+            roles_by_user[user.id] = {}
+
+    @classmethod
+    def get_user_roles(cls, user):
+        return get_cache(cls.CACHE_NAMESPACE)[cls.CACHE_KEY][user.id]
+
+
+class RoleCache:
+    """The CourseAccessRoles of one user: from BulkRoleCache when prefetched, else queried."""
+
+    def __init__(self, user):
+        try:
+            self._roles_by_course_id = BulkRoleCache.get_user_roles(user)
+        except KeyError:
+            self._roles_by_course_id = {}
+            for role in CourseAccessRole.objects.filter(user=user):
+                course_id = get_role_cache_key_for_course(role.course_id)
+                self._roles_by_course_id.setdefault(course_id, set()).add(role)
+
+    @staticmethod
+    def get_roles(role):
+        return ACCESS_ROLES_INHERITANCE.get(role, set()) | {role}
+
+    def has_role(self, role, course_id, org):
+        course_roles = self._roles_by_course_id.get(get_role_cache_key_for_course(course_id), [])
+        return any(r.role in self.get_roles(role) and r.org == org for r in course_roles)
+
+
 class RoleBase:
     def __init__(self, role_name, org="", course_key=None):
         self.org = org
@@ -35,13 +87,9 @@ class RoleBase:
     def has_user(self, user, check_user_activation=True):
         if check_user_activation and not (user.is_authenticated and user.is_active):
             return False
-        names = ACCESS_ROLES_INHERITANCE.get(self._role_name, set()) | {self._role_name}
-        return CourseAccessRole.objects.filter(
-            user=user,
-            role__in=names,
-            org=self.org,
-            course_id=str(self.course_key) if self.course_key else "",
-        ).exists()
+        if not hasattr(user, "_roles"):
+            user._roles = RoleCache(user)
+        return user._roles.has_role(self._role_name, self.course_key, self.org)
 
     def add_users(self, *users):
         for user in users:
@@ -51,6 +99,8 @@ class RoleBase:
                 org=self.org,
                 course_id=str(self.course_key) if self.course_key else "",
             )
+            if hasattr(user, "_roles"):
+                del user._roles
 
 
 class CourseRole(RoleBase):
