@@ -20,9 +20,7 @@ C = ContextRole
 def enroll(openedx, user, *, active=True, course=None):
     from tests.openedx_standin.models import CourseEnrollment
 
-    CourseEnrollment.objects.create(
-        user=user, course_id=course or openedx.COURSE, is_active=active
-    )
+    CourseEnrollment.objects.create(user=user, course_id=course or openedx.COURSE, is_active=active)
 
 
 @pytest.fixture
