@@ -51,6 +51,18 @@ DEFAULTS = {
     "DELIVERY_BACKOFF_BASE": 30,
     "DELIVERY_BACKOFF_CAP": 60 * 60,
     "DELIVERY_LEASE": 5 * 60,
+    # Rosters (NRPS 2.0): a class's roster is read again from the LMS when it is older than
+    # ROSTER_MAX_AGE seconds, at a launch or by the periodic lti_bridge.sync_stale_rosters;
+    # teachers may ask for it at any time. The bridge asks for pages of ROSTER_PAGE_LIMIT
+    # members and refuses (changing nothing) a roster of more than ROSTER_MAX_PAGES pages or
+    # ROSTER_MAX_MEMBERS members, or a page over ROSTER_MAX_PAGE_BYTES. A sync holds its
+    # class for ROSTER_SYNC_LEASE seconds: a sync asked for meanwhile is the same one.
+    "ROSTER_MAX_AGE": 6 * 60 * 60,
+    "ROSTER_PAGE_LIMIT": 500,
+    "ROSTER_MAX_PAGES": 500,
+    "ROSTER_MAX_MEMBERS": 100_000,
+    "ROSTER_MAX_PAGE_BYTES": 8 * 1024 * 1024,
+    "ROSTER_SYNC_LEASE": 15 * 60,
     # Learners per page on the class page and a unit's teacher view.
     "PAGE_SIZE": 100,
     # CSV exports read learners in batches of this many rows (memory stays constant).

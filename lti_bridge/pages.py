@@ -12,11 +12,11 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import render
 
 from . import conf, permissions
-from .models import GradeDelivery, Registration, Work
+from .models import ClassMembership, GradeDelivery, Registration, Work
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,15 @@ def add_csp_for_library_page(response, registration=None):
     return response
 
 
+def with_membership_state(learners, membership):
+    """Learners (Accounts) in name order, each with ``member_active``: False once the LMS's
+    roster says they left the class (their work and grades are kept)."""
+    state = ClassMembership.objects.filter(
+        classroom=membership.classroom_id, account=OuterRef("pk")
+    ).values("active")[:1]
+    return learners.annotate(member_active=Subquery(state)).order_by("name", "pk")
+
+
 def paginate(request, queryset):
     """One page of ``queryset`` (``?page=N``; out-of-range numbers give the last page)."""
     return Paginator(queryset, conf.get("PAGE_SIZE")).get_page(request.GET.get("page"))
@@ -88,22 +97,23 @@ def render_unit_page(request, account, resource_link, membership, registration=N
     }
     if permissions.is_teacher(membership):
         page = paginate(
-            request,
-            Work.objects.filter(
-                resource_link=resource_link,
-                account__in=permissions.visible_learners(membership),
-            )
-            .select_related("account")
-            .prefetch_related(
-                Prefetch(
-                    "deliveries",
-                    queryset=GradeDelivery.objects.order_by("-version", "-pk"),
-                    to_attr="deliveries_newest_first",
-                )
-            )
-            .order_by("account__name", "account_id"),
+            request, with_membership_state(permissions.visible_learners(membership), membership)
         )
-        context["works"], context["page"] = page.object_list, page
+        newest_first = Prefetch(
+            "deliveries",
+            queryset=GradeDelivery.objects.order_by("-version", "-pk"),
+            to_attr="deliveries_newest_first",
+        )
+        works = {
+            work.account_id: work
+            for work in Work.objects.filter(
+                resource_link=resource_link, account__in=page.object_list
+            ).prefetch_related(newest_first)
+        }
+        # Every learner the teacher may see, with their work or none yet ("Not started"):
+        # learners the LMS's roster named appear before they ever open the unit.
+        context["rows"] = [(learner, works.get(learner.pk)) for learner in page.object_list]
+        context["page"] = page
         context["can_edit_content"] = permissions.can(membership, permissions.Action.EDIT_CONTENT)
         context["can_release"] = permissions.can(membership, permissions.Action.RELEASE)
         template = "lti_bridge/unit_teacher.html"

@@ -19,6 +19,7 @@ at every launch, and from two class settings:
 | edit settings  | yes     | no                              | no               |
 | export         | yes     | yes (visible learners only)     | no               |
 | manage mentors | yes     | no                              | no               |
+| sync roster    | yes     | no                              | no               |
 
 Organization settings ("LTI Integrations") are for organization administrators only
 (:func:`administers`): system or institution Administrators of the LMS, or accounts
@@ -42,9 +43,16 @@ class Action(StrEnum):
     EDIT_SETTINGS = "edit_settings"
     EXPORT = "export"
     MANAGE_MENTORS = "manage_mentors"
+    SYNC_ROSTER = "sync_roster"
 
 
-TEACHER_ONLY = {Action.RELEASE, Action.EDIT_CONTENT, Action.EDIT_SETTINGS, Action.MANAGE_MENTORS}
+TEACHER_ONLY = {
+    Action.RELEASE,
+    Action.EDIT_CONTENT,
+    Action.EDIT_SETTINGS,
+    Action.MANAGE_MENTORS,
+    Action.SYNC_ROSTER,
+}
 ABOUT_A_LEARNER = {Action.VIEW_WORK, Action.GRADE}
 
 

@@ -56,3 +56,19 @@ def deliver_due_grades():
 
     for pk in GradeDelivery.objects.due(timezone.now()).values_list("pk", flat=True)[:500]:
         deliver(pk)
+
+
+@shared_task(name="lti_bridge.sync_roster", acks_late=True)
+def sync_roster(sync_id):
+    """Read one class's roster from the LMS and apply it (a queued RosterSync)."""
+    from .flows import roster
+
+    roster.run(sync_id)
+
+
+@shared_task(name="lti_bridge.sync_stale_rosters", acks_late=True)
+def sync_stale_rosters():
+    """Periodic: queue a sync of every class whose roster is out of date."""
+    from .flows import roster
+
+    return roster.sync_stale_rosters()

@@ -35,6 +35,7 @@ urlpatterns = [
     path("classes/<int:class_id>/", classroom.class_page, name="class"),
     path("classes/<int:class_id>/settings/", classroom.class_settings, name="class-settings"),
     path("classes/<int:class_id>/mentors/", classroom.mentors_page, name="mentors"),
+    path("classes/<int:class_id>/roster/sync/", classroom.sync_roster, name="sync-roster"),
     path("units/<int:link_id>/", classroom.unit_page, name="unit"),
     path("units/<int:link_id>/content/", classroom.edit_unit_content, name="unit-content"),
     path("units/<int:link_id>/learners/<int:account_id>/", classroom.work_page, name="work"),

@@ -23,13 +23,17 @@ def _clean_cache(request):
 
 @pytest.fixture
 def outbound():
-    """Route the bridge's outbound HTTP for http://codio.test/ through Django."""
+    """Route outbound HTTP for http://codio.test/ through Django: the bridge's (key sets,
+    AGS, rosters) and the platform's (tool key sets, when a tool asks for a token)."""
+    from codio_xblock import ags
     from lti_bridge import http
 
     adapter = DjangoClientAdapter()
     http.session.mount("http://codio.test/", adapter)
+    ags.session.mount("http://codio.test/", DjangoClientAdapter())
     yield adapter
     http.session.adapters.pop("http://codio.test/", None)
+    ags.session.adapters.pop("http://codio.test/", None)
 
 
 @pytest.fixture

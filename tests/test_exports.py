@@ -272,9 +272,13 @@ def test_class_and_unit_pages_are_paginated(lms, settings):
     assert "Page 1 of 3" in page and '?page=2" rel="next"' in page
     last = teacher.get(f"/lti-bridge/classes/{classroom.pk}/?page=3").content.decode()
     assert last.count("<li>Learner ") == 10 and "Page 3 of 3" in last
-    unit = teacher.get(f"/lti-bridge/units/{link.pk}/?page=2").content.decode()
-    assert 'data-testid="learner-count">60<' in unit and "Page 2 of 2" in unit
-    assert unit.count(f"/lti-bridge/units/{link.pk}/learners/") == 20
+    # The teacher view lists every learner of the class, "Not started" where there is no work.
+    units = [
+        teacher.get(f"/lti-bridge/units/{link.pk}/?page={n}").content.decode() for n in (1, 2, 3)
+    ]
+    assert 'data-testid="learner-count">90<' in units[1] and "Page 2 of 3" in units[1]
+    assert [u.count(f"/lti-bridge/units/{link.pk}/learners/") for u in units] == [40, 40, 10]
+    assert sum(u.count('data-testid="status">Not started<') for u in units) == 30
 
 
 def test_teacher_view_queries_do_not_grow_with_learners(lms, django_assert_max_num_queries):

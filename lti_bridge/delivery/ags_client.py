@@ -1,6 +1,7 @@
-"""The bridge's AGS client: one OAuth 2 access token per platform registration, shared by
-every task and worker through the cache until shortly before it expires; scores posted
-with a timeout to registered hosts only.
+"""The bridge's client of the platform's services (AGS, and NRPS through
+:mod:`lti_bridge.nrps_client`): one OAuth 2 access token per platform registration and
+scope, shared by every task and worker through the cache until shortly before it expires;
+every request with a timeout, a deadline and a size cap, to registered hosts only.
 
 pylti1p3 has a service connector, but it fetches a token per connector instance and its
 requests carry no timeout; delivery needs the shared token and explicit failure classes.
@@ -67,7 +68,7 @@ def _raise_for(response, what):
     )
 
 
-def _post(url, registration, **kwargs):
+def _send(method, url, registration, max_bytes=None, **kwargs):
     try:
         check_url(url, registration)
     except OutboundError as exc:
@@ -75,15 +76,19 @@ def _post(url, registration, **kwargs):
     try:
         return bounded_request(
             session,
-            "POST",
+            method,
             url,
             timeout=conf.get("HTTP_TIMEOUT"),
             deadline=conf.get("HTTP_DEADLINE"),
-            max_bytes=conf.get("HTTP_MAX_RESPONSE_BYTES"),
+            max_bytes=max_bytes or conf.get("HTTP_MAX_RESPONSE_BYTES"),
             **kwargs,
         )
     except FetchError as exc:  # network errors, timeouts, the deadline, oversized answers
         raise DeliveryError(f"{url}: {exc}", retryable=True) from exc
+
+
+def _post(url, registration, **kwargs):
+    return _send("POST", url, registration, **kwargs)
 
 
 def access_token(registration, scope=SCORE_SCOPE, force=False):
@@ -128,14 +133,19 @@ def access_token(registration, scope=SCORE_SCOPE, force=False):
     return token
 
 
-def _authorized_post(registration, url, scope, what, **kwargs):
-    """POST with a Bearer token for ``scope``. A cached token the platform refuses (401, or
-    403 as Open edX's platform answers a rotated key) is dropped and a new one fetched once."""
+def authorized_request(registration, method, url, scope, **kwargs):
+    """A request with a Bearer token for ``scope``. A cached token the platform refuses (401,
+    or 403 as Open edX's platform answers a rotated key) is dropped and a new one fetched
+    once. Raises :class:`DeliveryError` for refused hosts and network failures."""
     headers = kwargs.pop("headers", {})
     for attempt in (1, 2):
         token = access_token(registration, scope=scope, force=attempt == 2)
-        response = _post(
-            url, registration, headers={**headers, "Authorization": f"Bearer {token}"}, **kwargs
+        response = _send(
+            method,
+            url,
+            registration,
+            headers={**headers, "Authorization": f"Bearer {token}"},
+            **kwargs,
         )
         if response.status_code not in STALE_TOKEN_STATUSES:
             break
@@ -184,11 +194,11 @@ def post_score(registration, lineitem_url, score):
         check_url(url, registration)  # before asking for a token to send there
     except OutboundError as exc:
         raise DeliveryError(str(exc), retryable=False) from exc
-    response = _authorized_post(
+    response = authorized_request(
         registration,
+        "POST",
         url,
         SCORE_SCOPE,
-        "score",
         json=score,
         headers={"Content-Type": "application/vnd.ims.lis.v1.score+json"},
     )
@@ -205,11 +215,11 @@ def create_line_item(registration, lineitems_url, *, label, resource_link_id, ta
         check_url(lineitems_url, registration)
     except OutboundError as exc:
         raise DeliveryError(str(exc), retryable=False) from exc
-    response = _authorized_post(
+    response = authorized_request(
         registration,
+        "POST",
         lineitems_url,
         LINEITEM_SCOPE,
-        "line item",
         json={
             "label": label[:255],
             "scoreMaximum": 100,

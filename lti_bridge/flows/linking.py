@@ -11,6 +11,10 @@
 Runs inside the launch's transaction. Concurrent first launches of one user race on the
 unique (registration, sub) and email constraints; the loser's savepoint is rolled back
 and it retries, finding the winner's link.
+
+A roster read from the LMS (NRPS) applies the same rows to learners who never launched
+(:func:`account_for_roster`), except that nobody signs in: row 6 makes nothing (the owner of
+the address confirms it at their own first launch) and a trial organization makes nothing.
 """
 
 import logging
@@ -51,11 +55,14 @@ def _record_email_conflict(account, registration, email):
     log.info("Account %s keeps its email: the new one belongs to another account", account.pk)
 
 
-def sync_account(account, identity, registration):
+def sync_account(account, identity, registration, *, signed_in=True):
     """Row 1: bring name and email up to date. An email another account has is not taken
-    over: the account keeps its old one and the conflict is recorded for admins."""
-    changed = ["last_login"]
-    account.last_login = timezone.now()
+    over: the account keeps its old one and the conflict is recorded for admins. Only a
+    sign-in (``signed_in``) touches ``last_login``; a roster read writes nothing unchanged."""
+    changed = []
+    if signed_in:
+        account.last_login = timezone.now()
+        changed.append("last_login")
     if identity.name and identity.name != account.name:
         account.name = identity.name
         changed.append("name")
@@ -65,6 +72,8 @@ def sync_account(account, identity, registration):
         else:
             account.email = identity.email
             changed.append("email")
+    if not changed:
+        return account
     try:
         with transaction.atomic():
             account.save(update_fields=changed)
@@ -75,30 +84,30 @@ def sync_account(account, identity, registration):
     return account
 
 
-def _new_account(identity, *, email=None, contact_email=""):
+def _new_account(identity, *, email=None, contact_email="", signed_in=True):
     return Account.objects.create(
         name=identity.name,
         email=email or None,
         contact_email=contact_email,
-        last_login=timezone.now(),
+        last_login=timezone.now() if signed_in else None,
     )
 
 
-def _choose_account(registration, identity, is_staff):
+def _choose_account(registration, identity, is_staff, signed_in=True):
     """Rows 2 to 6 for a launch with no link yet."""
     organization = registration.organization
     if organization.trial:
         raise errors.TrialOrganization(f"trial organization {organization.slug}")
     if not identity.email:
-        return _new_account(identity)  # row 2
+        return _new_account(identity, signed_in=signed_in)  # row 2
     existing = Account.objects.filter(email=identity.email).first()
     if existing is None:
-        return _new_account(identity, email=identity.email)  # row 3
+        return _new_account(identity, email=identity.email, signed_in=signed_in)  # row 3
     by_email = is_staff or (
         organization.learner_email_policy == Organization.EmailPolicy.VERIFIED_EMAIL
     )
     if not by_email:
-        return _new_account(identity, contact_email=identity.email)  # row 4
+        return _new_account(identity, contact_email=identity.email, signed_in=signed_in)  # row 4
     if OrgMembership.objects.filter(organization=organization, account=existing).exists():
         return existing  # row 5
     raise EmailVerificationRequired(existing, identity)  # row 6
@@ -133,3 +142,28 @@ def account_for_launch(registration, identity, *, is_staff):
                 attempt + 1,
             )
     raise errors.LaunchError("could not link the account after concurrent launches")
+
+
+def account_for_roster(registration, identity, *, is_staff):
+    """The account of a roster member: the linked one (name and email synced, nobody signed
+    in), or one made and linked by rows 2 to 5. None where the rows make nothing without the
+    person: row 6 (they confirm their address at their first launch) and trial
+    organizations. Runs inside the roster's transaction."""
+    for _attempt in range(ATTEMPTS):
+        link = (
+            Link.objects.select_related("account")
+            .filter(registration=registration, sub=identity.sub)
+            .first()
+        )
+        if link is not None:
+            return sync_account(link.account, identity, registration, signed_in=False)
+        try:
+            with transaction.atomic():
+                account = _choose_account(registration, identity, is_staff, signed_in=False)
+                link_account(registration, identity.sub, account)
+                return account
+        except (EmailVerificationRequired, errors.TrialOrganization):
+            return None
+        except IntegrityError:  # a launch of the same person linked them meanwhile
+            continue
+    raise errors.LaunchError("could not link a roster member after concurrent launches")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ..db import retry_transaction
-from ..flows import linking, mentors
+from ..flows import linking, mentors, roster
 from ..identity import clean_text, identity_from_claims, lti_id_from_claims
 from ..models import ClassMembership, Classroom, Link, OrgMembership, ResourceLink, Unit, Work
 from ..roles import bridge_role, is_org_admin
@@ -13,6 +13,7 @@ from . import errors
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NAMES_ROLES_SERVICE = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 UNIT_PARAMETERS = ("codio_unit", "unit")
 
 
@@ -72,23 +73,45 @@ def sync_classroom(registration, context):
 
 
 def sync_membership(classroom, account, role, lti_roles):
+    """The launcher's membership with the launch's role; a launch makes a member who had
+    left the course (by the LMS's roster) active again."""
+    values = {
+        "role": role.role,
+        "read_only": role.read_only,
+        "lti_roles": lti_roles,
+        "active": True,
+    }
     membership, created = ClassMembership.objects.get_or_create(
-        classroom=classroom,
-        account=account,
-        defaults={"role": role.role, "read_only": role.read_only, "lti_roles": lti_roles},
+        classroom=classroom, account=account, defaults=values
     )
-    if not created and (membership.role, membership.read_only, membership.lti_roles) != (
-        role.role,
-        role.read_only,
-        lti_roles,
-    ):
-        membership.role, membership.read_only, membership.lti_roles = (
-            role.role,
-            role.read_only,
-            lti_roles,
-        )
-        membership.save(update_fields=["role", "read_only", "lti_roles", "modified"])
+    changed = [name for name, value in values.items() if getattr(membership, name) != value]
+    if not created and changed:
+        for name in changed:
+            setattr(membership, name, values[name])
+        membership.save(update_fields=[*changed, "modified"])
     return membership
+
+
+def sync_memberships_url(classroom, body):
+    """The course's membership service (NRPS 2.0, the ``namesroleservice`` claim), kept on
+    the class. A claim without version 2.0 or without a usable URL is ignored (the service
+    is optional); a launch without the claim keeps what earlier ones gave."""
+    claim = body.get(NAMES_ROLES_SERVICE)
+    if not isinstance(claim, dict):
+        return
+    url = claim.get("context_memberships_url")
+    versions = claim.get("service_versions", ["2.0"])
+    if (
+        not isinstance(url, str)
+        or not url.startswith(("https://", "http://"))
+        or len(url) > 1024
+        or not isinstance(versions, list)
+        or "2.0" not in versions
+    ):
+        return
+    if classroom.memberships_url != url:
+        classroom.memberships_url = url
+        classroom.save(update_fields=["memberships_url"])
 
 
 SEND_MODE_PARAMETERS = ("codio_send_grade", "custom_codio_send_grade")
@@ -193,6 +216,7 @@ def _apply(registration, body, identity, role, roles, context, link_claim, unit)
         if not account.is_active:  # nothing of this launch is kept (the transaction ends)
             raise errors.AccountDeactivated(f"account {account.pk} is deactivated")
         classroom = sync_classroom(registration, context)
+        sync_memberships_url(classroom, body)
         membership = sync_membership(classroom, account, role, roles)
         sync_lti_id(registration, identity.sub, body)
         sync_org_admin(registration.organization, account, roles)
@@ -203,4 +227,5 @@ def _apply(registration, body, identity, role, roles, context, link_claim, unit)
             work, created = Work.objects.get_or_create(resource_link=resource_link, account=account)
             if not created:
                 work.save(update_fields=["last_launch"])
+        roster.request_if_stale(classroom)
     return LaunchOutcome(account, classroom, membership, resource_link, role)

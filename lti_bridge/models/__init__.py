@@ -4,6 +4,7 @@ from .classroom import (
     ClassUnitContent,
     MentorScope,
     ResourceLink,
+    RosterSync,
     Unit,
     Work,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "OrganizationChange",
     "Registration",
     "ResourceLink",
+    "RosterSync",
     "SpentValue",
     "SyncConflict",
     "ToolKey",

@@ -31,6 +31,10 @@ class Classroom(models.Model):
     release_automatically = models.BooleanField(
         default=False, help_text=_("Grades are released as soon as they are given.")
     )
+    # The LMS's Names and Role Provisioning Service for the course (NRPS 2.0: the launch's
+    # namesroleservice claim), and when the bridge last asked for the roster from it.
+    memberships_url = models.URLField(max_length=1024, blank=True)
+    roster_requested_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -84,6 +88,9 @@ class ClassMembership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices)
     read_only = models.BooleanField(default=False)
     lti_roles = models.JSONField(default=list)
+    # False once the LMS's roster no longer lists the member, or lists them as inactive: they
+    # left the course. Their work and grades are kept; their next launch makes them active.
+    active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -96,6 +103,45 @@ class ClassMembership(models.Model):
 
     def __str__(self):
         return f"{self.account_id} in {self.classroom_id} as {self.role}"
+
+
+class RosterSync(models.Model):
+    """One reading of a class's roster from the LMS's membership service (NRPS 2.0) and what
+    it changed. Asked for at a launch when the roster is stale, by a teacher, or by the
+    periodic task; carried out by the ``lti_bridge.sync_roster`` task."""
+
+    class Source(models.TextChoices):
+        LAUNCH = "launch", _("A launch (the roster was out of date)")
+        TEACHER = "teacher", _("A teacher")
+        SCHEDULE = "schedule", _("The periodic sync")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="roster_syncs")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    requested_by = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    members = models.PositiveIntegerField(default=0)  # listed by the LMS
+    added = models.PositiveIntegerField(default=0)  # new to the class
+    left = models.PositiveIntegerField(default=0)  # no longer listed, or listed as inactive
+    waiting = models.PositiveIntegerField(default=0)  # join at their first launch (see flow)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("roster sync")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"roster of {self.classroom_id}: {self.state}"
 
 
 class Unit(models.Model):

@@ -14,6 +14,15 @@ SWEEP = {
 
 SWEEP_NAME = "lti-bridge-deliver-due-grades"
 
+# Rosters (NRPS): every class whose roster is older than LTI_BRIDGE["ROSTER_MAX_AGE"] is read
+# again. Where no beat runs, run `manage.py lms lti_bridge_sync_rosters` from cron.
+ROSTERS = {
+    "task": "lti_bridge.sync_stale_rosters",
+    "schedule": timedelta(minutes=30),
+    "options": {"expires": 25 * 60},
+}
+ROSTERS_NAME = "lti-bridge-sync-stale-rosters"
+
 
 def plugin_settings(settings):
     settings.LTI_BRIDGE = {**getattr(settings, "LTI_BRIDGE", {})}
@@ -23,4 +32,4 @@ def plugin_settings(settings):
     # namespace="CELERY". An operator's own entry of the same name wins in both.
     for name in ("CELERYBEAT_SCHEDULE", "CELERY_BEAT_SCHEDULE"):
         schedule = getattr(settings, name, None) or {}
-        setattr(settings, name, {SWEEP_NAME: SWEEP, **schedule})
+        setattr(settings, name, {SWEEP_NAME: SWEEP, ROSTERS_NAME: ROSTERS, **schedule})

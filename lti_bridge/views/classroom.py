@@ -9,13 +9,14 @@ import json
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import permissions
-from ..flows import mentors
+from ..flows import mentors, roster
 from ..identity import clean_text
-from ..models import Account, Classroom, ClassUnitContent, ResourceLink, Work
-from ..pages import paginate, render_page, render_unit_page
+from ..models import Account, Classroom, ClassUnitContent, ResourceLink, RosterSync, Work
+from ..pages import paginate, render_page, render_unit_page, with_membership_state
 from ..permissions import Action
 from .access import forbidden, member_or_404
 from .account import current_account
@@ -33,8 +34,10 @@ def class_page(request, class_id):
             "classroom": classroom,
             "membership": membership,
             "page": paginate(
-                request, permissions.visible_learners(membership).order_by("name", "pk")
+                request, with_membership_state(permissions.visible_learners(membership), membership)
             ),
+            "roster_sync": classroom.roster_syncs.first(),
+            "can_sync_roster": permissions.can(membership, Action.SYNC_ROSTER),
             "links": classroom.resource_links.select_related("unit").order_by("title"),
             "can_edit_settings": permissions.can(membership, Action.EDIT_SETTINGS),
             "can_manage_mentors": permissions.can(membership, Action.MANAGE_MENTORS),
@@ -58,6 +61,24 @@ def class_settings(request, class_id):
     classroom.save(
         update_fields=["filter_learners_for_mentors", "mentors_may_grade", "release_automatically"]
     )
+    return redirect("lti_bridge:class", class_id=classroom.pk)
+
+
+@require_POST
+def sync_roster(request, class_id):
+    """A teacher asks for the class's roster from the LMS now (NRPS)."""
+    classroom = get_object_or_404(Classroom, pk=class_id)
+    membership = member_or_404(request, classroom)
+    if not permissions.can(membership, Action.SYNC_ROSTER):
+        return forbidden(request)
+    try:
+        roster.request_sync(classroom, RosterSync.Source.TEACHER, account=membership.account)
+    except roster.NoRosterService:
+        message = _(
+            "The LMS has not offered this class's roster yet: it can be read once a launch "
+            "from the LMS carries its membership service (Names and Role Provisioning)."
+        )
+        return render_page(request, "lti_bridge/message.html", {"message": message}, status=409)
     return redirect("lti_bridge:class", class_id=classroom.pk)
 
 
