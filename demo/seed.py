@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 COURSE_SCENARIO = "codio_unit.1"
+MEMBERSHIP_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
     {"username": "learner", "name": ("Ada", "Lovelace"), "role": "Learner"},
@@ -59,6 +60,11 @@ def seed(base_url):
         stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
     tool = ToolRegistration.objects.get(slug="lti_bridge")
+    # The built-in bridge reads the course's roster (NRPS), also in demo databases made
+    # before the membership scope was part of a new tool's grant.
+    if MEMBERSHIP_SCOPE not in tool.scope_list():
+        tool.service_scopes = "\n".join([*tool.scope_list(), MEMBERSHIP_SCOPE])
+        tool.save(update_fields=["service_scopes"])
     call_command(
         "lti_bridge_register_platform",
         organization="demo-university",

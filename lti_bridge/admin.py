@@ -15,6 +15,7 @@ from .models import (
     OrgMembership,
     Registration,
     ResourceLink,
+    RosterSync,
     SyncConflict,
     Unit,
     Work,
@@ -148,10 +149,33 @@ class MentorScopeInline(admin.TabularInline):
     extra = 0
 
 
+class RosterSyncInline(admin.TabularInline):
+    """The class's roster readings (NRPS), newest first: what each found or why it failed."""
+
+    model = RosterSync
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "created",
+        "source",
+        "state",
+        "members",
+        "added",
+        "left",
+        "waiting",
+        "error",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-created")
+
+
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
     list_display = ("title", "context_id", "registration", "organization")
-    inlines = [MembershipInline, MentorScopeInline]
+    readonly_fields = ("memberships_url", "roster_requested_at")
+    inlines = [MembershipInline, MentorScopeInline, RosterSyncInline]
 
 
 @admin.register(Unit)

@@ -125,16 +125,16 @@ def fetch_roster(registration, url, *, context_id):
     wins). Raises :class:`RosterError`."""
     if not url:
         raise RosterError("the LMS offers no roster service for this course")
-    members, visited = {}, set()
+    members, visited, page = {}, set(), 0
     next_url = _with_limit(url, conf.get("ROSTER_PAGE_LIMIT"))
     while next_url:
         if next_url in visited:
             raise RosterError("the LMS's next-page links go round in a loop")
         visited.add(next_url)
-        if len(visited) > conf.get("ROSTER_MAX_PAGES"):
+        page += 1
+        if page > conf.get("ROSTER_MAX_PAGES"):
             raise RosterError(f"the roster has more than {conf.get('ROSTER_MAX_PAGES')} pages")
         response, body = _page(registration, next_url)
-        page = len(visited)
         if not isinstance(body, dict) or not isinstance(body.get("members"), list):
             raise RosterError(f"page {page} is not a membership container")
         context = body.get("context")

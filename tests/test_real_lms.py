@@ -141,3 +141,104 @@ def test_launch_and_grade_delivery(lms_platform):
     assert body["userId"] == entry["sub"]
     assert (body["scoreGiven"], body["scoreMaximum"]) == (80.0, 100.0)
     assert (body["activityProgress"], body["gradingProgress"]) == ("Completed", "FullyGraded")
+
+
+def _member(name, sub, roles, email, extra):
+    """A member as that LMS lists it: its own extra fields (pictures, legacy ids, sourcedids)."""
+    given, _, family = name.partition(" ")
+    return {
+        "status": "Active",
+        "name": name,
+        "given_name": given,
+        "family_name": family,
+        "email": email,
+        "user_id": sub,
+        "roles": roles,
+        **extra,
+    }
+
+
+# What each LMS adds to a member (their NRPS responses), and how it pages.
+ROSTER_EXTRAS = {
+    "moodle": {"picture": "https://moodle.example.edu/pluginfile.php/5/user/icon/f1"},
+    "canvas": {
+        "picture": "https://canvas.instructure.com/images/messages/avatar-50.png",
+        "lis_person_sourcedid": "S123",
+        "lti11_legacy_user_id": "535fa085f22b4655f48cd5a36a9215f64c062838",
+    },
+    "blackboard": {"lis_person_sourcedid": "bb-ada"},
+    "brightspace": {"lis_person_sourcedid": None},
+    "sakai": {"lis_person_sourcedid": "ada"},
+    "schoology": {"picture": None},
+}
+
+
+@pytest.mark.parametrize("lms_platform", list(LMS), indirect=True)
+@responses.activate
+def test_roster_from_the_lms(lms_platform):
+    """The teacher's launch brings the LMS's membership service; its roster, shaped as that
+    LMS sends it (Canvas pages with a Link header naming next, first and last), makes the
+    learner who never launched a member of the class."""
+    from lti_bridge.flows import roster
+
+    name, platform = lms_platform
+    entry = LMS[name]
+    registration = entry["registration"]
+    url = entry["claims"]["https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"][
+        "context_memberships_url"
+    ]
+    responses.post(
+        registration["auth_token_url"],
+        json={"access_token": "at-1", "token_type": "Bearer", "expires_in": 3600},
+    )
+    context_id = entry["claims"]["https://purl.imsglobal.org/spec/lti/claim/context"]["id"]
+    learner_roles, teacher_roles = entry["learner_roles"], entry["instructor_roles"]
+    page_two = url + ("&" if "?" in url else "?") + "page=2"
+    responses.get(
+        url,
+        json={
+            "id": url,
+            "context": {"id": context_id, "label": "C", "title": "Course"},
+            "members": [
+                _member("Grace Hopper", entry["sub"] + "-t", teacher_roles, GRACE["email"], {}),
+                _member("Ada Lovelace", entry["sub"], learner_roles, ADA["email"], {}),
+            ],
+        },
+        headers={
+            "Link": f'<{page_two}>; rel="next", <{url}>; rel="first", <{page_two}>; rel="last"'
+        },
+        match=[responses.matchers.query_param_matcher({"limit": "500"}, strict_match=False)],
+    )
+    responses.get(
+        page_two,
+        json={
+            "id": page_two,
+            "context": {"id": context_id},
+            "members": [
+                _member(
+                    "Alan Turing",
+                    "never-launched",
+                    learner_roles,
+                    "at@example.edu",
+                    ROSTER_EXTRAS[name],
+                ),
+            ],
+        },
+        match=[responses.matchers.query_param_matcher({"page": "2"}, strict_match=False)],
+    )
+    teacher_page = launch(
+        name, platform, sub=entry["sub"] + "-t", roles=teacher_roles, person=GRACE
+    )
+    assert teacher_page.status_code == 200, teacher_page.content.decode()[-600:]
+    classroom = Classroom.objects.get()
+    assert classroom.memberships_url == url
+    sync = classroom.roster_syncs.get()  # asked for at the first launch, read on commit
+    assert sync.state == "done", sync.error
+    assert (sync.members, sync.added) == (3, 2)
+    roles = dict(ClassMembership.objects.values_list("account__email", "role"))
+    assert roles == {
+        "gh@example.edu": "teacher",
+        "ada@example.edu": "student",
+        "at@example.edu": "student",
+    }
+    assert roster.is_stale(classroom, classroom.roster_requested_at) is False
