@@ -227,5 +227,7 @@ def _apply(registration, body, identity, role, roles, context, link_claim, unit)
             work, created = Work.objects.get_or_create(resource_link=resource_link, account=account)
             if not created:
                 work.save(update_fields=["last_launch"])
-        roster.request_if_stale(classroom)
+        # After commit, outside the launch's transaction: its conditional update never holds
+        # the class's row while other launches of the class run, and it never fails a launch.
+        transaction.on_commit(lambda: roster.request_if_stale(classroom), robust=True)
     return LaunchOutcome(account, classroom, membership, resource_link, role)
