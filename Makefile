@@ -10,6 +10,9 @@ EXTRAS ?= test$(if $(filter mysql,$(CODIO_DB)),$(comma)mysql)
 comma := ,
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The URL browsers use to reach the demo (the platform's issuer and every registered URL).
+# Another PORT changes it; give DEMO_URL when the demo is reached by another name.
+DEMO_URL ?= http://localhost:$(PORT)
 # pyenv keeps other Pythons off PATH; tox needs python3.12 for its py312 environment.
 export PATH := $(subst $() ,:,$(wildcard $(HOME)/.pyenv/versions/3.12*/bin)):$(PATH)
 
@@ -23,21 +26,22 @@ demo-setup: $(VENV)/.installed-$(EXTRAS)
 	mkdir -p var
 	$(PY) manage.py migrate --run-syncdb --verbosity 0
 	$(PY) manage.py createcachetable
-	$(PY) manage.py seed_demo
+	CODIO_DEMO_BASE_URL=$(DEMO_URL) $(PY) manage.py seed_demo
 
-## demo: install, migrate, seed, then serve the demo LMS + bridge on http://localhost:8000
+## demo: install, migrate, seed, then serve the demo LMS + bridge on $(DEMO_URL)
+## (make demo PORT=8100; re-running after a change of PORT or DEMO_URL moves the registrations)
 demo: demo-setup
 	@echo ""
-	@echo "Codio XBlock demo: http://localhost:$(PORT)/"
-	@echo "  open the course as a learner:    http://localhost:$(PORT)/  -> 'learner' (or 'learner2')"
-	@echo "  as the instructor:               http://localhost:$(PORT)/  -> 'instructor'"
-	@echo "  as the teaching assistant:       http://localhost:$(PORT)/  -> 'ta'"
-	@echo "  as limited staff (a mentor):     http://localhost:$(PORT)/  -> 'mentor'"
-	@echo "  as an administrator (LTI Integrations, exports): http://localhost:$(PORT)/  -> 'admin'"
-	@echo "  sign-in form (password 'demo'):  http://localhost:$(PORT)/accounts/login/"
-	@echo "  the course itself:               http://localhost:$(PORT)/scenario/codio_unit.1/"
+	@echo "Codio XBlock demo: $(DEMO_URL)/"
+	@echo "  open the course as a learner:    $(DEMO_URL)/  -> 'learner' (or 'learner2')"
+	@echo "  as the instructor:               $(DEMO_URL)/  -> 'instructor'"
+	@echo "  as the teaching assistant:       $(DEMO_URL)/  -> 'ta'"
+	@echo "  as limited staff (a mentor):     $(DEMO_URL)/  -> 'mentor'"
+	@echo "  as an administrator (LTI Integrations, exports): $(DEMO_URL)/  -> 'admin'"
+	@echo "  sign-in form (password 'demo'):  $(DEMO_URL)/accounts/login/"
+	@echo "  the course itself:               $(DEMO_URL)/scenario/codio_unit.1/"
 	@echo ""
-	CODIO_DEMO_BASE_URL=http://localhost:$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
+	CODIO_DEMO_BASE_URL=$(DEMO_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: every test (unit, end-to-end, browser) on SQLite; CODIO_DB=mysql for MariaDB
 test: $(VENV)/.installed-$(EXTRAS)

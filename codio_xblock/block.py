@@ -6,6 +6,7 @@ It never talks to the tool in-process: opening the unit starts an LTI 1.3 launch
 
 import json
 import logging
+import math
 import re
 
 from django.utils import translation
@@ -181,7 +182,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         """The Studio editor's choices: every enabled tool registration."""
         from .models import ToolRegistration
 
-        choices = [{"display_name": self._gettext("Default tool"), "value": ""}]
+        choices = [{"display_name": self._gettext(_("Default tool")), "value": ""}]
         for tool in ToolRegistration.objects.enabled().order_by("name"):
             choices.append({"display_name": f"{tool.name} ({tool.slug})", "value": tool.slug})
         return choices
@@ -197,29 +198,33 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             get_tool(tool_slug)
         except LtiPlatformError:
             error(
-                self._gettext("No enabled LTI tool is registered as '%(slug)s'.")
+                self._gettext(_("No enabled LTI tool is registered as '%(slug)s'."))
                 % {"slug": tool_slug}
             )
         if not UNIT_RE.match(data.unit or ""):
             error(
                 self._gettext(
-                    "Give the Codio unit identifier: letters, digits, '.', '_' or '-' "
-                    "(at most 100)."
+                    _(
+                        "Give the Codio unit identifier: letters, digits, '.', '_' or '-' "
+                        "(at most 100)."
+                    )
                 )
             )
         if data.launch_mode not in ("iframe", "window"):
-            error(self._gettext("Launch mode must be 'iframe' or 'window'."))
+            error(self._gettext(_("Launch mode must be 'iframe' or 'window'.")))
         if not MIN_HEIGHT <= (data.iframe_height or 0) <= MAX_HEIGHT:
-            error(self._gettext("Height must be between 200 and 3000 pixels."))
-        if data.weight is None or data.weight < 0:
-            error(self._gettext("Weight must be zero or more."))
-        if data.points_in_tool is not None and not 0 < data.points_in_tool <= 1e6:
-            error(self._gettext("Points in Codio must be more than zero, or empty."))
+            error(self._gettext(_("Height must be between 200 and 3000 pixels.")))
+        if data.weight is None or not math.isfinite(data.weight) or data.weight < 0:
+            error(self._gettext(_("Weight must be zero or more.")))
+        if data.points_in_tool is not None and not (
+            math.isfinite(data.points_in_tool) and 0 < data.points_in_tool <= 1e6
+        ):
+            error(self._gettext(_("Points in Codio must be more than zero, or empty.")))
         try:
             parse_custom_parameters(data.custom_parameters, reserved=RESERVED_CUSTOM)
         except CustomParameterError as exc:
             error(
-                self._gettext("Custom parameters, line %(line)s: %(message)s")
+                self._gettext(_("Custom parameters, line %(line)s: %(message)s"))
                 % {"line": exc.line, "message": exc.message}
             )
 
@@ -228,13 +233,63 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         """Save the Studio editor's values (StudioEditableXBlockMixin validates them), for the
         course team only: any user can call a block's handlers in the LMS."""
         if not adapter.get().can_author(self):
-            return Response(
-                json.dumps({"error": self._gettext("Only the course team may edit this unit.")}),
-                status=403,
-                content_type="application/json",
-                charset="utf-8",
+            return self._json_error(
+                403, self._gettext(_("Only the course team may edit this unit."))
             )
+        refusal = self._check_studio_values(request.body)
+        if refusal:
+            return self._json_error(400, refusal)
         return super().submit_studio_edits(request, suffix)
+
+    def _json_error(self, status, message):
+        """An error the Studio editor shows (studio_edit.js reads ``error``)."""
+        return Response(
+            json.dumps({"error": message}),
+            status=status,
+            content_type="application/json",
+            charset="utf-8",
+        )
+
+    def _check_studio_values(self, body):
+        """Why the editor's request cannot be saved, or "": XBlock's mixin would answer a
+        value of the wrong type (Points "ten") or a request without its parts with a 500."""
+        try:
+            data = json.loads(body or b"")
+        except ValueError:
+            return self._gettext(_("The editor sent a request that is not JSON."))
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("values"), dict)
+            or not isinstance(data.get("defaults", []), list)
+        ):
+            return self._gettext(_("The editor sent a malformed request."))
+        kinds = {
+            Float: _("'%(field)s' must be a number."),
+            Integer: _("'%(field)s' must be a whole number."),
+            Boolean: _("'%(field)s' must be true or false."),
+            String: _("'%(field)s' must be text."),
+        }
+        for name, value in data["values"].items():
+            field = self.fields.get(name) if name in self.editable_fields else None
+            if field is None:
+                continue
+            label = self._gettext(field.display_name or name)
+            try:
+                if isinstance(field, Boolean) and not (
+                    isinstance(value, bool)
+                    or (isinstance(value, str) and value.lower() in ("true", "false"))
+                ):
+                    raise ValueError(value)  # from_json takes any other text as False
+                if isinstance(field, Integer) and isinstance(value, float):
+                    if not value.is_integer():
+                        raise ValueError(value)  # from_json would drop the fraction
+                parsed = field.from_json(value)
+                if isinstance(parsed, float) and not math.isfinite(parsed):
+                    raise ValueError(value)
+            except (ValueError, TypeError):
+                template = next(t for kind, t in kinds.items() if isinstance(field, kind))
+                return self._gettext(template) % {"field": label}
+        return ""
 
     @XBlock.handler
     def deep_link(self, request, suffix=""):
@@ -246,7 +301,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         platform = adapter.get()
         if not platform.can_author(self):
             return self._error_response(
-                403, self._gettext("Only the course team may edit this unit.")
+                403, self._gettext(_("Only the course team may edit this unit."))
             )
         user = platform.current_user(self)
         try:
@@ -450,13 +505,13 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             return self._error_response(
                 409,
                 self._gettext(
-                    "Codio units open in the LMS, not in Studio: preview the unit in the LMS."
+                    _("Codio units open in the LMS, not in Studio: preview the unit in the LMS.")
                 ),
             )
         user = platform.current_user(self)
         if user is None:
             return self._error_response(
-                403, self._gettext("Sign in to the course to open this unit.")
+                403, self._gettext(_("Sign in to the course to open this unit."))
             )
         try:
             url = start_launch(self._launch_data(user))
@@ -464,7 +519,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             return self._error_response(
                 400,
                 self._gettext(
-                    "This unit's custom parameters are invalid; ask the course team to fix them."
+                    _("This unit's custom parameters are invalid; ask the course team to fix them.")
                 ),
             )
         except LtiPlatformError as exc:

@@ -34,6 +34,26 @@ UNITS = [
 ]
 
 
+def _move_demo_registration(client_id, base_url):
+    """The demo LMS's registration follows the demo's URL (another PORT or HOST): the one
+    made for an earlier URL is moved, so its classes stay, and no other one is left enabled
+    (seeds before this one left a second registration behind)."""
+    from lti_bridge.models import Registration
+
+    mine = Registration.objects.filter(organization__slug="demo-university", client_id=client_id)
+    earlier = list(mine.exclude(issuer=base_url).order_by("pk"))
+    if earlier and not mine.filter(issuer=base_url).exists():
+        moved = earlier.pop(0)
+        moved.issuer = base_url
+        moved.save(update_fields=["issuer"])
+    for stale in earlier:
+        if stale.classes.exists():
+            stale.enabled = False
+            stale.save(update_fields=["enabled"])
+        else:
+            stale.delete()
+
+
 @transaction.atomic
 def seed(base_url):
     from codio_xblock.models import ToolRegistration
@@ -60,6 +80,7 @@ def seed(base_url):
         stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
     tool = ToolRegistration.objects.get(slug="lti_bridge")
+    _move_demo_registration(tool.client_id, base_url)
     # The built-in bridge reads the course's roster (NRPS), also in demo databases made
     # before the membership scope was part of a new tool's grant.
     if MEMBERSHIP_SCOPE not in tool.scope_list():

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("demo/as/<str:username>/", views.sign_in_as, name="demo-sign-in-as"),
     path("gradebook/", views.gradebook, name="demo-gradebook"),
+    path("studio/", views.author, name="demo-studio"),
     path("codio/", include("codio_xblock.urls")),
     path("lti-bridge/", include("lti_bridge.urls")),
     *[p for p in workbench_urls if getattr(p.pattern, "_regex", None) != "^$"],

@@ -71,3 +71,39 @@ def gradebook(request):
             }
         )
     return render(request, "demo/gradebook.html", {"rows": rows})
+
+
+@login_required
+def author(request):
+    """The demo's Studio: each unit's ``studio_view`` (the editor Studio shows), saving
+    through the block's own handler. Course team only, as Studio. The page gives the
+    workbench's JavaScript runtime the ``notify`` Studio's runtime has, which the editor
+    reports saving, errors and cancelling to."""
+    from web_fragments.fragment import Fragment
+    from workbench.runtime import WorkbenchRuntime
+    from workbench.scenarios import get_scenarios
+
+    from codio_xblock import adapter
+
+    runtime = WorkbenchRuntime(request.user.get_username())
+    course = runtime.get_block(get_scenarios()[COURSE_SCENARIO].usage_id)
+    platform = adapter.get()
+    if not all(platform.request_can_author(request, str(child)) for child in course.children):
+        return render(request, "demo/author.html", {"refused": True}, status=403)
+    page, editors = Fragment(), []
+    for child in course.children:
+        block = runtime.get_block(child)
+        fragment = block.render("studio_view", {})
+        page.add_fragment_resources(fragment)
+        editors.append({"title": block.display_name, "body": fragment.body_html()})
+    return render(
+        request,
+        "demo/author.html",
+        {
+            "editors": editors,
+            "head_html": page.head_html(),
+            "foot_html": page.foot_html(),
+            "student_id": request.user.get_username(),
+            "course_url": f"/scenario/{COURSE_SCENARIO}/",
+        },
+    )

@@ -104,15 +104,16 @@ def render_unit_page(request, account, resource_link, membership, registration=N
             queryset=GradeDelivery.objects.order_by("-version", "-pk"),
             to_attr="deliveries_newest_first",
         )
-        works = {
+        learners = list(page.object_list)  # ids, not the sliced query: MariaDB takes no
+        works = {  # LIMIT inside IN (...)
             work.account_id: work
             for work in Work.objects.filter(
-                resource_link=resource_link, account__in=page.object_list
+                resource_link=resource_link, account_id__in=[learner.pk for learner in learners]
             ).prefetch_related(newest_first)
         }
         # Every learner the teacher may see, with their work or none yet ("Not started"):
         # learners the LMS's roster named appear before they ever open the unit.
-        context["rows"] = [(learner, works.get(learner.pk)) for learner in page.object_list]
+        context["rows"] = [(learner, works.get(learner.pk)) for learner in learners]
         context["page"] = page
         context["can_edit_content"] = permissions.can(membership, permissions.Action.EDIT_CONTENT)
         context["can_release"] = permissions.can(membership, permissions.Action.RELEASE)

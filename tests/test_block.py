@@ -140,3 +140,39 @@ def test_learners_cannot_submit_studio_edits_through_the_runtime(as_user):
     assert submit(as_user("mentor"), usage, unit="other-unit").status_code == 403
     page = as_user("instructor").get("/scenario/codio_unit.0/author_view/").content.decode()
     assert "other-unit" not in page
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"points_in_tool": "ten"}, "'Points in Codio' must be a number."),
+        ({"weight": "heavy"}, "'Weight' must be a number."),
+        ({"iframe_height": "tall"}, "'Height (pixels)' must be a whole number."),
+        ({"iframe_height": 1.5}, "'Height (pixels)' must be a whole number."),
+        ({"share_name": "perhaps"}, "'Share the learner's name' must be true or false."),
+        ({"unit": ["a", "b"]}, "'Codio unit' must be text."),
+        ({"weight": "nan"}, "'Weight' must be a number."),
+    ],
+)
+def test_studio_edits_of_the_wrong_type_are_refused_with_the_field_named(
+    as_user, values, message
+):
+    """XBlock's mixin answers these with a 500; the editor shows this message instead."""
+    from workbench.runtime import WorkbenchRuntime
+
+    client = as_user("instructor")
+    usage = usage_ids(client)[0]
+    before = WorkbenchRuntime("instructor").get_block(usage).weight
+    response = submit(client, usage, **values)
+    assert response.status_code == 400 and response.json()["error"] == message
+    assert WorkbenchRuntime("instructor").get_block(usage).weight == before
+
+
+def test_malformed_studio_edit_requests_are_refused(as_user):
+    client = as_user("instructor")
+    usage = usage_ids(client)[0]
+    url = f"/handler/{usage}/submit_studio_edits/"
+    for body in ("not json", "[]", '{"values": []}', '{"values": {}, "defaults": 3}'):
+        response = client.post(url, data=body, content_type="application/json")
+        assert response.status_code == 400, body
+        assert response.json()["error"].startswith("The editor sent"), body

@@ -1,0 +1,42 @@
+"""The demo's Studio page in a real browser: each unit's editor saves through the block,
+shows the block's refusals, and is for the course team only."""
+
+import pytest
+
+from tests.test_browser import ARTIFACTS, browser, demo_site, open_course_as  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_studio_editor_saves_and_shows_refusals(browser, demo_site):  # noqa: F811
+    page = open_course_as(browser, demo_site, "instructor")
+    page.goto(demo_site + "/studio/")
+    editors = page.locator('[data-testid="unit-editor"]')
+    assert editors.count() == 3
+    first = editors.nth(0)
+    notice = first.locator('[data-testid="editor-notice"]')
+
+    first.locator("#xb-field-edit-points_in_tool").fill("-5")
+    first.locator(".save-button").click()
+    notice.get_by_text("Points in Codio must be more than zero, or empty.").wait_for()
+    assert "error" in notice.get_attribute("class")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "studio-refused.png"), full_page=True)
+
+    first.locator("#xb-field-edit-points_in_tool").fill("50")
+    first.locator("#xb-field-edit-display_name").fill("Hello, Python (edited)")
+    first.locator(".save-button").click()
+    notice.get_by_text("Saved.").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "studio-saved.png"), full_page=True)
+
+    page.reload()
+    assert float(page.locator("#xb-field-edit-points_in_tool").first.input_value()) == 50
+    page.goto(demo_site + "/scenario/codio_unit.1/")
+    assert "Hello, Python (edited)" in page.content()
+
+
+def test_the_studio_page_is_for_the_course_team(browser, demo_site):  # noqa: F811
+    page = open_course_as(browser, demo_site, "learner")
+    response = page.goto(demo_site + "/studio/")
+    assert response.status == 403
+    assert page.locator('[data-testid="author-refused"]').is_visible()
