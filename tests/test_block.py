@@ -154,9 +154,7 @@ def test_learners_cannot_submit_studio_edits_through_the_runtime(as_user):
         ({"weight": "nan"}, "'Weight' must be a number."),
     ],
 )
-def test_studio_edits_of_the_wrong_type_are_refused_with_the_field_named(
-    as_user, values, message
-):
+def test_studio_edits_of_the_wrong_type_are_refused_with_the_field_named(as_user, values, message):
     """XBlock's mixin answers these with a 500; the editor shows this message instead."""
     from workbench.runtime import WorkbenchRuntime
 
