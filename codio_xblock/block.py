@@ -370,6 +370,8 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 "block": self,
                 "launch_url": launch_url,
                 "height": min(max(self.iframe_height or MIN_HEIGHT, MIN_HEIGHT), MAX_HEIGHT),
+                "min_height": MIN_HEIGHT,  # the tool may fit the frame to its page
+                "max_height": MAX_HEIGHT,  # (lti.frameResize) within these bounds
                 "new_window": self.launch_mode == "window",
             },
         )

@@ -217,3 +217,31 @@ def test_an_author_chooses_a_unit_from_the_editor_and_a_learner_opens_it(browser
     learner.goto(demo_site + "/scenario/codio_unit.0/")
     frame = learner.frame_locator("iframe.codio-unit__frame").first
     expect(frame.get_by_test_id("unit-title")).to_have_text("Loops", timeout=20000)
+
+
+def test_the_unit_frame_fits_the_tool_page(browser, demo_site):
+    """The bridge asks the LMS to fit its frame (lti.frameResize); the block honours it:
+    a learner's short page shrinks the 700px frame, the teacher view is shown whole."""
+    page = open_course_as(browser, demo_site, "instructor")
+    frame = page.frame_locator("iframe.codio-unit__frame").first
+    frame.get_by_test_id("teacher-view").wait_for(timeout=20000)
+    element = page.locator("iframe.codio-unit__frame").first
+
+    def fitted():
+        content = frame.locator("html").evaluate("e => e.scrollHeight")
+        height = element.evaluate("e => e.getBoundingClientRect().height")
+        return content, height
+
+    page.wait_for_function(
+        "() => document.querySelector('iframe.codio-unit__frame').style.height !== '700px'",
+        timeout=20000,
+    )
+    content, height = fitted()
+    assert abs(content - height) <= 2 and 200 <= height <= 3000, (content, height)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "instructor-fitted.png"), full_page=True)
+
+    # a page from anywhere else cannot resize the frame
+    page.evaluate("window.postMessage({subject: 'lti.frameResize', height: 250}, '*')")
+    page.wait_for_timeout(300)
+    assert abs(element.evaluate("e => e.getBoundingClientRect().height") - height) <= 2

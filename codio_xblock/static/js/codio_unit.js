@@ -1,5 +1,7 @@
-/* Codio Unit: when the tool inside the frame cannot keep its cookies, it asks (by
-   postMessage) to be opened in a new window; only our own frame may ask. */
+/* Codio Unit: messages from the tool inside the frame (only our own frame may send them):
+   - codio.openInNewWindow: the tool cannot keep its cookies in a frame;
+   - lti.frameResize (Canvas's and Open edX's convention): fit the frame to the tool's page,
+     between the frame's minimum and maximum height. */
 function CodioUnitBlock(runtime, element) {
   "use strict";
   var root = element && element.jquery ? element[0] : element;
@@ -12,8 +14,18 @@ function CodioUnitBlock(runtime, element) {
       return;
     }
     var data = event.data || {};
+    if (typeof data === "string") {  // some tools send the message as JSON text
+      try { data = JSON.parse(data); } catch (e) { return; }
+    }
     if (data.subject === "codio.openInNewWindow") {
       window.open(frame.getAttribute("src"), "_blank", "noopener");
+    } else if (data.subject === "lti.frameResize") {
+      var height = Number(data.height);
+      var lowest = Number(frame.getAttribute("data-min-height")) || 200;
+      var highest = Number(frame.getAttribute("data-max-height")) || 3000;
+      if (isFinite(height) && height > 0) {
+        frame.style.height = Math.round(Math.min(Math.max(height, lowest), highest)) + "px";
+      }
     }
   });
 }
