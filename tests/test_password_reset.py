@@ -133,3 +133,38 @@ def test_password_links_are_limited(launched, settings):
     response = client.post("/lti-bridge/account/password/", {"email": "ada@example.edu"})
     assert response.status_code == 429 and "Too many attempts" in response.content.decode()
     assert len(mail.outbox) == 2  # no third mail
+
+
+def test_a_learner_signing_in_directly_lands_on_their_classes_and_units(launched):
+    """The account page links each unit of each class (a learner's own work) and says so
+    when there is nothing yet."""
+    from lti_bridge.models import ResourceLink
+
+    from lti_bridge.flows.password import set_password
+
+    set_password(launched, "a-Long-passw0rd!")
+    client = Client()
+    response = client.post(
+        "/lti-bridge/account/sign-in/", {"email": "ada@example.edu", "password": "a-Long-passw0rd!"}
+    )
+    home = client.get(response["Location"]).content.decode()
+    link = ResourceLink.objects.get()
+    assert f'href="/lti-bridge/units/{link.pk}/">Hello, Python</a>' in home
+    assert "/lti-bridge/classes/" not in home  # the class page is for teachers
+    unit = client.get(f"/lti-bridge/units/{link.pk}/")
+    assert unit.status_code == 200 and 'data-testid="unit-title"' in unit.content.decode()
+
+
+def test_an_account_in_no_class_is_told_how_to_get_one(db):
+    from lti_bridge.flows.password import set_password
+
+    set_password(
+        Account.objects.create(name="Nobody", email="nobody@example.edu"), "a-Long-passw0rd!"
+    )
+    client = Client()
+    client.post(
+        "/lti-bridge/account/sign-in/",
+        {"email": "nobody@example.edu", "password": "a-Long-passw0rd!"},
+    )
+    home = client.get("/lti-bridge/account/").content.decode()
+    assert 'data-testid="no-classes"' in home and "open a Codio unit from your LMS" in home

@@ -1,10 +1,14 @@
 """Classes (from LMS courses), units (from LMS activities), memberships and learner work."""
 
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .identity import Account
 from .platform import Organization, Registration
+from .validators import not_blank
 
 
 class Classroom(models.Model):
@@ -149,9 +153,15 @@ class Unit(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="units")
     code = models.SlugField(max_length=100)
-    title = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, validators=[not_blank])
     instructions = models.TextField(blank=True)
-    max_points = models.DecimalField(max_digits=8, decimal_places=2, default=100)
+    max_points = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=100,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100000"))],
+        help_text=_("The unit's points in Codio: more than 0, at most 100,000."),
+    )
 
     class Meta:
         constraints = [
@@ -171,7 +181,7 @@ class ClassUnitContent(models.Model):
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="unit_contents")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="class_contents")
-    title = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, validators=[not_blank])
     instructions = models.TextField(blank=True)
     updated = models.DateTimeField(auto_now=True)
 

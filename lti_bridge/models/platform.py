@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from codio_xblock.keyring import AbstractKeyPair
 
+from .validators import not_blank
+
 
 class Organization(models.Model):
     """A Codio organization: owns registrations, classes, units and members."""
@@ -14,7 +16,7 @@ class Organization(models.Model):
         NEW_ACCOUNT = "new_account", _("Learners get a new account (default)")
         VERIFIED_EMAIL = "verified_email", _("Learners link by verified email")
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[not_blank])
     slug = models.SlugField(unique=True)
     trial = models.BooleanField(
         default=False, help_text=_("Trial organizations create no accounts from launches.")
@@ -84,7 +86,7 @@ class Registration(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="registrations"
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[not_blank])
     issuer = models.CharField(max_length=255)
     client_id = models.CharField(max_length=255)
     auth_login_url = models.URLField(max_length=1024, help_text=_("Platform OIDC auth URL."))

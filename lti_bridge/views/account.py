@@ -1,5 +1,6 @@
 """Signing in to the bridge directly, after setting a password by "forgot password"."""
 
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -8,7 +9,7 @@ from django_ratelimit.core import is_ratelimited
 from .. import conf
 from ..flows import password
 from ..forms import PasswordResetRequestForm, SetPasswordForm, SignInForm
-from ..models import ClassMembership
+from ..models import ClassMembership, ResourceLink
 from ..session import current_account, sign_in
 from ..session import sign_out as end_session
 
@@ -73,7 +74,13 @@ def account_home(request):
     memberships = (
         ClassMembership.objects.filter(account=account)
         .select_related("classroom__registration")
-        .order_by("classroom__title")
+        .prefetch_related(
+            Prefetch(
+                "classroom__resource_links",
+                queryset=ResourceLink.objects.select_related("unit").order_by("title", "pk"),
+            )
+        )
+        .order_by("classroom__title", "pk")
     )
     return render(
         request, "lti_bridge/account.html", {"account": account, "memberships": memberships}
