@@ -138,9 +138,8 @@ def test_password_links_are_limited(launched, settings):
 def test_a_learner_signing_in_directly_lands_on_their_classes_and_units(launched):
     """The account page links each unit of each class (a learner's own work) and says so
     when there is nothing yet."""
-    from lti_bridge.models import ResourceLink
-
     from lti_bridge.flows.password import set_password
+    from lti_bridge.models import ResourceLink
 
     set_password(launched, "a-Long-passw0rd!")
     client = Client()
