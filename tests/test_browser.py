@@ -102,14 +102,23 @@ def test_instructor_grades_and_releases_and_the_learner_sees_the_grade(browser, 
     learner = open_course_as(browser, demo_site, "learner")
     frame = learner.frame_locator("iframe.codio-unit__frame").first
     frame.get_by_test_id("answer").fill("print('Hello, world!')")
-    frame.get_by_test_id("complete").click()
+    frame.get_by_test_id("complete").click()  # asks first: completing locks the work
+    expect(frame.get_by_test_id("status")).not_to_contain_text("Completed")
+    frame.get_by_test_id("confirm-complete").click()
     expect(frame.get_by_test_id("status")).to_contain_text("Completed", timeout=20000)
 
     teacher = open_course_as(browser, demo_site, "instructor")
     tframe = teacher.frame_locator("iframe.codio-unit__frame").first
     tframe.get_by_role("link", name="Ada Lovelace").click()
+    tframe.get_by_test_id("points").fill("900")  # above the maximum: refused, kept as typed
+    tframe.get_by_test_id("comment").fill("Well done")
+    tframe.get_by_test_id("save-grade").click()
+    expect(tframe.get_by_test_id("grade-error")).to_contain_text("between 0 and 100")
+    expect(tframe.get_by_test_id("points")).to_have_value("900")
+    expect(tframe.get_by_test_id("comment")).to_have_value("Well done")
     tframe.get_by_test_id("points").fill("90")
     tframe.get_by_test_id("save-grade").click()
+    expect(tframe.get_by_test_id("messages")).to_contain_text("Grade saved: 90 out of 100.")
     expect(tframe.get_by_test_id("work-page")).to_be_visible(timeout=20000)
     tframe.get_by_role("link", name="Hello, Python").click()
     tframe.get_by_test_id("release").click()

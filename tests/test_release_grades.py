@@ -5,7 +5,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from lti_bridge.models import GradeDelivery, ResourceLink, Work
+from lti_bridge.models import Account, GradeDelivery, ResourceLink, Work
 from tests.support import DjangoClientAdapter, gradebook, launch_through_xblock, only_grade
 
 pytestmark = pytest.mark.django_db(transaction=True)  # deliveries start on commit
@@ -276,3 +276,23 @@ def test_rotated_bridge_key_signs_the_next_token_and_the_platform_accepts_it(
     teacher.post(f"/lti-bridge/units/{link.pk}/release/")
     assert GradeDelivery.objects.order_by("-version").first().state == "sent"
     assert only_grade().weighted == 0.45
+
+
+def test_a_refused_grade_keeps_what_the_teacher_typed_and_a_saved_one_is_confirmed(
+    as_user, users, outbound
+):
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    teacher = as_user("instructor")
+    launch_through_xblock(teacher)
+    link = ResourceLink.objects.get(unit__code="hello-python")
+    ada = Account.objects.get(email="learner@example.edu")
+    url = f"/lti-bridge/units/{link.pk}/learners/{ada.pk}/grade/"
+    refused = teacher.post(url, {"points": "ninety", "comment": "Good <b>work</b>"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "Points must be a number." in page
+    assert 'value="ninety"' in page and "Good &lt;b&gt;work&lt;/b&gt;</textarea>" in page
+    assert Work.objects.get(account=ada).points is None
+    saved = teacher.post(url, {"points": "85.5", "comment": "ok"}, follow=True)
+    assert "Grade saved: 85.5 out of 100." in saved.content.decode()
+    assert 'value="85.5"' in saved.content.decode()

@@ -98,6 +98,17 @@ def work_page(request, link_id, account_id):
     learner = get_object_or_404(Account, pk=account_id)
     if not permissions.can(membership, Action.VIEW_WORK, learner=learner):
         raise Http404  # another learner's work, or one outside a mentor's scope
+    return render_work_page(request, link, membership, learner)
+
+
+def render_work_page(request, link, membership, learner, *, typed=None, error="", status=200):
+    """A learner's work for a teacher. ``typed``: the grade form as the teacher filled it,
+    shown again with ``error`` when it was refused, so nothing typed is lost."""
+    work = Work.objects.filter(resource_link=link, account=learner).first()
+    form = typed or {
+        "points": "" if work is None or work.points is None else f"{work.points.normalize():f}",
+        "comment": work.comment if work else "",
+    }
     return render_page(
         request,
         "lti_bridge/work.html",
@@ -107,10 +118,13 @@ def work_page(request, link_id, account_id):
             "content": link.content,
             "classroom": link.classroom,
             "learner": learner,
-            "work": Work.objects.filter(resource_link=link, account=learner).first(),
+            "work": work,
             "membership": membership,
             "can_grade": permissions.can(membership, Action.GRADE, learner=learner),
+            "form": form,
+            "grade_error": error,
         },
+        status=status,
         registration=link.classroom.registration,
     )
 

@@ -16,6 +16,7 @@ from ..models import Account, GradeDelivery, ResourceLink, Work
 from ..permissions import Action
 from .access import forbidden, member_or_404
 from .account import current_account
+from .classroom import render_work_page
 
 
 def _link(request, link_id):
@@ -59,15 +60,21 @@ def grade_work(request, link_id, account_id):
     link, membership, work = _learner_work(request, link_id, account_id, Action.GRADE)
     if work is None:
         return forbidden(request)
+    typed = {"points": request.POST.get("points", ""), "comment": request.POST.get("comment", "")}
     try:
-        grading.grade(
-            work,
-            request.POST.get("points", ""),
-            request.POST.get("comment", ""),
-            membership.account,
+        graded = grading.grade(work, typed["points"], typed["comment"], membership.account)
+    except grading.GradingError as exc:  # the form again, as typed, with the reason
+        return render_work_page(
+            request, link, membership, work.account, typed=typed, error=str(exc), status=400
         )
-    except grading.GradingError as exc:
-        messages.error(request, str(exc))
+    messages.success(
+        request,
+        _("Grade saved: %(points)s out of %(max)s.")
+        % {
+            "points": f"{graded.points.normalize():f}",
+            "max": f"{link.unit.max_points.normalize():f}",
+        },
+    )
     return redirect("lti_bridge:work", link_id=link.pk, account_id=account_id)
 
 
