@@ -102,7 +102,7 @@ def test_teachers_set_scopes_through_the_api(filtered):
         ([{"mentorId": "mentor@example.edu"}], "learnerIds"),
         ([{"mentorId": "ghost@example.edu", "learnerIds": []}], "not a mentor of this class"),
         ([{"mentorId": "mentor@example.edu", "learnerIds": [5]}], "not an email or an LMS user id"),
-        ("not json", "Expecting value"),
+        ("not json", "the body is not JSON: send a list of"),
     ],
 )
 def test_api_refuses_bad_mappings_and_changes_nothing(filtered, body, words):
@@ -130,16 +130,62 @@ def test_api_put_needs_csrf(filtered):
     assert response.status_code == 403
 
 
-def test_teachers_set_scopes_in_the_ui(filtered):
+def test_teachers_set_scopes_in_the_ui(filtered, settings):
+    """The Mentors page: a grid of learners (a page at a time) by mentors. Saving a page
+    changes only that page's learners; what the LMS sends is shown and left alone; people
+    named before their first launch stay named."""
+    from lti_bridge.models import Account
+
     platform, classroom = filtered
     mentor = person(platform)
-    launch(mentor, "mentor", [MENTOR])
+    launch(mentor, "mentor", [MENTOR], **{LTI + "role_scope_mentor": ["ann"]})
     teacher = person(platform)
     launch(teacher, "teacher", [INSTRUCTOR])
+    MentorScope.objects.create(  # named by a teacher before their first launch
+        classroom=classroom,
+        mentor=Account.objects.get(name="Mentor"),
+        source="teacher",
+        learner_ref="cat@example.edu",
+    )
+    ann, bob = Account.objects.get(name="Ann"), Account.objects.get(name="Bob")
+    the_mentor = Account.objects.get(name="Mentor")
     url = f"/lti-bridge/classes/{classroom.pk}/mentors/"
-    assert "Mentors of this class" in teacher.client.get(url).content.decode()
-    bad = teacher.client.post(url, {"mapping": "[{]"})
-    assert bad.status_code == 400 and 'data-testid="mentor-error"' in bad.content.decode()
-    mapping = json.dumps([{"mentorId": "mentor", "learnerIds": ["bob"]}])
-    assert teacher.client.post(url, {"mapping": mapping}).status_code == 302
-    assert visible(mentor.client, classroom) == {"Bob"}
+    page = teacher.client.get(url).content.decode()
+    assert f'name="scope" value="{the_mentor.pk}:{bob.pk}"' in page
+    assert page.count('data-testid="from-lms"') == 1  # ann, from the claim
+    assert visible(mentor.client, classroom) == {"Ann"}
+
+    saved = teacher.client.post(
+        url, {"learner": [ann.pk, bob.pk], "scope": [f"{the_mentor.pk}:{bob.pk}"], "page": "1"}
+    )
+    assert saved.status_code == 302 and saved["Location"].endswith("?page=1")
+    assert visible(mentor.client, classroom) == {"Ann", "Bob"}
+    refs = set(MentorScope.objects.filter(source="teacher").values_list("learner_ref", flat=True))
+    assert refs == {"bob", "cat@example.edu"}  # by LMS user id; the early name is kept
+
+    # a page holding only Bob: unticking him leaves Ann's and the others alone
+    teacher.client.post(url, {"learner": [bob.pk], "page": "2"})
+    assert visible(mentor.client, classroom) == {"Ann"}
+    assert set(MentorScope.objects.values_list("learner_ref", flat=True)) == {
+        "ann",
+        "cat@example.edu",
+    }
+
+    # ids outside the class and junk are ignored
+    teacher.client.post(url, {"learner": ["999999", "x"], "scope": ["1:999999", "a:b", ":"]})
+    assert set(MentorScope.objects.values_list("learner_ref", flat=True)) == {
+        "ann",
+        "cat@example.edu",
+    }
+
+    settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "PAGE_SIZE": 1}
+    first = teacher.client.get(url).content.decode()
+    assert first.count('type="hidden" name="learner"') == 1 and "Page 1 of 2" in first
+
+
+def test_the_mentors_page_says_when_there_is_no_mentor(filtered):
+    platform, classroom = filtered
+    teacher = person(platform)
+    launch(teacher, "teacher", [INSTRUCTOR])
+    page = teacher.client.get(f"/lti-bridge/classes/{classroom.pk}/mentors/").content.decode()
+    assert 'data-testid="no-mentors"' in page

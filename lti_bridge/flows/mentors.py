@@ -130,3 +130,59 @@ def as_mapping(classroom):
         if scope.learner_ref not in refs:
             refs.append(scope.learner_ref)
     return [{"mentorId": k, "learnerIds": v} for k, v in result.items()]
+
+
+def _learner_refs(classroom, learners):
+    """account id -> every ref that names the learner: their LMS user ids (subs) in this
+    class's LMS, email and contact email."""
+    from ..models import Link
+
+    refs = {learner.pk: set() for learner in learners}
+    for account_id, sub in Link.objects.filter(
+        registration=classroom.registration_id, account__in=list(refs)
+    ).values_list("account_id", "sub"):
+        refs[account_id].add(sub)
+    for learner in learners:
+        refs[learner.pk] |= {e.lower() for e in (learner.email, learner.contact_email) if e}
+    return refs
+
+
+def grid(classroom, mentors, learners):
+    """Which (mentor id, learner id) pairs are set by a teacher, and which the LMS sends
+    (claim or custom parameter), for these mentors and learners (one page of the form)."""
+    refs = _learner_refs(classroom, learners)
+    owner = {ref: account_id for account_id, names in refs.items() for ref in names}
+    teacher, lms = set(), set()
+    for mentor_id, ref, source in MentorScope.objects.filter(
+        classroom=classroom, mentor__in=[m.pk for m in mentors]
+    ).values_list("mentor_id", "learner_ref", "source"):
+        if ref in owner:
+            (teacher if source == MentorScope.Source.TEACHER else lms).add((mentor_id, owner[ref]))
+    return teacher, lms
+
+
+@transaction.atomic
+def set_from_grid(classroom, mentors, learners, checked):
+    """Apply one page of the form: for these mentors and learners, a teacher-set scope
+    exactly where ``checked`` holds (mentor id, learner id). Scopes of other learners, and
+    those the LMS sends, stay as they are. A new scope names the learner by LMS user id."""
+    refs = _learner_refs(classroom, learners)
+    for mentor in mentors:
+        for learner in learners:
+            names = refs[learner.pk]
+            existing = MentorScope.objects.filter(
+                classroom=classroom,
+                mentor=mentor,
+                source=MentorScope.Source.TEACHER,
+                learner_ref__in=names,
+            )
+            if (mentor.pk, learner.pk) not in checked:
+                existing.delete()
+            elif not existing.exists() and names:
+                ref = min((n for n in names if "@" not in n), default=min(names))
+                MentorScope.objects.create(
+                    classroom=classroom,
+                    mentor=mentor,
+                    source=MentorScope.Source.TEACHER,
+                    learner_ref=ref,
+                )

@@ -7,8 +7,10 @@ may not take on what it sees answer 403.
 
 import json
 
+from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -148,26 +150,49 @@ def edit_unit_content(request, link_id):
 
 @require_http_methods(["GET", "POST"])
 def mentors_page(request, class_id):
+    """Mentors and their learners: a grid of the class's learners (a page at a time) by its
+    mentors. Saving a page changes the teacher-set scopes of that page's learners only."""
     classroom = get_object_or_404(Classroom, pk=class_id)
-    if not permissions.can(member_or_404(request, classroom), Action.MANAGE_MENTORS):
+    membership = member_or_404(request, classroom)
+    if not permissions.can(membership, Action.MANAGE_MENTORS):
         return forbidden(request)
-    error, text = "", request.POST.get("mapping", "")
+    mentor_list = list(mentors.mentors_of(classroom).order_by("name", "pk"))
+    learners = permissions.visible_learners(membership)
     if request.method == "POST":
-        try:
-            mentors.set_teacher_scopes(classroom, json.loads(text or "[]"))
-            return redirect("lti_bridge:mentors", class_id=classroom.pk)
-        except (ValueError, mentors.ScopeError) as exc:
-            error = str(exc)
+        ids = [int(v) for v in request.POST.getlist("learner") if v.isdigit()]
+        page_learners = list(learners.filter(pk__in=ids))
+        checked = set()
+        for value in request.POST.getlist("scope"):
+            mentor_id, _sep, learner_id = value.partition(":")
+            if mentor_id.isdigit() and learner_id.isdigit():
+                checked.add((int(mentor_id), int(learner_id)))
+        mentors.set_from_grid(classroom, mentor_list, page_learners, checked)
+        messages.success(request, _("The mentors' learners are saved."))
+        page = request.POST.get("page", "")
+        target = reverse("lti_bridge:mentors", args=[classroom.pk])
+        return redirect(f"{target}?page={page}" if page.isdigit() else target)
+    page = paginate(request, learners.order_by("name", "pk"))
+    page_learners = list(page.object_list)
+    teacher_set, from_lms = mentors.grid(classroom, mentor_list, page_learners)
+    rows = [
+        (
+            learner,
+            [
+                {
+                    "mentor": mentor,
+                    "value": f"{mentor.pk}:{learner.pk}",
+                    "checked": (mentor.pk, learner.pk) in teacher_set,
+                    "from_lms": (mentor.pk, learner.pk) in from_lms,
+                }
+                for mentor in mentor_list
+            ],
+        )
+        for learner in page_learners
+    ]
     return render_page(
         request,
         "lti_bridge/mentors.html",
-        {
-            "classroom": classroom,
-            "mapping": text or json.dumps(mentors.as_mapping(classroom), indent=2),
-            "mentors": mentors.mentors_of(classroom).order_by("name"),
-            "error": error,
-        },
-        status=400 if error else 200,
+        {"classroom": classroom, "mentors": mentor_list, "rows": rows, "page": page},
         registration=classroom.registration,
     )
 
@@ -185,7 +210,17 @@ def mentors_api(request, class_id):
         return JsonResponse({"error": "your role in this class does not allow this"}, status=403)
     if request.method == "PUT":
         try:
-            mentors.set_teacher_scopes(classroom, json.loads(request.body or b"[]"))
-        except (ValueError, mentors.ScopeError) as exc:
+            data = json.loads(request.body or b"[]")
+        except ValueError:
+            return JsonResponse(
+                {
+                    "error": "the body is not JSON: send a list of "
+                    '{"mentorId": "<email or LMS user id>", "learnerIds": [...]}'
+                },
+                status=400,
+            )
+        try:
+            mentors.set_teacher_scopes(classroom, data)
+        except mentors.ScopeError as exc:
             return JsonResponse({"error": str(exc)}, status=400)
     return JsonResponse(mentors.as_mapping(classroom), safe=False)
