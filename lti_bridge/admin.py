@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .flows.erase import erase_account
 from .models import (
@@ -8,6 +9,7 @@ from .models import (
     Classroom,
     Deployment,
     EmailVerification,
+    GradeDelivery,
     Link,
     MentorScope,
     Organization,
@@ -205,3 +207,43 @@ class EmailVerificationAdmin(admin.ModelAdmin):
         "sent_at",
         "used_at",
     )
+
+
+@admin.register(GradeDelivery)
+class GradeDeliveryAdmin(admin.ModelAdmin):
+    """The grade outbox for operators: failed deliveries with the platform's answer, and a
+    retry action (the same as the teacher's retry)."""
+
+    list_display = (
+        "work",
+        "version",
+        "state",
+        "attempts",
+        "short_error",
+        "next_attempt_at",
+        "sent_at",
+    )
+    list_filter = ("state",)
+    search_fields = ("work__account__name", "work__account__email", "last_error")
+    readonly_fields = [f.name for f in GradeDelivery._meta.fields]
+    actions = ["retry_failed"]
+
+    @admin.display(description=_("Platform's answer"))
+    def short_error(self, delivery):
+        return delivery.last_error[:120]
+
+    @admin.action(description=_("Retry the selected failed deliveries"))
+    def retry_failed(self, request, queryset):
+        from .delivery.deliver import retry
+
+        count = retry(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s delivery queued again.", "%(count)s deliveries queued again.", count
+            )
+            % {"count": count},
+        )
+
+    def has_add_permission(self, request):
+        return False

@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import render
 
 from . import conf, permissions
+from .delivery.progress import progress as delivery_progress
 from .models import ClassMembership, GradeDelivery, Registration, Work
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def render_unit_page(request, account, resource_link, membership, registration=N
         # Every learner the teacher may see, with their work or none yet ("Not started"):
         # learners the LMS's roster named appear before they ever open the unit.
         context["rows"] = [(learner, works.get(learner.pk)) for learner in learners]
+        context["progress"] = delivery_progress(resource_link, membership)
         context["page"] = page
         context["can_edit_content"] = permissions.can(membership, permissions.Action.EDIT_CONTENT)
         context["can_release"] = permissions.can(membership, permissions.Action.RELEASE)

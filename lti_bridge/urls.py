@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     path("units/<int:link_id>/release/", grading.release_grades, name="release"),
     path("units/<int:link_id>/deliveries/retry/", grading.retry_deliveries, name="retry"),
+    path("units/<int:link_id>/deliveries/", grading.delivery_progress, name="delivery-progress"),
     path("feedback/<int:work_id>/", grading.feedback, name="feedback"),
     path(
         "organizations/<int:org_id>/lti-integrations/",

@@ -254,3 +254,38 @@ def test_the_unit_frame_fits_the_tool_page(browser, demo_site):
     page.evaluate("window.postMessage({subject: 'lti.frameResize', height: 250}, '*')")
     page.wait_for_timeout(300)
     assert abs(element.evaluate("e => e.getBoundingClientRect().height") - height) <= 2
+
+
+def test_release_progress_updates_without_a_reload(browser, demo_site):
+    """A grade waits for the LMS while the teacher looks: the progress panel follows it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from lti_bridge.models import GradeDelivery, Work
+
+    learner = open_course_as(browser, demo_site, "learner")
+    learner.frame_locator("iframe.codio-unit__frame").first.get_by_test_id("who").wait_for(
+        timeout=20000
+    )
+    work = Work.objects.get(account__name="Ada Lovelace", resource_link__unit__code="hello-python")
+    delivery = GradeDelivery.objects.create(
+        work=work,
+        version=1,
+        score_given=9,
+        score_maximum=10,
+        timestamp=timezone.now(),
+        state="retrying",
+        last_error="HTTP 503",
+        next_attempt_at=timezone.now() + timedelta(hours=1),
+    )
+    teacher = open_course_as(browser, demo_site, "instructor")
+    frame = teacher.frame_locator("iframe.codio-unit__frame").first
+    panel = frame.get_by_test_id("delivery-progress")
+    expect(panel).to_contain_text("Waiting: 1", timeout=20000)
+    GradeDelivery.objects.filter(pk=delivery.pk).update(state="sent", last_error="")
+    expect(panel).to_contain_text("Sent: 1", timeout=20000)
+    expect(panel).to_contain_text("Waiting: 0")
+    ARTIFACTS.mkdir(exist_ok=True)
+    teacher.screenshot(path=str(ARTIFACTS / "release-progress.png"), full_page=True)

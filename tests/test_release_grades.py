@@ -296,3 +296,91 @@ def test_a_refused_grade_keeps_what_the_teacher_typed_and_a_saved_one_is_confirm
     saved = teacher.post(url, {"points": "85.5", "comment": "ok"}, follow=True)
     assert "Grade saved: 85.5 out of 100." in saved.content.decode()
     assert 'value="85.5"' in saved.content.decode()
+
+
+def test_release_progress_counts_what_reached_the_lms_and_what_failed(
+    as_user, users, platform_http, outbound
+):
+    """After "Release Grades" the teacher sees how many grades were sent, wait or failed
+    (with the platform's answer), in the page and from the JSON the page polls."""
+    from django.utils import timezone
+
+    for name in ("learner", "learner2"):
+        learner = as_user(name)
+        launch_through_xblock(learner)
+        link = ResourceLink.objects.get(unit__code="hello-python")
+        learner.post(f"/lti-bridge/units/{link.pk}/work/", {"answer": "x", "action": "complete"})
+    teacher = as_user("instructor")
+    launch_through_xblock(teacher)
+    link = ResourceLink.objects.get(unit__code="hello-python")
+    for work in Work.objects.filter(resource_link=link):
+        teacher.post(
+            f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/", {"points": "70"}
+        )
+    released = teacher.post(f"/lti-bridge/units/{link.pk}/release/", follow=True)
+    assert "2 grades released." in released.content.decode()
+
+    url = f"/lti-bridge/units/{link.pk}/deliveries/"
+    assert teacher.get(url).json() | {"failures": []} == {
+        "queued": 0,
+        "retrying": 0,
+        "sent": 2,
+        "failed": 0,
+        "total": 2,
+        "pending": 0,
+        "failures": [],
+    }
+    failed = GradeDelivery.objects.filter(work__account__name="Alan Turing").get()
+    failed.state, failed.last_error = "failed", "score: HTTP 400 line item gone <x>"
+    failed.save()
+    GradeDelivery.objects.create(
+        work=Work.objects.get(resource_link=link, account__name="Ada Lovelace"),
+        version=99,
+        score_given=1,
+        score_maximum=1,
+        timestamp=timezone.now(),
+        state="retrying",
+        next_attempt_at=timezone.now(),
+    )
+    data = teacher.get(url).json()
+    assert (data["sent"], data["pending"], data["failed"]) == (1, 1, 1)
+    assert data["failures"] == [
+        {"learner": "Alan Turing", "error": "score: HTTP 400 line item gone <x>"}
+    ]
+    page = teacher.get(f"/lti-bridge/units/{link.pk}/").content.decode()
+    assert 'data-testid="delivery-progress"' in page and 'data-pending="1"' in page
+    assert "line item gone &lt;x&gt;" in page
+    assert as_user("learner").get(url).status_code == 404
+
+
+def test_operators_retry_failed_deliveries_from_the_admin(
+    as_user, users, platform_http, outbound, django_user_model
+):
+    from django.test import Client
+
+    admin_client = Client()  # an operator (the demo's "admin" is no superuser)
+    admin_client.force_login(
+        django_user_model.objects.create_superuser("operator", "op@example.edu", "pw")
+    )
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    link = ResourceLink.objects.get(unit__code="hello-python")
+    learner.post(f"/lti-bridge/units/{link.pk}/work/", {"answer": "x", "action": "complete"})
+    teacher = as_user("instructor")
+    launch_through_xblock(teacher)
+    link = ResourceLink.objects.get(unit__code="hello-python")
+    work = Work.objects.get(resource_link=link)
+    teacher.post(f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/", {"points": "7"})
+    teacher.post(f"/lti-bridge/units/{link.pk}/release/")
+    delivery = GradeDelivery.objects.get()
+    GradeDelivery.objects.filter(pk=delivery.pk).update(state="failed", last_error="HTTP 500")
+    listing = admin_client.get("/admin/lti_bridge/gradedelivery/?state__exact=failed")
+    assert listing.status_code == 200 and "HTTP 500" in listing.content.decode()
+    response = admin_client.post(
+        "/admin/lti_bridge/gradedelivery/",
+        {"action": "retry_failed", "_selected_action": [delivery.pk]},
+        follow=True,
+    )
+    assert "1 delivery queued again." in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.state == "sent"  # queued again and delivered (eager tasks)

@@ -3,13 +3,14 @@ flows; these views only find objects, call, and redirect."""
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..delivery import deliver
+from ..delivery import deliver, progress
 from ..flows import grading
 from ..flows import work as work_flow
 from ..models import Account, GradeDelivery, ResourceLink, Work
@@ -99,7 +100,11 @@ def release_grades(request, link_id):
     if not permissions.can(membership, Action.RELEASE):
         return forbidden(request)
     count = grading.release(link)
-    messages.success(request, _("%(count)s grades released.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s grade released.", "%(count)s grades released.", count)
+        % {"count": count},
+    )
     return redirect("lti_bridge:unit", link_id=link.pk)
 
 
@@ -113,8 +118,20 @@ def retry_deliveries(request, link_id):
     if request.POST.get("delivery"):
         rows = rows.filter(pk=request.POST["delivery"])
     count = deliver.retry(rows)
-    messages.success(request, _("%(count)s deliveries queued again.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s delivery queued again.", "%(count)s deliveries queued again.", count)
+        % {"count": count},
+    )
     return redirect("lti_bridge:unit", link_id=link.pk)
+
+
+def delivery_progress(request, link_id):
+    """The unit's deliveries by state, for the release progress view to poll (teachers)."""
+    link, membership = _link(request, link_id)
+    if not permissions.is_teacher(membership):
+        raise Http404
+    return JsonResponse(progress.progress(link, membership))
 
 
 def feedback(request, work_id):
