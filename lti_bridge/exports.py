@@ -16,7 +16,7 @@ from datetime import UTC
 
 from . import conf, permissions
 from .delivery.outbox import percentage
-from .models import GradeDelivery, Link, Work
+from .models import GradeChange, GradeDelivery, Link, Work
 
 GRADE_COLUMNS = [
     "Learner name",
@@ -41,6 +41,20 @@ ROSTER_COLUMNS = [
     "LMS user ID",
     "First launch",
     "Last launch",
+]
+HISTORY_COLUMNS = [
+    "Learner name",
+    "Email",
+    "LTI ID",
+    "LMS user ID",
+    "Unit",
+    "Action",
+    "Changed at (UTC)",
+    "Changed by",
+    "Grade before",
+    "Grade after",
+    "Comment before",
+    "Comment after",
 ]
 ASSIGNMENT_COLUMNS = [
     "Unit",
@@ -171,6 +185,35 @@ def roster_rows(membership):
                 sub,
                 _when(link.get("first_launch")),
                 _when(link.get("last_launch")),
+            ]
+
+
+def history_rows(membership):
+    """The grade audit trail of the class (HISTORY_COLUMNS): every grade given or released,
+    for the learners the member may see, oldest first per learner."""
+    for batch in learner_batches(membership):
+        ids = [learner["pk"] for learner in batch]
+        links = _links(membership.classroom, ids)
+        by_id = {learner["pk"]: learner for learner in batch}
+        changes = (
+            GradeChange.objects.filter(
+                work__resource_link__classroom=membership.classroom, work__account_id__in=ids
+            )
+            .select_related("work__resource_link__unit")
+            .order_by("work__account_id", "changed_at", "pk")
+        )
+        for change in changes:
+            account_id = change.work.account_id
+            yield [
+                *_identity(by_id[account_id], links.get(account_id, {})),
+                change.work.resource_link.content.title,
+                change.action,
+                _when(change.changed_at),
+                change.changed_by_name,
+                _number(change.points_before),
+                _number(change.points_after),
+                change.comment_before,
+                change.comment_after,
             ]
 
 

@@ -59,6 +59,7 @@ urlpatterns = [
     path("units/<int:link_id>/export.csv", exports.unit_grades, name="export-unit"),
     path("classes/<int:class_id>/export.csv", exports.class_grades, name="export-class"),
     path("classes/<int:class_id>/roster.csv", exports.roster, name="export-roster"),
+    path("classes/<int:class_id>/grade-history.csv", exports.grade_history, name="export-history"),
     path(
         "classes/<int:class_id>/assignments.csv", exports.assignment_urls, name="export-assignments"
     ),

@@ -384,3 +384,55 @@ def test_operators_retry_failed_deliveries_from_the_admin(
     assert "1 delivery queued again." in response.content.decode()
     delivery.refresh_from_db()
     assert delivery.state == "sent"  # queued again and delivered (eager tasks)
+
+
+def test_every_grade_change_is_audited_on_the_work_page_and_in_the_export(
+    as_user, users, platform_http, outbound
+):
+    import csv
+    import io
+
+    from lti_bridge.flows.erase import erase_account
+    from lti_bridge.models import Classroom, GradeChange
+
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    link = ResourceLink.objects.get(unit__code="hello-python")
+    learner.post(f"/lti-bridge/units/{link.pk}/work/", {"answer": "x", "action": "complete"})
+    teacher = as_user("instructor")
+    launch_through_xblock(teacher)
+    work = Work.objects.get(resource_link=link, account__name="Ada Lovelace")
+    grade = f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/grade/"
+    teacher.post(grade, {"points": "60", "comment": "first"})
+    teacher.post(grade, {"points": "75", "comment": "better"})
+    teacher.post(f"/lti-bridge/units/{link.pk}/release/")
+    teacher.post(grade, {"points": "ninety"})  # refused: not a change
+
+    changes = list(
+        GradeChange.objects.order_by("pk").values_list(
+            "action", "changed_by_name", "points_before", "points_after", "comment_after"
+        )
+    )
+    assert changes == [
+        ("graded", "Grace Hopper", None, 60, "first"),
+        ("graded", "Grace Hopper", 60, 75, "better"),
+        ("released", "Grace Hopper", 75, 75, "better"),
+    ]
+    page = teacher.get(f"/lti-bridge/units/{link.pk}/learners/{work.account_id}/").content.decode()
+    history = page[page.index('data-testid="grade-history"') :]
+    assert history.count("<tr><td>") == 3 and "Grace Hopper" in history
+
+    classroom = Classroom.objects.get()
+    export = teacher.get(f"/lti-bridge/classes/{classroom.pk}/grade-history.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(export).decode())))
+    assert rows[0][5:8] == ["Action", "Changed at (UTC)", "Changed by"]
+    assert [(r[0], r[5], r[8], r[9]) for r in rows[1:]] == [
+        ("Ada Lovelace", "graded", "", "60"),
+        ("Ada Lovelace", "graded", "60", "75"),
+        ("Ada Lovelace", "released", "75", "75"),
+    ]
+    assert rows[1][6].endswith("Z")
+
+    work.refresh_from_db()
+    erase_account(work.graded_by)  # the grader's account is erased: so is their name here
+    assert set(GradeChange.objects.values_list("changed_by_name", flat=True)) == {""}

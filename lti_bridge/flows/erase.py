@@ -3,7 +3,7 @@
 Nothing personal survives: the account (name, addresses, password), its LMS links, class
 memberships, work, grades and deliveries, email verifications, sync conflicts, the mentor
 scopes that name it (by LMS user id or address) and the name recorded beside its changes
-to organization settings. Exports are made from these rows, so they forget it too.
+to organization settings and to grades. Exports are made from these rows, so they forget it too.
 """
 
 import logging
@@ -12,6 +12,7 @@ from django.db import transaction
 
 from ..models import (
     EmailVerification,
+    GradeChange,
     Link,
     MentorScope,
     OrganizationChange,
@@ -32,6 +33,7 @@ def erase_account(account):
     """Delete the account and everything personal hanging off it."""
     MentorScope.objects.filter(learner_ref__in=_refs(account)).delete()
     OrganizationChange.objects.filter(changed_by=account).update(changed_by_name="")
+    GradeChange.objects.filter(changed_by=account).update(changed_by_name="")
     pk = account.pk
     account.delete()  # cascades: links, memberships, work, deliveries, verifications, ...
     log.info("Erased bridge account %s", pk)

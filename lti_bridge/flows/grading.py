@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..delivery import outbox
-from ..models import Work
+from ..models import GradeChange, Work
 
 MAX_COMMENT = 10_000
 
@@ -41,6 +41,16 @@ def grade(work, raw_points, comment, grader):
     points = parse_points(raw_points, work.resource_link.unit.max_points)
     if len(comment or "") > MAX_COMMENT:
         raise GradingError(_("The comment is too long."))
+    change = GradeChange(
+        work=work,
+        action=GradeChange.Action.GRADED,
+        changed_by=grader,
+        changed_by_name=str(grader.display_name() if grader else "")[:255],
+        points_before=work.points,
+        points_after=points,
+        comment_before=work.comment,
+        comment_after=comment or "",
+    )
     work.points = points
     work.comment = comment or ""
     work.graded_at = timezone.now()
@@ -49,13 +59,30 @@ def grade(work, raw_points, comment, grader):
     if work.resource_link.classroom.release_automatically:
         work.released_version = work.grade_version
     work.save()
+    change.save()
+    if work.released_version == work.grade_version:  # released at once (the class's setting)
+        _record_release(work, grader)
     outbox.on_grade(work)
     return work
 
 
+def _record_release(work, by):
+    GradeChange.objects.create(
+        work=work,
+        action=GradeChange.Action.RELEASED,
+        changed_by=by,
+        changed_by_name=str(by.display_name() if by else "")[:255],
+        points_before=work.points,
+        points_after=work.points,
+        comment_before=work.comment,
+        comment_after=work.comment,
+    )
+
+
 @transaction.atomic
-def release(resource_link):
-    """Release every graded, unreleased grade of the unit; returns how many."""
+def release(resource_link, by=None):
+    """Release every graded, unreleased grade of the unit (``by``: the teacher); returns
+    how many."""
     works = list(
         Work.objects.select_for_update()
         .filter(resource_link=resource_link, points__isnull=False)
@@ -65,5 +92,6 @@ def release(resource_link):
     for work in released:
         work.released_version = work.grade_version
         work.save(update_fields=["released_version"])
+        _record_release(work, by)
         outbox.on_release(work)
     return len(released)

@@ -338,3 +338,36 @@ class MentorScope(models.Model):
 
     def __str__(self):
         return f"{self.mentor_id} mentors {self.learner_ref} ({self.source})"
+
+
+class GradeChange(models.Model):
+    """The audit trail of a learner's grade: who graded or released it, when, and the
+    grade and comment before and after. Append-only; shown on the work page and exported.
+
+    .. pii: a learner's grades and comments, and the name of who gave them.
+    .. pii_types: name, other
+    .. pii_retirement: local_api
+    """
+
+    class Action(models.TextChoices):
+        GRADED = "graded", _("Graded")
+        RELEASED = "released", _("Released")
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="grade_changes")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    changed_by = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by_name = models.CharField(max_length=255, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    points_before = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    points_after = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    comment_before = models.TextField(blank=True)
+    comment_after = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("grade change")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.work_id}: {self.points_before} -> {self.points_after}"

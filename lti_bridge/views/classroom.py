@@ -125,6 +125,7 @@ def render_work_page(request, link, membership, learner, *, typed=None, error=""
             "can_grade": permissions.can(membership, Action.GRADE, learner=learner),
             "form": form,
             "grade_error": error,
+            "history": list(work.grade_changes.all()[:50]) if work else [],
         },
         status=status,
         registration=link.classroom.registration,

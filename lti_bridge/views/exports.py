@@ -44,6 +44,7 @@ CLASS_EXPORTS = {
         ),
     ),
     "roster": (exports.ROSTER_COLUMNS, exports.roster_rows),
+    "grade history": (exports.HISTORY_COLUMNS, exports.history_rows),
     "assignment urls": (
         exports.ASSIGNMENT_COLUMNS,
         lambda m: exports.assignment_rows(m.classroom),
@@ -68,6 +69,10 @@ def class_grades(request, class_id):
 
 def roster(request, class_id):
     return _class_export(request, class_id, "roster")
+
+
+def grade_history(request, class_id):
+    return _class_export(request, class_id, "grade history")
 
 
 def assignment_urls(request, class_id):

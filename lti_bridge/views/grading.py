@@ -99,7 +99,7 @@ def release_grades(request, link_id):
     link, membership = _link(request, link_id)
     if not permissions.can(membership, Action.RELEASE):
         return forbidden(request)
-    count = grading.release(link)
+    count = grading.release(link, by=membership.account)
     messages.success(
         request,
         ngettext("%(count)s grade released.", "%(count)s grades released.", count)
