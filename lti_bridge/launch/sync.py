@@ -140,8 +140,10 @@ def _ags(body):
     return urls[0] or "", urls[1] or "", scopes
 
 
-def sync_resource_link(classroom, link_claim, unit, body):
+def sync_resource_link(classroom, link_claim, unit, body, identity=None):
     values = {"title": clean_text(link_claim.get("title")), "send_mode": _send_mode(body)}
+    if identity is not None:  # the LMS shares names or emails from this activity, or not
+        values["shares_identity"] = bool(identity.name or identity.email)
     lineitem, lineitems, scopes = _ags(body)
     if lineitem or lineitems:  # a launch without the AGS claim keeps what earlier ones gave
         values.update(lineitem_url=lineitem, lineitems_url=lineitems, ags_scopes=scopes)
@@ -220,7 +222,7 @@ def _apply(registration, body, identity, role, roles, context, link_claim, unit)
         membership = sync_membership(classroom, account, role, roles)
         sync_lti_id(registration, identity.sub, body)
         sync_org_admin(registration.organization, account, roles)
-        resource_link = sync_resource_link(classroom, link_claim, unit, body)
+        resource_link = sync_resource_link(classroom, link_claim, unit, body, identity)
         if role.is_teacher and role.read_only:
             mentors.sync_from_launch(membership, body, LTI)
         if not role.is_teacher:

@@ -218,6 +218,9 @@ class ResourceLink(models.Model):
     send_mode = models.CharField(
         max_length=15, choices=SendMode.choices, default=SendMode.GRADE_RELEASE
     )
+    # False when its launches carry neither a name nor an email (an anonymous unit in the
+    # LMS): its pages then show learners by number only, to learners and teachers alike.
+    shares_identity = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -26,3 +26,14 @@ def bridge_form_token(context):
     return format_html(
         '<input type="hidden" name="{}" value="{}">', FIELD, token_for(context["request"])
     )
+
+
+@register.filter
+def shown_name(account, resource_link):
+    """How a learner is named on a unit's pages: by name where the LMS shares names for the
+    unit, by number where the unit is anonymous in the LMS (DESIGN section 2)."""
+    from django.utils.translation import gettext
+
+    if resource_link is not None and not resource_link.shares_identity:
+        return gettext("Anonymous learner %(id)s") % {"id": account.pk}
+    return account.display_name()
