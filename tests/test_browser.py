@@ -118,7 +118,9 @@ def test_instructor_grades_and_releases_and_the_learner_sees_the_grade(browser, 
     expect(tframe.get_by_test_id("comment")).to_have_value("Well done")
     tframe.get_by_test_id("points").fill("90")
     tframe.get_by_test_id("save-grade").click()
-    expect(tframe.get_by_test_id("messages")).to_contain_text("Grade saved: 90 out of 100.")
+    expect(tframe.get_by_test_id("messages")).to_contain_text(
+        "Grade saved: 90 out of 100 points in Codio."
+    )
     expect(tframe.get_by_test_id("work-page")).to_be_visible(timeout=20000)
     tframe.get_by_role("link", name="Hello, Python").click()
     tframe.get_by_test_id("release").click()
@@ -126,9 +128,13 @@ def test_instructor_grades_and_releases_and_the_learner_sees_the_grade(browser, 
     expect(tframe.get_by_test_id("delivery")).to_contain_text("Sent")
 
     learner.reload()
-    expect(learner.get_by_test_id("grade").first).to_have_text("Your score: 0.9 / 1", timeout=20000)
+    expect(learner.get_by_test_id("grade").first).to_have_text(
+        "Your score: 0.9 / 1 in the course grade", timeout=20000
+    )
     frame = learner.frame_locator("iframe.codio-unit__frame").first
-    expect(frame.get_by_test_id("grade")).to_have_text("90 out of 100", timeout=20000)
+    expect(frame.get_by_test_id("grade")).to_have_text(
+        "90 out of 100 points in Codio", timeout=20000
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     learner.screenshot(path=str(ARTIFACTS / "learner-graded.png"), full_page=True)
 

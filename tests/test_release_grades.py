@@ -294,7 +294,7 @@ def test_a_refused_grade_keeps_what_the_teacher_typed_and_a_saved_one_is_confirm
     assert 'value="ninety"' in page and "Good &lt;b&gt;work&lt;/b&gt;</textarea>" in page
     assert Work.objects.get(account=ada).points is None
     saved = teacher.post(url, {"points": "85.5", "comment": "ok"}, follow=True)
-    assert "Grade saved: 85.5 out of 100." in saved.content.decode()
+    assert "Grade saved: 85.5 out of 100 points in Codio." in saved.content.decode()
     assert 'value="85.5"' in saved.content.decode()
 
 

@@ -70,7 +70,7 @@ def grade_work(request, link_id, account_id):
         )
     messages.success(
         request,
-        _("Grade saved: %(points)s out of %(max)s.")
+        _("Grade saved: %(points)s out of %(max)s points in Codio.")
         % {
             "points": f"{graded.points.normalize():f}",
             "max": f"{link.unit.max_points.normalize():f}",
