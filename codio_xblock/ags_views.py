@@ -57,9 +57,10 @@ def _document(item):
     )
 
 
-def ags_service(scopes):
-    """Authenticate the Bearer token for any of ``scopes`` and give the view the line item,
-    which must belong to the token's own tool (a block's own line item only)."""
+def tool_service(scopes, model, refusal):
+    """Authenticate the Bearer token for any of ``scopes`` and give the view the ``model``
+    row of the URL, which must belong to the token's own tool (``refusal`` otherwise): a
+    block's own line item, a course's own membership service."""
 
     def decorate(view):
         @csrf_exempt
@@ -75,16 +76,21 @@ def ags_service(scopes):
                         last = exc
                 if tool is None:
                     raise last
-                item = LineItem.objects.filter(pk=pk).first()
-                if item is None or item.tool_id != tool.pk:
-                    raise AccessDenied(gettext_noop("This line item belongs to another tool."))
-                return view(request, item)
+                row = model.objects.filter(pk=pk).first()
+                if row is None or row.tool_id != tool.pk:
+                    raise AccessDenied(refusal)
+                return view(request, row)
             except LtiPlatformError as exc:
                 return error_json(exc)
 
         return wrapper
 
     return decorate
+
+
+def ags_service(scopes):
+    """The line item of the URL, for a token granting any of ``scopes``."""
+    return tool_service(scopes, LineItem, gettext_noop("This line item belongs to another tool."))
 
 
 @require_http_methods(["GET"])
