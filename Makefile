@@ -51,10 +51,10 @@ test-mysql:
 	$(MAKE) test CODIO_DB=mysql
 
 ## test-matrix: the versions Open edX pins (Ulmo: Python 3.11 + Django 5.2, Teak: Django 4.2;
-## constraints/), and Python 3.12 + Django 5.2, through tox
+## constraints/), Python 3.12 + Django 5.2, and the Tutor plugin under Tutor 21 and 20, through tox
 test-matrix: $(VENV)/.installed-$(EXTRAS)
 	$(PY) -m pip install --quiet "tox>=4"
-	$(PY) -m tox -e openedx-ulmo,openedx-teak,py312-django52
+	$(PY) -m tox -e openedx-ulmo,openedx-teak,py312-django52,tutor-ulmo,tutor-teak
 
 quality: $(VENV)/.installed-$(EXTRAS)
 	$(VENV)/bin/ruff check .

@@ -58,6 +58,8 @@ setup(
             "lti_bridge = lti_bridge.apps:LtiBridgeConfig",
         ],
         "cms.djangoapp": ["codio_xblock = codio_xblock.apps:CodioXBlockConfig"],
+        # `tutor plugins enable codio`; the module imports Tutor and the standard library only
+        "tutor.plugin.v1": ["codio = codio_xblock.tutor_plugin.plugin"],
     },
     classifiers=[
         "Framework :: Django",

@@ -5,7 +5,6 @@ from django.core.management import call_command
 from django.db import transaction
 
 COURSE_SCENARIO = "codio_unit.1"
-MEMBERSHIP_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
     {"username": "learner", "name": ("Ada", "Lovelace"), "role": "Learner"},
@@ -34,26 +33,6 @@ UNITS = [
 ]
 
 
-def _move_demo_registration(client_id, base_url):
-    """The demo LMS's registration follows the demo's URL (another PORT or HOST): the one
-    made for an earlier URL is moved, so its classes stay, and no other one is left enabled
-    (seeds before this one left a second registration behind)."""
-    from lti_bridge.models import Registration
-
-    mine = Registration.objects.filter(organization__slug="demo-university", client_id=client_id)
-    earlier = list(mine.exclude(issuer=base_url).order_by("pk"))
-    if earlier and not mine.filter(issuer=base_url).exists():
-        moved = earlier.pop(0)
-        moved.issuer = base_url
-        moved.save(update_fields=["issuer"])
-    for stale in earlier:
-        if stale.classes.exists():
-            stale.enabled = False
-            stale.save(update_fields=["enabled"])
-        else:
-            stale.delete()
-
-
 @transaction.atomic
 def seed(base_url):
     from codio_xblock.models import ToolRegistration
@@ -68,37 +47,15 @@ def seed(base_url):
         user.set_password(DEMO_PASSWORD)
         user.save()
 
-    tool = ToolRegistration.objects.filter(slug="lti_bridge").first()
+    # The same command Tutor's `do init` runs in Open edX, on the demo's URL.
     call_command(
-        "codio_register_tool",
-        "lti_bridge",
-        name="Codio (built-in LTI bridge)",
-        oidc_login_url=f"{base_url}/lti-bridge/lti/login",
-        launch_url=f"{base_url}/lti-bridge/lti/launch",
-        keyset_url=f"{base_url}/lti-bridge/lti/jwks",
-        client_id=tool.client_id if tool else "",
+        "codio_register_builtin_bridge",
+        base_url=base_url,
+        organization="demo-university",
+        organization_name="Demo University",
         stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
     tool = ToolRegistration.objects.get(slug="lti_bridge")
-    _move_demo_registration(tool.client_id, base_url)
-    # The built-in bridge reads the course's roster (NRPS), also in demo databases made
-    # before the membership scope was part of a new tool's grant.
-    if MEMBERSHIP_SCOPE not in tool.scope_list():
-        tool.service_scopes = "\n".join([*tool.scope_list(), MEMBERSHIP_SCOPE])
-        tool.save(update_fields=["service_scopes"])
-    call_command(
-        "lti_bridge_register_platform",
-        organization="demo-university",
-        organization_name="Demo University",
-        name="Open edX demo",
-        issuer=base_url,
-        client_id=tool.client_id,
-        auth_login_url=f"{base_url}/codio/lti/v1/auth",
-        auth_token_url=f"{base_url}/codio/lti/v1/token",
-        key_set_url=f"{base_url}/codio/lti/v1/jwks",
-        deployment_id=[tool.deployment_id],
-        stdout=open("/dev/null", "w"),  # noqa: SIM115
-    )
     org = Organization.objects.get(slug="demo-university")
     if not org.lti_id_field:  # the demo course sends student_id=$User.username
         org.lti_id_field = "student_id"
