@@ -33,6 +33,8 @@ class PlatformUser:
     given_name: str = ""
     family_name: str = ""
     is_global_staff: bool = False
+    # The user's time zone (an IANA name, Open edX's ``time_zone`` preference), or "".
+    time_zone: str = ""
     # Course staff viewing the course as a learner (Open edX masquerade): launched as a
     # Learner, under their own identity, never as the learner they may be viewing as.
     masquerading: bool = False

@@ -469,6 +469,10 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             )
         if self.share_email and user.email:
             variables["$Person.email.primary"] = user.email
+        # A display preference, not an identity: sent whether or not the block shares names,
+        # so the tool shows times in the learner's zone (the bridge reads custom "timezone").
+        if user.time_zone:
+            variables["$Person.address.timezone"] = user.time_zone
         return {name: value for name, value in variables.items() if value}
 
     def _ags_endpoint(self, tool, course, user):
@@ -544,8 +548,9 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 """<vertical_demo>
                 <codio_unit unit="hello-python" display_name="Hello, Python"
                     share_name="true" share_email="true"
-                    custom_parameters="student_id=$User.username"/>
-                <codio_unit unit="loops" display_name="Loops (anonymous)"/>
+                    custom_parameters="student_id=$User.username&#10;timezone=$Person.address.timezone"/>
+                <codio_unit unit="loops" display_name="Loops (anonymous)"
+                    custom_parameters="timezone=$Person.address.timezone"/>
                 <codio_unit unit="functions" display_name="Functions (new window)"
                     launch_mode="window" share_name="true" share_email="true"/>
             </vertical_demo>""",

@@ -41,6 +41,9 @@ DEFAULTS = {
     },
     "STANDALONE_COURSE_ROLES": {},
     "STANDALONE_GLOBAL_STAFF": [],
+    # Outside Open edX: each username's time zone (Open edX's time_zone preference there),
+    # sent as $Person.address.timezone.
+    "STANDALONE_TIME_ZONES": {},
 }
 
 

@@ -120,6 +120,16 @@ class OpenEdxAdapter(PlatformAdapter):
             given_name=(user.first_name or "").strip(),
             family_name=(user.last_name or "").strip(),
             is_global_staff=bool(user.is_staff) and not masquerading,
+            # xblock_django/user_service.py passes the whitelisted preferences (pref-lang,
+            # time_zone) of the runtime's user; masquerading, that may be someone else.
+            time_zone=(
+                ""
+                if masquerading
+                else str(
+                    (xb_user.opt_attrs.get("edx-platform.user_preferences") or {}).get("time_zone")
+                    or ""
+                )
+            ),
             masquerading=masquerading,
         )
 

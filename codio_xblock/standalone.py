@@ -32,6 +32,7 @@ class StandaloneAdapter(PlatformAdapter):
             given_name=(user.first_name or "").strip(),
             family_name=(user.last_name or "").strip(),
             is_global_staff=user.get_username() in conf.get("STANDALONE_GLOBAL_STAFF"),
+            time_zone=conf.get("STANDALONE_TIME_ZONES").get(user.get_username(), ""),
         )
 
     def course_info(self, block):

@@ -28,6 +28,10 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "demo.middleware.WorkbenchUserMiddleware",
 ]
+# The server's clock is UTC, as Open edX's (lms/envs/common.py TIME_ZONE); xblock-sdk's
+# settings would make it America/New_York. Pages show each viewer's zone when the launch
+# gives one (lti_bridge/timezones.py).
+TIME_ZONE = "UTC"
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], str(ROOT / "demo" / "templates")]
 ROOT_URLCONF = "demo.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -137,6 +141,13 @@ CODIO_XBLOCK = {
     },
     # Global staff: sent as the LMS's system Administrator (the bridge's organization admin).
     "STANDALONE_GLOBAL_STAFF": ["admin"],
+    # Time zone preferences (Open edX's time_zone), sent to the bridge as
+    # $Person.address.timezone: its pages show these learners' and teachers' own clocks.
+    "STANDALONE_TIME_ZONES": {
+        "learner": "Europe/Madrid",
+        "instructor": "America/New_York",
+        "ta": "Asia/Kolkata",
+    },
 }
 LTI_BRIDGE = {
     "BASE_URL": BASE_URL,

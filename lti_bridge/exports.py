@@ -25,7 +25,7 @@ GRADE_COLUMNS = [
     "LMS user ID",
     "Unit",
     "Status",
-    "Completed at",
+    "Completed at (UTC)",
     "Grade",
     "Maximum",
     "Percentage",
@@ -39,8 +39,8 @@ ROSTER_COLUMNS = [
     "LTI ID",
     "LMS",
     "LMS user ID",
-    "First launch",
-    "Last launch",
+    "First launch (UTC)",
+    "Last launch (UTC)",
 ]
 HISTORY_COLUMNS = [
     "Learner name",

@@ -21,7 +21,9 @@ COOKIE = "codio_bridge"
 MAX_AGE = 8 * 60 * 60
 ACCOUNT_KEY = "lti_bridge_account"
 HASH_KEY = "lti_bridge_account_hash"
+ZONE_KEY = "lti_bridge_time_zone"
 _CACHED = "_lti_bridge_account"
+_CACHED_ZONE = "_lti_bridge_time_zone"
 
 
 def _store(session_key=None):
@@ -45,11 +47,14 @@ def _set_cookie(request, response, value):
     )
 
 
-def start_session(account):
-    """A new session for ``account``; returns its key (the cookie value)."""
+def start_session(account, time_zone=""):
+    """A new session for ``account`` (shown times in ``time_zone``, the zone its launch
+    gave, if any); returns its key (the cookie value)."""
     store = _store()
     store[ACCOUNT_KEY] = account.pk
     store[HASH_KEY] = account_hash(account)
+    if time_zone:
+        store[ZONE_KEY] = time_zone
     store.set_expiry(MAX_AGE)
     store.create()
     return store.session_key
@@ -58,14 +63,16 @@ def start_session(account):
 _NEW_KEY = "_lti_bridge_session_key"
 
 
-def begin(request, account):
+def begin(request, account, time_zone=""):
     """Start ``account``'s new session now (ending the browser's old one), so the page
-    rendered next already belongs to it (its form tokens); :func:`sign_in` sends the cookie."""
+    rendered next already belongs to it (its form tokens, its time zone); :func:`sign_in`
+    sends the cookie."""
     old = request.COOKIES.get(COOKIE)
     if old:
         _store(old).delete()
-    setattr(request, _NEW_KEY, start_session(account))
+    setattr(request, _NEW_KEY, start_session(account, time_zone))
     setattr(request, _CACHED, account)
+    setattr(request, _CACHED_ZONE, time_zone)
 
 
 def session_key(request):
@@ -88,6 +95,7 @@ def sign_out(request, response):
         _store(key).delete()
     response.delete_cookie(COOKIE, samesite="None" if request.is_secure() else "Lax")
     setattr(request, _CACHED, None)
+    setattr(request, _CACHED_ZONE, "")
     return response
 
 
@@ -97,7 +105,7 @@ def current_account(request):
         return getattr(request, _CACHED)
     from .models import Account
 
-    account = None
+    account, zone = None, ""
     key = request.COOKIES.get(COOKIE)
     if key:
         store = _store(key)
@@ -107,9 +115,17 @@ def current_account(request):
             if candidate is not None and constant_time_compare(
                 store.get(HASH_KEY, ""), account_hash(candidate)
             ):
-                account = candidate
+                account, zone = candidate, store.get(ZONE_KEY, "")
     setattr(request, _CACHED, account)
+    setattr(request, _CACHED_ZONE, zone)
     return account
+
+
+def time_zone(request):
+    """The time zone the signed-in viewer's launch gave ("" if none, or nobody signed in)."""
+    if not hasattr(request, _CACHED_ZONE):
+        current_account(request)
+    return getattr(request, _CACHED_ZONE, "") or ""
 
 
 def current_account_id(request):

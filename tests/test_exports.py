@@ -80,7 +80,7 @@ def test_every_column_of_the_unit_export_from_real_launches(lms):
 
     header, *rows = rows_of(teacher.get(f"/lti-bridge/units/{link.pk}/export.csv"))
     assert header == exports.GRADE_COLUMNS == [
-        "Learner name", "Email", "LTI ID", "LMS user ID", "Unit", "Status", "Completed at",
+        "Learner name", "Email", "LTI ID", "LMS user ID", "Unit", "Status", "Completed at (UTC)",
         "Grade", "Maximum", "Percentage", "Released", "Delivery state", "Last delivery error",
     ]  # fmt: skip
     ada.refresh_from_db()

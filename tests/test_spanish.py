@@ -90,6 +90,8 @@ def english_left(english_html, spanish_html, data=()):
         if text not in spanish or any(text in datum for datum in data):
             continue  # translated, or a piece of data (a title, a name, instructions)
         rest = re.sub(r"\S*[/@]\S*", " ", text)  # URLs, paths, addresses
+        # moments, as the `when` filter writes them: the zone's abbreviation is data
+        rest = re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d [A-Za-z0-9+-]+", " ", rest)
         for datum in sorted(data, key=len, reverse=True):
             rest = rest.replace(datum, " ")
         words = [w.lower() for w in re.findall(r"[A-Za-z]{2,}", rest)]
@@ -235,3 +237,5 @@ def test_the_detector_finds_english_left_behind():
     spanish = '<p>Publicar notas</p><button title="Retry all">x</button><p>Ada Lovelace</p>'
     assert english_left(english, spanish, ["Ada Lovelace"]) == ["Retry all"]
     assert english_left("<p>LTI ID (CSV)</p>", "<p>LTI ID (CSV)</p>") == []
+    moment = "<td><time>2026-12-02 15:37 EST</time></td><td>Graded at 15:37 EST</td>"
+    assert english_left(moment, moment) == ["Graded at 15:37 EST"]

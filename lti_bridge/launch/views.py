@@ -17,6 +17,7 @@ from ..flows.linking import EmailVerificationRequired
 from ..pages import add_csp_for_library_page, render_error, render_page, render_unit_page
 from ..session import begin as begin_session
 from ..session import sign_in
+from ..timezones import zone_from_launch
 from . import errors
 from .hardening import (
     DEEP_LINKING_REQUEST,
@@ -97,7 +98,8 @@ def launch(request):
         outcome.resource_link,
         outcome.role.role,
     )
-    begin_session(request, outcome.account)  # the page's forms belong to the new session
+    # the page's forms and clock belong to the new session
+    begin_session(request, outcome.account, time_zone=zone_from_launch(body))
     response = render_unit_page(
         request,
         outcome.account,

@@ -37,3 +37,29 @@ def shown_name(account, resource_link):
     if resource_link is not None and not resource_link.shares_identity:
         return gettext("Anonymous learner %(id)s") % {"id": account.pk}
     return account.display_name()
+
+
+@register.simple_tag(takes_context=True)
+def viewer_time_zone(context):
+    """The zone the page shows times in (timezones.ViewerZone): the viewer's launch's zone,
+    else the server's."""
+    from ..session import time_zone
+    from ..timezones import viewer_zone
+
+    request = context.get("request")
+    return viewer_zone(time_zone(request) if request is not None else "")
+
+
+@register.filter(expects_localtime=True)
+def when(value):
+    """A moment in the page's zone, its abbreviation named ("2026-12-02 19:55 CET"), in a
+    <time> element carrying the moment in UTC (ISO 8601) for machines and assistive tools."""
+    from datetime import UTC, datetime
+
+    from django.utils.dateformat import format as date_format
+    from django.utils.html import format_html
+
+    if not isinstance(value, datetime):
+        return ""
+    machine = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_html('<time datetime="{}">{}</time>', machine, date_format(value, "Y-m-d H:i T"))

@@ -10,6 +10,7 @@ from ..launch.sync import sync_from_launch
 from ..pages import render_error, render_page, render_unit_page
 from ..session import begin as begin_session
 from ..session import sign_in
+from ..timezones import zone_from_launch
 
 
 # GET only shows a button: mail scanners that prefetch links must not spend the key.
@@ -35,7 +36,8 @@ def verify_email(request, key):
         outcome = sync_from_launch(verification.registration, launch)
     except errors.LaunchError as exc:
         return render_error(request, exc, stage="verified launch")
-    begin_session(request, outcome.account)  # the page's forms belong to the new session
+    # the page's forms and clock belong to the new session
+    begin_session(request, outcome.account, time_zone=zone_from_launch(launch))
     response = render_unit_page(
         request,
         outcome.account,

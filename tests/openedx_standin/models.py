@@ -61,3 +61,17 @@ class StudentModule(models.Model):
 
     class Meta:
         unique_together = (("student", "module_state_key", "course_id"),)
+
+
+class UserPreference(models.Model):
+    """openedx/core/djangoapps/user_api/models.py UserPreference: one key and value per user
+    (``time_zone`` holds an IANA name, ``pref-lang`` a language code)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    key = models.CharField(max_length=255, db_index=True)
+    value = models.TextField()
+
+    class Meta:
+        unique_together = (("user", "key"),)

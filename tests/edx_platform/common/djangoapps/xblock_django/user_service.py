@@ -1,7 +1,11 @@
 """Stand-in for common/djangoapps/xblock_django/user_service.py DjangoXBlockUserService:
-``full_name`` is ``UserProfile.name`` (None without a profile), the ids in ``opt_attrs``."""
+``full_name`` is ``UserProfile.name`` (None without a profile), the ids in ``opt_attrs``, and
+the whitelisted preferences (USER_PREFERENCES_WHITE_LIST) under ``user_preferences``."""
 
+from openedx.core.djangoapps.user_api.preferences.api import get_user_preferences
 from xblock.reference.user_service import UserService, XBlockUser
+
+USER_PREFERENCES_WHITE_LIST = ["pref-lang", "time_zone"]
 
 
 class DjangoXBlockUserService(UserService):
@@ -23,6 +27,12 @@ class DjangoXBlockUserService(UserService):
             xblock_user.opt_attrs["edx-platform.username"] = user.username
             xblock_user.opt_attrs["edx-platform.user_is_staff"] = self._user_is_staff
             xblock_user.opt_attrs["edx-platform.user_role"] = self._user_role
+            preferences = get_user_preferences(user)
+            xblock_user.opt_attrs["edx-platform.user_preferences"] = {
+                pref: preferences.get(pref)
+                for pref in USER_PREFERENCES_WHITE_LIST
+                if pref in preferences
+            }
         else:
             xblock_user.opt_attrs["edx-platform.is_authenticated"] = False
         return xblock_user
