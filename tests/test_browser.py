@@ -184,6 +184,10 @@ def test_administrator_changes_lti_integrations_and_downloads_the_export(browser
     frame.get_by_label("LTI field that identifies students").fill("student id!")
     frame.get_by_role("button", name="Save settings").click()
     expect(frame.get_by_test_id("lti-id-field-error")).to_be_visible(timeout=20000)
+    # the error box sits below its input, never over it
+    field_box = frame.get_by_label("LTI field that identifies students").bounding_box()
+    error_box = frame.get_by_test_id("lti-id-field-error").bounding_box()
+    assert error_box["y"] >= field_box["y"] + field_box["height"], (field_box, error_box)
     frame.get_by_label("LTI field that identifies students").fill("student_id")
     frame.get_by_role("button", name="Save settings").click()
     expect(frame.get_by_test_id("messages")).to_contain_text("Nothing changed", timeout=20000)
