@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import conf
-from ..models import GradeDelivery, Link
+from ..models import GradeDelivery, Link, Work
 from . import ags_client
 
 log = logging.getLogger(__name__)
@@ -68,15 +68,12 @@ def _claim(delivery_id):
     again only if this attempt dies), so no database lock is held during the HTTP calls."""
     now = timezone.now()
     with transaction.atomic():
+        # Lock the outbox row alone. Joined in the same SELECT ... FOR UPDATE, the work,
+        # unit, class and registration rows would be locked too (MariaDB has no FOR UPDATE
+        # OF), and every other row of the same class would be skipped as "locked" by a
+        # second worker: its task would end with the grade left for the sweep.
         delivery = (
-            GradeDelivery.objects.select_for_update(skip_locked=True)
-            .select_related(
-                "work__resource_link__classroom__registration",
-                "work__resource_link__unit",
-                "work__account",
-            )
-            .filter(pk=delivery_id)
-            .first()
+            GradeDelivery.objects.select_for_update(skip_locked=True).filter(pk=delivery_id).first()
         )
         if delivery is None or delivery.state not in (
             GradeDelivery.State.QUEUED,
@@ -87,7 +84,10 @@ def _claim(delivery_id):
             # Another attempt holds the lease (or a retry is scheduled). If that attempt's
             # worker died, this task (redelivered: acks_late) must try again when it ends.
             raise NotDue(delivery.next_attempt_at)
-        work = delivery.work
+        # the rows it needs, read without locking them
+        delivery.work = work = Work.objects.select_related(
+            "resource_link__classroom__registration", "resource_link__unit", "account"
+        ).get(pk=delivery.work_id)
         if delivery.version and work.deliveries.filter(version__gt=delivery.version).exists():
             delivery.state = GradeDelivery.State.SUPERSEDED
             delivery.save(update_fields=["state"])
