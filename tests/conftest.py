@@ -224,3 +224,18 @@ def publishes(monkeypatch):
 
     monkeypatch.setattr(StandaloneAdapter, "publish_grade", spy)
     return calls
+
+
+@pytest.fixture
+def tool_registered(db):
+    """The built-in bridge registered on the platform side (no bridge side)."""
+    from codio_xblock.models import ToolRegistration
+
+    return ToolRegistration.objects.create(
+        slug="lti_bridge",
+        name="Bridge",
+        oidc_login_url="http://codio.test/lti-bridge/lti/login",
+        launch_url="http://codio.test/lti-bridge/lti/launch",
+        redirect_uris="http://codio.test/lti-bridge/lti/launch",
+        keyset_url="http://codio.test/lti-bridge/lti/jwks",
+    )

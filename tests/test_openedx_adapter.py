@@ -207,20 +207,6 @@ def _roles(openedx, user, request_user=None, masquerade=None):
     return platform_user, data.roles
 
 
-@pytest.fixture
-def tool_registered(db):
-    from codio_xblock.models import ToolRegistration
-
-    return ToolRegistration.objects.create(
-        slug="lti_bridge",
-        name="Bridge",
-        oidc_login_url="http://codio.test/lti-bridge/lti/login",
-        launch_url="http://codio.test/lti-bridge/lti/launch",
-        redirect_uris="http://codio.test/lti-bridge/lti/launch",
-        keyset_url="http://codio.test/lti-bridge/lti/jwks",
-    )
-
-
 def test_limited_staff_are_mentors_not_teachers(openedx, tool_registered):
     """CourseLimitedStaffRole derives from CourseStaffRole: without strict checking they
     would also count as staff (Instructor) and become full teachers."""

@@ -127,20 +127,13 @@ def test_the_zone_belongs_to_the_session_not_to_the_browser_forever(bridge_setup
     assert "Asia/Tokyo" not in plain
 
 
-def test_open_edx_time_zone_preference_becomes_the_launch_custom_parameter(openedx):
+def test_open_edx_time_zone_preference_becomes_the_launch_custom_parameter(
+    openedx, tool_registered
+):
     from crum import impersonate
 
-    from codio_xblock.models import ToolRegistration
     from tests.openedx_standin.models import UserPreference
 
-    ToolRegistration.objects.create(
-        slug="lti_bridge",
-        name="Bridge",
-        oidc_login_url="http://codio.test/lti-bridge/lti/login",
-        launch_url="http://codio.test/lti-bridge/lti/launch",
-        redirect_uris="http://codio.test/lti-bridge/lti/launch",
-        keyset_url="http://codio.test/lti-bridge/lti/jwks",
-    )
     learner = openedx.user("ada", name="Ada")
     UserPreference.objects.create(user=learner, key="time_zone", value="Europe/Madrid")
     UserPreference.objects.create(user=learner, key="account_privacy", value="private")
