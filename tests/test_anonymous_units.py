@@ -1,6 +1,8 @@
 """An anonymous unit (its LMS shares no name or email) shows nobody's name, to the learner
 or to teachers, even for learners whose names another unit of the class shared."""
 
+import re
+
 import pytest
 
 from lti_bridge.models import Account, ResourceLink
@@ -33,3 +35,16 @@ def test_an_anonymous_unit_names_nobody_and_says_so(course, as_user):
 
     named = teacher.get(f"/lti-bridge/units/{hello.pk}/").content.decode()
     assert "Ada Lovelace" in named and 'data-testid="anonymous-unit"' not in named
+
+
+def test_a_teacher_whose_lms_shared_no_name_is_not_called_a_learner(course, as_user):
+    """A teacher's first launch is the anonymous unit: the top bar says no name was shared,
+    not "Anonymous learner N"."""
+    teacher = as_user("instructor")
+    page, _steps = launch_through_xblock(teacher, index=1)  # "Loops" shares nothing
+    who = page.content.decode().split('data-testid="who">', 1)[1].split("</span>", 1)[0]
+    found = re.match(r"Signed in; your LMS shared no name \(account (\d+)\) · ", who)
+    assert found, who
+    account = Account.objects.get(pk=found.group(1))
+    assert account.name == "" and account.class_memberships.get().role == "teacher"
+    assert "Anonymous learner" not in who

@@ -271,3 +271,4 @@ def test_the_wheel_ships_the_plugin_and_its_patches(tmp_path):
     patches = {p.name for p in (ROOT / "codio_xblock/tutor_plugin/patches").iterdir()}
     assert {f"codio_xblock/tutor_plugin/patches/{name}" for name in patches} <= names
     assert "codio_xblock/tutor_plugin/plugin.py" in names
+    assert "lti_bridge/static/lti_bridge/bridge.css" in names  # every bridge page links it

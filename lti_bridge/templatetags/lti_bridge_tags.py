@@ -39,6 +39,17 @@ def shown_name(account, resource_link):
     return account.display_name()
 
 
+@register.simple_tag
+def signed_in(account):
+    """The top bar's "Signed in as ...": a teacher or administrator whose LMS shared no name
+    (an anonymous unit opened first) is told so, not called a learner by number."""
+    from django.utils.translation import gettext
+
+    if account.name:
+        return gettext("Signed in as %(name)s") % {"name": account.name}
+    return gettext("Signed in; your LMS shared no name (account %(id)s)") % {"id": account.pk}
+
+
 @register.simple_tag(takes_context=True)
 def viewer_time_zone(context):
     """The zone the page shows times in (timezones.ViewerZone): the viewer's launch's zone,
