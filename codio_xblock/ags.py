@@ -101,7 +101,7 @@ def verify_tool_jwt(token, *, audience, require, refusals, issuer=None):
     try:
         claims = jwt.decode(
             token,
-            jwt.algorithms.RSAAlgorithm.from_jwk(jwk),
+            keys.public_key_from_jwk(jwk),
             algorithms=[keys.ALGORITHM],
             audience=audience,
             issuer=tool.client_id if issuer is None else issuer,
@@ -175,7 +175,7 @@ def authenticate(authorization, scope):
         published = {k["kid"]: k for k in keystore.jwks()["keys"]}
         claims = jwt.decode(
             token,
-            jwt.algorithms.RSAAlgorithm.from_jwk(published[kid]),
+            keys.public_key_from_jwk(published[kid]),
             algorithms=[keys.ALGORITHM],
             audience=token_url(),
             issuer=conf.platform_issuer(),

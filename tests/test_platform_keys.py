@@ -42,3 +42,43 @@ def test_private_key_is_not_shown_in_admin(admin_client):
     keystore.signing_key()
     page = admin_client.get("/admin/codio_xblock/platformkey/1/change/").content.decode()
     assert "PRIVATE KEY" not in page
+
+
+def test_a_key_is_parsed_once_however_often_it_signs(monkeypatch):
+    """Parsing an RSA private key costs ~30 ms: a key is parsed once per process, however
+    many tokens it signs and key sets it appears in (issue 15); a rotated key is new."""
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+
+    from codio_xblock.lti1p3 import keys
+
+    parsed = []
+    real = serialization.load_pem_private_key
+
+    def counting(data, password=None, **kwargs):
+        parsed.append(data)
+        return real(data, password=password, **kwargs)
+
+    monkeypatch.setattr(serialization, "load_pem_private_key", counting)
+    first = keystore.signing_key()
+    for n in range(5):
+        token = keys.sign({"n": n}, first.private_pem, first.kid)
+        assert jwt.get_unverified_header(token)["kid"] == first.kid
+        keystore.jwks()
+    assert len(parsed) <= 1  # 0 when an earlier test of this process parsed the same key
+
+    jwk = keys.public_jwk(first.private_pem, first.kid)
+    jwk["n"] = "tampered"  # a caller's copy: the kept JWK stays whole
+    assert keys.public_jwk(first.private_pem, first.kid)["n"] != "tampered"
+
+    call_command("codio_rotate_keys")
+    second = keystore.signing_key()
+    assert second.kid != first.kid
+    token = keys.sign({"n": 1}, second.private_pem, second.kid)
+    published = {k["kid"]: k for k in keystore.jwks()["keys"]}
+    assert set(published) == {first.kid, second.kid}
+    claims = jwt.decode(
+        token, keys.public_key_from_jwk(published[second.kid]), algorithms=["RS256"]
+    )
+    assert claims == {"n": 1}
+    assert len([p for p in parsed if p == second.private_pem.encode("ascii")]) == 1

@@ -5,6 +5,8 @@ LTI 1.3 needs (RS256, a ``kid`` on every key and every token).
 """
 
 import base64
+import copy
+import functools
 import hashlib
 import json
 
@@ -29,8 +31,33 @@ def generate_private_pem(bits=MIN_KEY_BITS):
     ).decode("ascii")
 
 
+# Parsing an RSA private key costs ~30 ms of CPU (cryptography checks the key's primes), and
+# a launch or a score used to parse the same key several times. Parsed keys and the JWKs
+# made from them are kept per process, keyed by the PEM text itself: a rotated key is a new
+# PEM, so rotation needs no invalidation, and the LRU bound forgets retired keys. PyJWT and
+# cryptography keep no such cache themselves.
+KEY_CACHE_SIZE = 64
+
+
+@functools.lru_cache(maxsize=KEY_CACHE_SIZE)
 def _load_private(private_pem):
     return serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
+
+
+def private_key(private_pem):
+    """The parsed private key of ``private_pem`` (kept: see KEY_CACHE_SIZE)."""
+    return _load_private(private_pem)
+
+
+@functools.lru_cache(maxsize=KEY_CACHE_SIZE * 4)
+def _public_key_from_jwk(jwk_json):
+    return RSAAlgorithm.from_jwk(jwk_json)
+
+
+def public_key_from_jwk(jwk):
+    """The RSA public key of a JWK (a dict or its JSON), parsed once per distinct key."""
+    text = jwk if isinstance(jwk, str) else json.dumps(jwk, sort_keys=True)
+    return _public_key_from_jwk(text)
 
 
 def public_pem(private_pem):
@@ -60,10 +87,16 @@ def kid_for(private_pem):
     return thumbprint(_public_jwk_core(_load_private(private_pem).public_key()))
 
 
-def public_jwk(private_pem, kid=None):
-    """The public half as a JWK with ``kid``, ``alg`` and ``use`` set."""
+@functools.lru_cache(maxsize=KEY_CACHE_SIZE)
+def _public_jwk(private_pem, kid):
     core = _public_jwk_core(_load_private(private_pem).public_key())
     return {**core, "kid": kid or thumbprint(core), "alg": ALGORITHM, "use": "sig"}
+
+
+def public_jwk(private_pem, kid=None):
+    """The public half as a JWK with ``kid``, ``alg`` and ``use`` set (a fresh dict: the
+    kept one is never handed out)."""
+    return copy.deepcopy(_public_jwk(private_pem, kid))
 
 
 def jwk_from_public_pem(pem, kid=None):
@@ -77,4 +110,4 @@ def jwk_from_public_pem(pem, kid=None):
 
 def sign(claims, private_pem, kid):
     """Sign claims as a compact JWS with RS256 and the given kid."""
-    return jwt.encode(claims, private_pem, algorithm=ALGORITHM, headers={"kid": kid})
+    return jwt.encode(claims, _load_private(private_pem), algorithm=ALGORITHM, headers={"kid": kid})

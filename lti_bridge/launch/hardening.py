@@ -16,9 +16,9 @@ each one:
 """
 
 import hashlib
-import json
 import logging
 import secrets
+import threading
 import time
 from datetime import timedelta
 
@@ -30,6 +30,7 @@ from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.exception import LtiException, OIDCException
 
+from codio_xblock.lti1p3 import keys
 from codio_xblock.lti1p3.http import find_key
 
 from .. import conf
@@ -73,14 +74,38 @@ def _claim_once(kind, value, ttl):
     return True
 
 
+_fetch_locks = {}
+_fetch_locks_guard = threading.Lock()
+
+
+def _process_lock(name):
+    with _fetch_locks_guard:
+        return _fetch_locks.setdefault(name, threading.Lock())
+
+
+def _was_claimed(kind, value):
+    """Whether an accepted launch used ``value`` (see :func:`_claim_once`)."""
+    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
+    return SpentValue.objects.filter(kind=kind, digest=digest, expires__gte=timezone.now()).exists()
+
+
 class KeySetCache:
-    """Platform key sets in the shared cache, with a refetch on an unknown kid."""
+    """Platform key sets in the shared cache, with a refetch on an unknown kid.
+
+    A cold cache is filled by one fetch, however many launches arrive at once: the threads
+    of a process queue on a lock, and across processes the first to take a lock in the
+    shared cache fetches while the others wait (up to the outbound timeout) for its result.
+    A burst of first launches used to fetch the key set once per launch, and the platform's
+    key set endpoint, hit by all of them, answered some with errors."""
+
+    POLL_SECONDS = 0.05
 
     def __init__(self, url):
         self.url = url
         digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
         self.key = f"lti_bridge:keyset:{digest}"
         self.cooldown_key = f"lti_bridge:keyset-refetch:{digest}"
+        self.lock_key = f"lti_bridge:keyset-fetching:{digest}"
 
     def fetch(self):
         try:
@@ -93,7 +118,30 @@ class KeySetCache:
         return data
 
     def get(self):
-        return _cache().get(self.key) or self.fetch()
+        data = _cache().get(self.key)
+        if data:
+            return data
+        with _process_lock(self.key):
+            return _cache().get(self.key) or self._fetch_once()
+
+    def _fetch_once(self):
+        """Fetch, unless another process is fetching: then wait for what it stores."""
+        timeout = conf.get("HTTP_TIMEOUT")  # (connect, read) or one number, as requests
+        wait = float(sum(timeout) if isinstance(timeout, (list, tuple)) else timeout)
+        if _cache().add(self.lock_key, 1, int(wait) + 1):
+            try:
+                return self.fetch()
+            finally:
+                _cache().delete(self.lock_key)
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            time.sleep(self.POLL_SECONDS)
+            data = _cache().get(self.key)
+            if data:
+                return data
+            if _cache().get(self.lock_key) is None:  # its fetch failed: try ours
+                break
+        return self.fetch()
 
     def refetch_allowed(self):
         return _cache().add(self.cooldown_key, 1, conf.get("KEYSET_REFETCH_COOLDOWN"))
@@ -207,6 +255,8 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
         if not state:
             raise errors.InvalidToken("missing state parameter")
         if self._cookie_service.get_cookie(state) != state:
+            if _was_claimed("state", state):  # a launch posted again (reload, back button):
+                raise errors.Replayed("state already used")  # its cookie went with it
             raise errors.CookiesBlocked("state cookie missing or different")
         return self
 
@@ -273,7 +323,7 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
         if key is None:
             raise errors.UnknownKey(f"kid {kid!r} not in the platform's key set")
         try:
-            return jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(key)), ALGORITHM
+            return keys.public_key_from_jwk(key), ALGORITHM
         except (ValueError, TypeError, KeyError) as exc:
             raise errors.UnknownKey(f"kid {kid!r} is not a usable RSA key") from exc
 
