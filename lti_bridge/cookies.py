@@ -11,6 +11,7 @@ Python's cookie module knows the ``Partitioned`` attribute only from 3.14; befor
 registered here as 3.14 does it (pylti1p3 registers ``SameSite`` the same way).
 """
 
+import re
 from http import cookies as http_cookies
 
 if "partitioned" not in http_cookies.Morsel._reserved:  # Python < 3.14
@@ -37,4 +38,27 @@ def partition_check_page(response):
     body = response.content.decode(response.charset or "utf-8")
     if _CHECK_COOKIE in body:
         response.content = body.replace(_CHECK_COOKIE, _CHECK_COOKIE_PARTITIONED)
+    return response
+
+
+# pylti1p3 sets one cookie per OIDC login, "lti1p3-state-<uuid>" for five minutes
+# (oidc_login.py), and never removes it: a learner opening many units piles them up until
+# the Cookie header is too big for servers (431). A launch removes the cookie of the state it
+# used, whatever its outcome (a state is single use). Other state cookies are left alone:
+# they may belong to logins of other frames of the same course page, still in flight.
+_STATE = re.compile(r"^state-[A-Za-z0-9_-]{1,100}$")
+
+
+def forget_state_cookie(request, response):
+    """Delete the state cookie of this launch, with the attributes it was set with (a
+    cross-site cookie is only replaced by one that is also SameSite=None; Secure, and
+    :func:`partition` makes it Partitioned as the original)."""
+    state = request.POST.get("state", "")
+    name = f"lti1p3-{state}"
+    if not _STATE.match(state) or name not in request.COOKIES or name in response.cookies:
+        return response
+    if request.is_secure():
+        response.delete_cookie(name, path="/", samesite="None")
+    else:
+        response.delete_cookie(name, path="/")
     return response

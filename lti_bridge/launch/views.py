@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pylti1p3.exception import LtiException, OIDCException
 
 from .. import conf, keys
-from ..cookies import partition_check_page
+from ..cookies import forget_state_cookie, partition_check_page
 from ..flows import deep_linking, email_verification
 from ..flows.linking import EmailVerificationRequired
 from ..pages import add_csp_for_library_page, render_error, render_page, render_unit_page
@@ -72,6 +72,10 @@ def login(request):
 @csrf_exempt
 @require_POST
 def launch(request):
+    return forget_state_cookie(request, _launch(request))
+
+
+def _launch(request):
     tool_conf = DatabaseToolConf()
     try:
         message = (
@@ -106,6 +110,7 @@ def launch(request):
         outcome.resource_link,
         outcome.membership,
         registration=tool_conf.registration_model,
+        work=outcome.work,
     )
     return sign_in(request, response, outcome.account)
 
