@@ -45,6 +45,20 @@ def deliver_grade(self, delivery_id):
     # eager (demo, tests): the row waits as RETRYING for lti_bridge.deliver_due_grades
 
 
+@shared_task(
+    name="lti_bridge.deliver_grades", bind=True, acks_late=True, reject_on_worker_lost=True
+)
+def deliver_grades(self, delivery_ids):
+    """Send a batch of outbox rows (a release queues one message per 50); a row that must
+    wait is queued again on its own after the flow's backoff, the rest go on."""
+    from .delivery.deliver import deliver
+
+    for delivery_id in delivery_ids:
+        wait = deliver(delivery_id)
+        if wait is not None and not self.request.is_eager:
+            deliver_grade.apply_async((delivery_id,), countdown=wait)
+
+
 @shared_task(name="lti_bridge.deliver_due_grades", acks_late=True)
 def deliver_due_grades():
     """Sweep: send every row whose next attempt is due (run it periodically, e.g. by beat;

@@ -278,3 +278,53 @@ def test_worker_killed_mid_delivery_loses_nothing(site, victim):
     assert only_grade().weighted == 0.7
     assert PLAN.answered("/scores", 502) and len(PLAN.answered("/scores", 200)) == 1
     assert GradeDelivery.objects.get().attempts == 2
+
+
+def test_two_workers_deliver_a_whole_class_without_the_sweep(site, monkeypatch):
+    """Issue 15: two worker processes share a release of 150 grades (5 per message here,
+    so that both take part); every grade reaches the gradebook with no sweep. When a claim
+    locked the class's rows too, MariaDB made one worker skip the other's rows and leave
+    them for the sweep."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from codio_xblock.models import BlockLaunch, LineItem, PlatformSubject, StandaloneScore
+    from lti_bridge.delivery import outbox
+    from lti_bridge.flows import grading
+    from lti_bridge.models import Link
+
+    client = BridgeClient()
+    client.force_login(get_user_model().objects.get(username="learner"))
+    response, _ = launch_through_xblock(client)
+    assert response.status_code == 200, response.content.decode()[-500:]
+    link = Work.objects.get().resource_link
+    registration = link.classroom.registration
+    line_item = LineItem.objects.get()
+    User = get_user_model()
+    for n in range(150):  # learners as a launch would have made them, without 150 launches
+        user = User.objects.create(username=f"bulk{n}", email=f"bulk{n}@example.edu")
+        subject = PlatformSubject.objects.create(user_key=str(user.pk))
+        BlockLaunch.objects.create(line_item=line_item, user_key=subject.user_key)
+        account = Account.objects.create(name=f"Bulk {n}", email=user.email)
+        Link.objects.create(registration=registration, sub=subject.sub, account=account)
+        Work.objects.create(
+            resource_link=link,
+            account=account,
+            status=Work.Status.COMPLETED,
+            points=50 + n % 50,
+            grade_version=1,
+        )
+    monkeypatch.setattr(outbox, "TASK_BATCH", 5)
+    assert grading.release(link) == 150  # 30 messages queued in Redis, no worker yet
+
+    workers = [Worker(site), Worker(site)]
+    try:
+        delivered = wait_for(
+            lambda: GradeDelivery.objects.filter(state="sent").count() == 150, seconds=180
+        )
+    finally:
+        outputs = [worker.stop() for worker in workers]
+    states = dict(GradeDelivery.objects.values_list("state").annotate(n=Count("pk")))
+    assert delivered, (states, outputs)
+    assert StandaloneScore.objects.filter(usage_id__isnull=False).count() == 150
+    assert all("lti_bridge.deliver_grades" in output for output in outputs), outputs
