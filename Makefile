@@ -60,8 +60,12 @@ quality: $(VENV)/.installed-$(EXTRAS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## benchmark: CSV export of a 50,000-learner class (writes benchmarks/results/)
+## benchmark: launch, release and CSV export benchmarks (write benchmarks/results/);
+## CODIO_DB=mysql runs the release benchmark on MariaDB too
 benchmark: $(VENV)/.installed-$(EXTRAS)
+	$(PY) -m benchmarks.launch
+	$(PY) -m benchmarks.release
+	$(if $(filter mysql,$(CODIO_DB)),$(PY) -m benchmarks.release --db mysql)
 	$(PY) -m benchmarks.export_large_class
 
 ## translations: extract every marked string into translations/<app>/en/LC_MESSAGES/django.po

@@ -482,16 +482,22 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         from .lti1p3.ags import endpoint_claim
         from .models import BlockLaunch, LineItem
 
-        item, _created = LineItem.objects.update_or_create(
-            tool=tool,
-            usage_id=str(self.scope_ids.usage_id),
-            defaults={
-                "course_id": course.id,
-                "label": self.display_name,
-                "score_maximum": self.points_in_tool or float(self.weight or 0) or 1.0,
-                "resource_id": self.unit,
-            },
+        wanted = {
+            "course_id": course.id,
+            "label": self.display_name,
+            "score_maximum": self.points_in_tool or float(self.weight or 0) or 1.0,
+            "resource_id": self.unit,
+        }
+        # Read, and written only when the block changed: update_or_create would lock the
+        # unit's one row (SELECT ... FOR UPDATE) and rewrite it at every learner's launch.
+        item, created = LineItem.objects.get_or_create(
+            tool=tool, usage_id=str(self.scope_ids.usage_id), defaults=wanted
         )
+        changed = {k: v for k, v in wanted.items() if getattr(item, k) != v}
+        if not created and changed:
+            LineItem.objects.filter(pk=item.pk).update(**changed)
+            for name, value in changed.items():
+                setattr(item, name, value)
         BlockLaunch.objects.get_or_create(line_item=item, user_key=user.user_key)
         return endpoint_claim(
             lineitems_url=line_items_url(item),

@@ -97,7 +97,9 @@ def render_error(request, exc, *, stage):
     return render_page(request, exc.template, {"message": exc.message}, status=exc.status)
 
 
-def render_unit_page(request, account, resource_link, membership, registration=None):
+def render_unit_page(request, account, resource_link, membership, registration=None, work=None):
+    """The unit's page: the teacher view, or the learner's own work (``work`` when the
+    caller has it, as a launch does)."""
     context = {
         "account": account,
         "resource_link": resource_link,
@@ -131,6 +133,10 @@ def render_unit_page(request, account, resource_link, membership, registration=N
         context["can_release"] = permissions.can(membership, permissions.Action.RELEASE)
         template = "lti_bridge/unit_teacher.html"
     else:
-        context["work"] = Work.objects.filter(resource_link=resource_link, account=account).first()
+        context["work"] = (
+            work
+            if work is not None
+            else Work.objects.filter(resource_link=resource_link, account=account).first()
+        )
         template = "lti_bridge/unit_learner.html"
     return render_page(request, template, context, registration=registration)

@@ -627,3 +627,31 @@ def test_fuzzed_token_requests_never_fail_with_500(client, tool):
         response = client.post("/codio/lti/v1/token", data)
         assert response.status_code in (400, 401), (response.status_code, data)
         assert response.json()["error"]
+
+
+def test_a_launch_writes_the_line_item_only_when_the_block_changed(as_user):
+    """Issue 15: the unit's line item was locked and rewritten at every learner's launch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.support import launch_through_xblock
+
+    learner = as_user("learner")
+    launch_through_xblock(learner)
+    item = LineItem.objects.get(resource_id="hello-python")
+    with CaptureQueriesContext(connection) as queries:
+        response, _steps = launch_through_xblock(learner)
+    assert response.status_code == 200
+    touching = [
+        q["sql"]
+        for q in queries
+        if "codio_xblock_lineitem" in q["sql"] and "SELECT" not in q["sql"][:6]
+    ]
+    assert touching == []
+    assert not [q for q in queries if "FOR UPDATE" in q["sql"] and "lineitem" in q["sql"]]
+
+    LineItem.objects.filter(pk=item.pk).update(label="stale", score_maximum=3)
+    launch_through_xblock(learner)
+    fixed = LineItem.objects.get(pk=item.pk)
+    assert (fixed.label, fixed.score_maximum) == ("Hello, Python", item.score_maximum)
+    assert item.score_maximum != 3

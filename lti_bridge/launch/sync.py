@@ -24,6 +24,7 @@ class LaunchOutcome:
     membership: ClassMembership
     resource_link: ResourceLink
     role: object
+    work: object = None  # a learner's Work on the resource link (None for teachers)
 
 
 def _claim_object(body, name, required_keys=("id",)):
@@ -225,6 +226,9 @@ def _apply(registration, body, identity, role, roles, context, link_claim, unit)
         resource_link = sync_resource_link(classroom, link_claim, unit, body, identity)
         if role.is_teacher and role.read_only:
             mentors.sync_from_launch(membership, body, LTI)
+        # the unit page shows these: known here, not read again
+        resource_link.classroom, resource_link.unit = classroom, unit
+        work = None
         if not role.is_teacher:
             work, created = Work.objects.get_or_create(resource_link=resource_link, account=account)
             if not created:
@@ -232,4 +236,4 @@ def _apply(registration, body, identity, role, roles, context, link_claim, unit)
         # After commit, outside the launch's transaction: its conditional update never holds
         # the class's row while other launches of the class run, and it never fails a launch.
         transaction.on_commit(lambda: roster.request_if_stale(classroom), robust=True)
-    return LaunchOutcome(account, classroom, membership, resource_link, role)
+    return LaunchOutcome(account, classroom, membership, resource_link, role, work)

@@ -1,0 +1,32 @@
+"""The benchmark scripts keep working (each run at a tiny size, in its own process, writing
+nothing): a benchmark that no longer runs would leave stale figures in the README."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    "script, args, words",
+    [
+        ("benchmarks.launch", ["--launches", "2"], "kept (what runs)"),
+        ("benchmarks.release", ["--learners", "30"], "bulk (what runs)"),
+    ],
+)
+def test_a_benchmark_runs_and_reports_its_ratio(script, args, words, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("CODIO_DB", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run(
+        [sys.executable, "-m", script, *args, "--no-write"],
+        cwd=ROOT,
+        env={**env, "CODIO_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert words in result.stdout and "x**" in result.stdout
