@@ -136,7 +136,6 @@ def release_one_by_one(resource_link, by=None):
 
 def _measure(release, link, teacher):
     from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
 
     from lti_bridge import tasks
 
@@ -149,7 +148,13 @@ def _measure(release, link, teacher):
     for task, fake in counted.items():
         task.delay = fake
     try:
-        with CaptureQueriesContext(connection) as queries:
+        statements = []
+
+        def counting(execute, sql, params, many, context):
+            statements.append(1)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counting):  # no query log: it keeps only 9,000
             started = time.perf_counter()
             with transaction.atomic():
                 count = release(link, by=teacher)
@@ -160,7 +165,7 @@ def _measure(release, link, teacher):
     return {
         "released": count,
         "seconds": round(seconds, 3),
-        "queries": len(queries),
+        "queries": len(statements),
         "messages": len(messages),
     }
 

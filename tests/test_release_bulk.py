@@ -153,3 +153,28 @@ def test_a_release_locks_only_the_grades_it_releases(unit, monkeypatch):
     if connection.features.has_select_for_update:
         assert len(locking) == 1 and "released_version" in locking[0]
     assert Work.objects.get(pk=works[0].pk).released_version == 2
+
+
+def test_a_row_already_there_for_the_same_version_is_reset_not_doubled(
+    unit, monkeypatch, django_capture_on_commit_callbacks
+):
+    (work,) = graded_class(unit, 1)
+    stale = GradeDelivery.objects.create(
+        work=work,
+        version=2,
+        score_given=1,
+        score_maximum=100,
+        timestamp="2026-01-01T00:00Z",
+        state=GradeDelivery.State.FAILED,
+        attempts=7,
+        last_error="HTTP 500",
+        next_attempt_at="2026-01-01T00:00Z",
+    )
+    count, _queries, messages = release_counting(
+        unit, monkeypatch, django_capture_on_commit_callbacks
+    )
+    assert count == 1
+    stale.refresh_from_db()
+    assert (stale.state, stale.attempts, stale.last_error) == ("queued", 0, "")
+    assert stale.score_given == Decimal("50.00") and stale.comment == "comment 0"
+    assert GradeDelivery.objects.count() == 1 and messages == [[stale.pk]]

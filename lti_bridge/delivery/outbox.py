@@ -11,9 +11,10 @@ never sent; in ALWAYS mode a submission or an unreleased grade sends the work's 
 without a score.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import GradeDelivery, ResourceLink, Work
@@ -23,10 +24,7 @@ MODE = ResourceLink.SendMode
 
 def percentage(work):
     """The percentage earned, extra credit excluded (never above 100)."""
-    maximum = work.resource_link.unit.max_points
-    if not maximum:
-        return Decimal(0)
-    return min(work.points / maximum * 100, Decimal(100)).quantize(Decimal("0.01"))
+    return _percent(work.points, work.resource_link.unit.max_points)
 
 
 def _last_sent(work):
@@ -93,23 +91,46 @@ def on_release(work):
 
 
 # -- many at once: a release of a whole unit --
+#
+# A release is class-sized and runs in the teacher's request. Its rows are written with
+# plain INSERTs (``executemany``) rather than ``bulk_create``: at 10,000 learners Django
+# spent ~2 s preparing bulk_create's 100,000 values one field at a time, for 0.2 s of
+# database work. The values are adapted once per column kind here instead.
 
 QUEUE_BATCH = 1000  # rows per statement
 TASK_BATCH = 50  # deliveries per Celery message: workers share a release, few messages
 
 
-def on_release_many(link, works):
-    """:func:`on_release` for many works of one resource link, in a few statements: the
-    works whose grade goes to the LMS get their outbox rows (queue_many)."""
+@dataclass(frozen=True)
+class Released:
+    """A grade a release has just released (what its outbox row needs)."""
+
+    pk: int
+    grade_version: int
+    points: Decimal
+    comment: str
+    status: str
+
+
+def _percent(points, maximum):
+    if not maximum:
+        return Decimal(0)
+    return min(points / maximum * 100, Decimal(100)).quantize(Decimal("0.01"))
+
+
+def on_release_many(link, released):
+    """:func:`on_release` for many grades of one resource link (``Released`` rows), in a
+    few statements per thousand: those whose grade goes to the LMS get outbox rows."""
+    maximum = link.unit.max_points
     mode = link.send_mode
     if mode == MODE.CHANGED:
-        last = _last_sent_scores([w.pk for w in works])
-        chosen = [w for w in works if last.get(w.pk) != percentage(w)]
+        last = _last_sent_scores([r.pk for r in released])
+        chosen = [r for r in released if last.get(r.pk) != _percent(r.points, maximum)]
     elif mode == MODE.ALWAYS:
-        chosen = list(works)
+        chosen = list(released)
     else:
-        chosen = [w for w in works if w.status == Work.Status.COMPLETED]
-    return queue_many(chosen)
+        chosen = [r for r in released if r.status == Work.Status.COMPLETED]
+    return queue_many(chosen, maximum)
 
 
 def _last_sent_scores(work_ids):
@@ -125,64 +146,94 @@ def _last_sent_scores(work_ids):
     return {work_id: score for work_id, (_version, score) in newest.items()}
 
 
-def _upsert_names_its_target():
-    from django.db import connection
+def _insert_sql(model, columns):
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    # names from the model and this module, quoted; every value is a bound parameter
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
 
-    return connection.features.supports_update_conflicts_with_target
 
-
-def queue_many(works):
-    """:func:`_queue` (with the score) for many works: their rows written or reset in bulk,
-    older waiting rows superseded, and after commit one Celery message per TASK_BATCH
-    rows. Returns the delivery ids."""
+def queue_many(released, maximum):
+    """:func:`_queue` (with the score) for many ``Released`` grades: new outbox rows
+    inserted, a row already there for the same version reset, older waiting rows
+    superseded; after commit one Celery message per TASK_BATCH rows. Returns their ids."""
+    ops = connection.ops
     now = timezone.now()
+    at = ops.adapt_datetimefield_value(now)
+    queued = GradeDelivery.State.QUEUED.value
+    waiting = {GradeDelivery.State.QUEUED, GradeDelivery.State.RETRYING}
+    insert = _insert_sql(
+        GradeDelivery,
+        [
+            "work_id",
+            "version",
+            "score_given",
+            "score_maximum",
+            "comment",
+            "timestamp",
+            "state",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "created",
+        ],
+    )
+    hundred = ops.adapt_decimalfield_value(Decimal(100), 8, 2)
     pks = []
-    for start in range(0, len(works), QUEUE_BATCH):
-        chunk = works[start : start + QUEUE_BATCH]
-        GradeDelivery.objects.bulk_create(
-            [
-                GradeDelivery(
-                    work_id=w.pk,
-                    version=w.grade_version,
-                    score_given=percentage(w),
-                    score_maximum=100,
-                    comment=w.comment,
-                    timestamp=now,
-                    state=GradeDelivery.State.QUEUED,
-                    next_attempt_at=now,
-                    attempts=0,
-                    last_error="",
-                )
-                for w in chunk
-            ],
-            update_conflicts=True,
-            # MySQL/MariaDB's ON DUPLICATE KEY UPDATE takes no target: any unique key
-            # (here only unique_delivery_per_version, besides the id) triggers it
-            unique_fields=["work", "version"] if _upsert_names_its_target() else None,
-            update_fields=[
-                "score_given",
-                "score_maximum",
-                "comment",
-                "timestamp",
-                "state",
-                "next_attempt_at",
-                "attempts",
-                "last_error",
-            ],
-        )
-        versions = {w.pk: w.grade_version for w in chunk}
-        rows = GradeDelivery.objects.filter(work_id__in=list(versions)).values_list(
-            "pk", "work_id", "version", "state"
-        )
-        waiting = {GradeDelivery.State.QUEUED, GradeDelivery.State.RETRYING}
-        older = []
-        for pk, work_id, version, state in rows:
+    for start in range(0, len(released), QUEUE_BATCH):
+        chunk = released[start : start + QUEUE_BATCH]
+        versions = {r.pk: r.grade_version for r in chunk}
+        same, older = [], []
+        for pk, work_id, version, state in GradeDelivery.objects.filter(
+            work_id__in=list(versions)
+        ).values_list("pk", "work_id", "version", "state"):
             if version == versions[work_id]:
-                pks.append(pk)
+                same.append(work_id)
             elif version < versions[work_id] and state in waiting:
                 older.append(pk)  # would overwrite the newer grade: superseded
         if older:
             GradeDelivery.objects.filter(pk__in=older).update(state=GradeDelivery.State.SUPERSEDED)
+        again = set(same)
+        for r in chunk:  # rare: a row for this very version exists (reset it, as _queue)
+            if r.pk in again:
+                GradeDelivery.objects.filter(work_id=r.pk, version=r.grade_version).update(
+                    score_given=_percent(r.points, maximum),
+                    score_maximum=100,
+                    comment=r.comment,
+                    timestamp=now,
+                    state=queued,
+                    next_attempt_at=now,
+                    attempts=0,
+                    last_error="",
+                )
+        rows = [
+            (
+                r.pk,
+                r.grade_version,
+                ops.adapt_decimalfield_value(_percent(r.points, maximum), 8, 2),
+                hundred,
+                r.comment,
+                at,
+                queued,
+                0,
+                "",
+                at,
+                at,
+            )
+            for r in chunk
+            if r.pk not in again
+        ]
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(insert, rows)
+        pks += [
+            pk
+            for pk, work_id, version in GradeDelivery.objects.filter(
+                work_id__in=list(versions), state=queued
+            ).values_list("pk", "work_id", "version")
+            if version == versions[work_id]
+        ]
     from ..tasks import deliver_grades
 
     batches = [pks[i : i + TASK_BATCH] for i in range(0, len(pks), TASK_BATCH)]
