@@ -64,6 +64,7 @@ quality: $(VENV)/.installed-$(EXTRAS)
 ## CODIO_DB=mysql runs the release benchmark on MariaDB too
 benchmark: $(VENV)/.installed-$(EXTRAS)
 	$(PY) -m benchmarks.launch
+	$(PY) -m benchmarks.ags_scores
 	$(PY) -m benchmarks.release
 	$(if $(filter mysql,$(CODIO_DB)),$(PY) -m benchmarks.release --db mysql)
 	$(PY) -m benchmarks.export_large_class
