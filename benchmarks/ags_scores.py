@@ -72,12 +72,12 @@ def _setup(learners):
         BlockLaunch.objects.create(line_item=item, user_key=subject.user_key)
         subjects.append(subject.sub)
     now = int(time.time())
-    token_url = "http://codio.test/codio/lti/v1/token"
+    audience = "http://codio.test/codio/lti/v1/token"  # the token endpoint
     assertion = jwt.encode(
         {
             "iss": tool.client_id,
             "sub": tool.client_id,
-            "aud": token_url,
+            "aud": audience,
             "iat": now,
             "exp": now + 300,
             "jti": uuid.uuid4().hex,
