@@ -12,55 +12,29 @@ time. Results go to benchmarks/results/ags_scores.{json,md}.
 
 import argparse
 import json
-import os
-import platform
 import statistics
-import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+from benchmarks.common import now_and_machine, setup_django, stats, write_results
+
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 
 
 def _setup(learners):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ["CODIO_VAR_DIR"] = tempfile.mkdtemp(prefix="codio-bench-")
-    os.environ.pop("CODIO_DB", None)  # a throw-away SQLite database
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
-
-    import jwt
+    """A tool (tests/test_platform_ags.py's ScriptedTool), a line item on a workbench block,
+    ``learners`` learners launched into it, and one score token."""
+    setup_django()
     from django.test import Client
     from workbench.scenarios import get_scenarios, init_scenarios
 
-    from codio_xblock.lti1p3 import keys
-    from codio_xblock.lti1p3.ags import SCOPE_SCORE
-    from codio_xblock.models import BlockLaunch, LineItem, PlatformSubject, ToolRegistration
+    from codio_xblock.models import BlockLaunch, LineItem, PlatformSubject
+    from tests.test_platform_ags import ScriptedTool
 
     init_scenarios()
-    pem = keys.generate_private_pem()
-    tool = ToolRegistration.objects.create(
-        slug="bench",
-        name="bench",
-        oidc_login_url="https://bench.example/login",
-        launch_url="https://bench.example/launch",
-        redirect_uris="https://bench.example/launch",
-        public_key_pem=keys.public_pem(pem),
-    )
+    tool = ScriptedTool("bench")
     item = LineItem.objects.create(
-        tool=tool,
+        tool=tool.tool,
         usage_id=get_scenarios()["codio_unit.0"].usage_id,
         course_id="course-1",
         label="Unit",
@@ -71,33 +45,8 @@ def _setup(learners):
         subject = PlatformSubject.objects.create(user_key=str(1000 + n))
         BlockLaunch.objects.create(line_item=item, user_key=subject.user_key)
         subjects.append(subject.sub)
-    now = int(time.time())
-    audience = "http://codio.test/codio/lti/v1/token"  # the token endpoint
-    assertion = jwt.encode(
-        {
-            "iss": tool.client_id,
-            "sub": tool.client_id,
-            "aud": audience,
-            "iat": now,
-            "exp": now + 300,
-            "jti": uuid.uuid4().hex,
-        },
-        pem,
-        algorithm="RS256",
-        headers={"kid": keys.kid_for(pem)},
-    )
     client = Client()
-    response = client.post(
-        "/codio/lti/v1/token",
-        {
-            "grant_type": "client_credentials",
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            "client_assertion": assertion,
-            "scope": SCOPE_SCORE,
-        },
-    )
-    assert response.status_code == 200, response.content
-    return client, item, response.json()["access_token"], subjects
+    return client, item, tool.token(client), subjects
 
 
 def post_one(client, item, token, sub, given):
@@ -126,14 +75,6 @@ def post_one(client, item, token, sub, given):
 
 
 def _summary(samples):
-    def stats(values):
-        values = sorted(values)
-        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-        return {
-            "median_ms": round(statistics.median(values) * 1000, 2),
-            "p95_ms": round(p95 * 1000, 2),
-        }
-
     wall = [s[0] for s in samples]
     return {
         "wall": stats(wall),
@@ -159,10 +100,7 @@ def main(argv=None):
             parsed.append(post_one(client, item, token, subjects[2 * n + 1], n % 11))
     a, b = _summary(kept), _summary(parsed)
     result = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": (
-            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        ),
+        **now_and_machine(),
         "scores_each": args.scores,
         "keys_kept": a,
         "keys_parsed_at_each_use": b,
@@ -191,11 +129,7 @@ def main(argv=None):
         "delivered by Celery workers beside these direct posts (issue 15).",
     ]
     text = "\n".join(lines) + "\n"
-    if not args.no_write:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "ags_scores.json").write_text(json.dumps(result, indent=2) + "\n")
-        (RESULTS / "ags_scores.md").write_text(text)
-    print(text)
+    write_results("ags_scores", result, text, write=not args.no_write)
     return result
 
 

@@ -19,35 +19,17 @@ real server (gunicorn), and a bare pylti1p3 tool behind the same platform.
 """
 
 import argparse
-import json
-import os
-import platform
 import statistics
-import sys
-import tempfile
 import time
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+from benchmarks.common import now_and_machine, setup_django, stats, write_results
+
 HOPS = ("handler", "login", "auth", "launch")
 
 
 def _setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ["CODIO_VAR_DIR"] = tempfile.mkdtemp(prefix="codio-bench-")
-    os.environ.pop("CODIO_DB", None)  # a throw-away SQLite database
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    setup_django()
 
     from workbench.scenarios import init_scenarios
 
@@ -124,14 +106,6 @@ def one_launch(client, outbound):
 
 
 def _summary(samples, outbound):
-    def stats(values):
-        values = sorted(values)
-        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-        return {
-            "median_ms": round(statistics.median(values) * 1000, 2),
-            "p95_ms": round(p95 * 1000, 2),
-        }
-
     total_wall = [sum(h[hop][0] for hop in HOPS) for h in samples]
     total_cpu = [sum(h[hop][1] for hop in HOPS) for h in samples]
     return {
@@ -176,10 +150,7 @@ def main(argv=None):
         parsed[0].append(hops)
         parsed[1].append(calls)
     result = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": (
-            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        ),
+        **now_and_machine(),
         "launches_each": args.launches,
         "keys_kept": _summary(*kept),
         "keys_parsed_at_each_use": _summary(*parsed),
@@ -219,11 +190,7 @@ def main(argv=None):
         "and the ratio to a bare pylti1p3 tool behind the same platform (issue 15 asks for both).",
     ]
     text = "\n".join(lines) + "\n"
-    if not args.no_write:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "launch.json").write_text(json.dumps(result, indent=2) + "\n")
-        (RESULTS / "launch.md").write_text(text)
-    print(text)
+    write_results("launch", result, text, write=not args.no_write)
     return result
 
 

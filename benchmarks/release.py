@@ -16,38 +16,10 @@ by the run. Results go to benchmarks/results/release.{json,md}.
 """
 
 import argparse
-import json
-import os
-import platform
-import sys
-import tempfile
 import time
-from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
-
-
-def _setup(db):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ["CODIO_VAR_DIR"] = tempfile.mkdtemp(prefix="codio-bench-")
-    if db == "mysql":
-        os.environ["CODIO_DB"] = "mysql"
-        os.environ["CODIO_DB_NAME"] = "codio_bench"
-    else:
-        os.environ.pop("CODIO_DB", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    return connection
+from benchmarks.common import now_and_machine, setup_django, write_results
 
 
 def _teardown(connection, name):
@@ -177,7 +149,7 @@ def main(argv=None):
     parser.add_argument("--no-write", action="store_true", help="print only (tests use it)")
     args = parser.parse_args(argv)
 
-    connection = _setup(args.db)
+    connection = setup_django(args.db)
     name = connection.settings_dict["NAME"]
     from lti_bridge.flows import grading
 
@@ -194,10 +166,7 @@ def main(argv=None):
         _teardown(connection, name)
 
     result = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": (
-            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        ),
+        **now_and_machine(),
         "database": connection.vendor
         + (f" {connection.mysql_version}" if args.db == "mysql" else ""),
         "rows": rows,
@@ -226,12 +195,8 @@ def main(argv=None):
             f"**{base['queries'] / max(bulk['queries'], 1):.0f}x**."
         )
     text = "\n".join(lines) + "\n"
-    if not args.no_write:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        suffix = "" if args.db == "sqlite" else f"_{args.db}"
-        (RESULTS / f"release{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
-        (RESULTS / f"release{suffix}.md").write_text(text)
-    print(text)
+    suffix = "" if args.db == "sqlite" else f"_{args.db}"
+    write_results(f"release{suffix}", result, text, write=not args.no_write)
     return result
 
 

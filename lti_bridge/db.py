@@ -42,3 +42,13 @@ def retry_transaction(func):
         raise AssertionError("unreachable")
 
     return wrapper
+
+
+def insert_statement(model, columns):
+    """``INSERT INTO <model's table> (<columns>) VALUES (%s, ...)`` for ``executemany``: the
+    release's rows (delivery/outbox.py says why not bulk_create)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    # names from the model and the caller's constants, quoted; every value is a parameter
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608

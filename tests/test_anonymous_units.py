@@ -48,3 +48,15 @@ def test_a_teacher_whose_lms_shared_no_name_is_not_called_a_learner(course, as_u
     account = Account.objects.get(pk=found.group(1))
     assert account.name == "" and account.class_memberships.get().role == "teacher"
     assert "Anonymous learner" not in who
+
+
+def test_the_signed_in_name_is_escaped():
+    """The top bar's name is the LMS's: rendered as text, never as markup."""
+    from django.template import Context, Template
+
+    from lti_bridge.models import Account
+
+    html = Template("{% load lti_bridge_tags %}{% signed_in account %}").render(
+        Context({"account": Account(pk=7, name='<img src=x onerror="alert(1)">')})
+    )
+    assert html == "Signed in as &lt;img src=x onerror=&quot;alert(1)&quot;&gt;"

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ..db import insert_statement
 from ..models import GradeDelivery, ResourceLink, Work
 
 MODE = ResourceLink.SendMode
@@ -146,14 +147,6 @@ def _last_sent_scores(work_ids):
     return {work_id: score for work_id, (_version, score) in newest.items()}
 
 
-def _insert_sql(model, columns):
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    # names from the model and this module, quoted; every value is a bound parameter
-    return f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-
-
 def queue_many(released, maximum):
     """:func:`_queue` (with the score) for many ``Released`` grades: new outbox rows
     inserted, a row already there for the same version reset, older waiting rows
@@ -163,7 +156,7 @@ def queue_many(released, maximum):
     at = ops.adapt_datetimefield_value(now)
     queued = GradeDelivery.State.QUEUED.value
     waiting = {GradeDelivery.State.QUEUED, GradeDelivery.State.RETRYING}
-    insert = _insert_sql(
+    insert = insert_statement(
         GradeDelivery,
         [
             "work_id",

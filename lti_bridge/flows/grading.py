@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..db import insert_statement
 from ..delivery import outbox
 from ..models import GradeChange, Work
 
@@ -108,7 +109,7 @@ def release(resource_link, by=None):
     ops = connection.ops
     at = ops.adapt_datetimefield_value(timezone.now())
     name = str(by.display_name() if by else "")[:255]
-    insert = outbox._insert_sql(
+    insert = insert_statement(
         GradeChange,
         [
             "work_id",
