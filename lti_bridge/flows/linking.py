@@ -74,6 +74,9 @@ def sync_account(account, identity, registration, *, signed_in=True):
             changed.append("email")
     if not changed:
         return account
+    if "email" not in changed:  # only a new email can collide: no savepoint needed
+        account.save(update_fields=changed)
+        return account
     try:
         with transaction.atomic():
             account.save(update_fields=changed)
@@ -114,13 +117,23 @@ def _choose_account(registration, identity, is_staff, signed_in=True):
 
 
 def link_account(registration, sub, account):
-    """Tie (registration, sub) to ``account`` and make it a member of the organization."""
-    Link.objects.create(registration=registration, sub=sub, account=account)
+    """Tie (registration, sub) to ``account`` and make it a member of the organization.
+    Returns the new link."""
+    link = Link.objects.create(registration=registration, sub=sub, account=account)
     OrgMembership.objects.get_or_create(organization=registration.organization, account=account)
+    return link
 
 
-def account_for_launch(registration, identity, *, is_staff):
-    """The account a launch signs in, creating it and its link when needed."""
+def _no_link_changes(link):
+    return []
+
+
+def account_for_launch(registration, identity, *, is_staff, link_changes=_no_link_changes):
+    """The account a launch signs in, creating it and its link when needed.
+
+    ``link_changes(link)`` sets what the launch changes on the link (its LTI ID) and names
+    the fields it changed: a returning launch writes them with the launch time in one
+    UPDATE, instead of reading the link again to change it."""
     for attempt in range(ATTEMPTS):
         link = (
             Link.objects.select_related("account")
@@ -128,12 +141,17 @@ def account_for_launch(registration, identity, *, is_staff):
             .first()
         )
         if link is not None:  # row 1
-            Link.objects.filter(pk=link.pk).update(last_launch=timezone.now())
+            link.last_launch = timezone.now()
+            fields = ["last_launch", *link_changes(link)]
+            Link.objects.filter(pk=link.pk).update(**{f: getattr(link, f) for f in fields})
             return sync_account(link.account, identity, registration)
         try:
             with transaction.atomic():
                 account = _choose_account(registration, identity, is_staff)
-                link_account(registration, identity.sub, account)
+                link = link_account(registration, identity.sub, account)
+                changed = link_changes(link)
+                if changed:
+                    link.save(update_fields=changed)
                 return account
         except IntegrityError:
             log.info(

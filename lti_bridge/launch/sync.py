@@ -7,7 +7,7 @@ from django.db import transaction
 from ..db import retry_transaction
 from ..flows import linking, mentors, roster
 from ..identity import clean_text, identity_from_claims, lti_id_from_claims
-from ..models import ClassMembership, Classroom, Link, OrgMembership, ResourceLink, Unit, Work
+from ..models import ClassMembership, Classroom, OrgMembership, ResourceLink, Unit, Work
 from ..roles import bridge_role, is_org_admin
 from . import errors
 
@@ -141,16 +141,23 @@ def _ags(body):
     return urls[0] or "", urls[1] or "", scopes
 
 
-def sync_resource_link(classroom, link_claim, unit, body, identity=None):
+def sync_resource_link(classroom, link_claim, unit, body, identity=None, existing=None):
+    """The launch's resource link, made or brought up to date. ``existing``: the row
+    already read for this launch (not read again)."""
     values = {"title": clean_text(link_claim.get("title")), "send_mode": _send_mode(body)}
     if identity is not None:  # the LMS shares names or emails from this activity, or not
         values["shares_identity"] = bool(identity.name or identity.email)
     lineitem, lineitems, scopes = _ags(body)
     if lineitem or lineitems:  # a launch without the AGS claim keeps what earlier ones gave
         values.update(lineitem_url=lineitem, lineitems_url=lineitems, ags_scopes=scopes)
-    resource_link, created = ResourceLink.objects.get_or_create(
-        classroom=classroom, resource_link_id=link_claim["id"], defaults={"unit": unit, **values}
-    )
+    if existing is not None:
+        resource_link, created = existing, False
+    else:
+        resource_link, created = ResourceLink.objects.get_or_create(
+            classroom=classroom,
+            resource_link_id=link_claim["id"],
+            defaults={"unit": unit, **values},
+        )
     if not values["title"]:
         values["title"] = resource_link.title
     changed = [k for k, v in values.items() if getattr(resource_link, k) != v]
@@ -161,19 +168,26 @@ def sync_resource_link(classroom, link_claim, unit, body, identity=None):
     return resource_link
 
 
-def sync_lti_id(registration, sub, body):
+def lti_id_changes(registration, body):
     """Store the value of the organization's LTI ID field on the link (seed 001: "a unique
     identifier for students found in a custom LTI field"). A launch without the field
     keeps the value an earlier launch gave for the same field; after the field is renamed,
-    each link takes the new field's value at its next launch."""
+    each link takes the new field's value at its next launch.
+
+    Returns the ``link_changes`` function ``linking.account_for_launch`` applies to the
+    launch's link (it writes the changed fields with the launch time)."""
     field = registration.organization.lti_id_field
     found, value = lti_id_from_claims(body, field, LTI + "custom")
-    link = Link.objects.get(registration=registration, sub=sub)
-    if not found and link.lti_id_field == field:
-        return
-    if (link.lti_id, link.lti_id_field) != (value, field):
+
+    def apply(link):
+        if not found and link.lti_id_field == field:
+            return []
+        if (link.lti_id, link.lti_id_field) == (value, field):
+            return []
         link.lti_id, link.lti_id_field = value, field
-        link.save(update_fields=["lti_id", "lti_id_field"])
+        return ["lti_id", "lti_id_field"]
+
+    return apply
 
 
 def sync_org_admin(organization, account, roles):
@@ -200,30 +214,39 @@ def sync_from_launch(registration, body):
     context = _claim_object(body, "context")
     link_claim = _claim_object(body, "resource_link")
 
-    existing = find_resource_link(registration, context["id"], link_claim["id"])
-    if existing is not None:
-        unit = existing.unit
-    else:
-        code = _unit_code(body)
-        unit = Unit.objects.filter(organization=registration.organization, code=code).first()
-        if not code or unit is None:
-            raise errors.UnitNotFound(f"unit {code!r} not found in {registration.organization}")
+    return _apply(registration, body, identity, role, roles, context, link_claim)
 
-    return _apply(registration, body, identity, role, roles, context, link_claim, unit)
+
+def _unit_for_new_link(registration, body):
+    code = _unit_code(body)
+    unit = Unit.objects.filter(organization=registration.organization, code=code).first()
+    if not code or unit is None:
+        raise errors.UnitNotFound(f"unit {code!r} not found in {registration.organization}")
+    return unit
 
 
 @retry_transaction
-def _apply(registration, body, identity, role, roles, context, link_claim, unit):
+def _apply(registration, body, identity, role, roles, context, link_claim):
     with transaction.atomic():
-        account = linking.account_for_launch(registration, identity, is_staff=role.is_teacher)
+        # Read in the transaction, so that a retried attempt starts from the rows again.
+        existing = find_resource_link(registration, context["id"], link_claim["id"])
+        unit = existing.unit if existing else _unit_for_new_link(registration, body)
+        account = linking.account_for_launch(
+            registration,
+            identity,
+            is_staff=role.is_teacher,
+            link_changes=lti_id_changes(registration, body),
+        )
         if not account.is_active:  # nothing of this launch is kept (the transaction ends)
             raise errors.AccountDeactivated(f"account {account.pk} is deactivated")
-        classroom = sync_classroom(registration, context)
+        # A known resource link brings its class (read with it): neither is read again.
+        classroom = existing.classroom if existing else sync_classroom(registration, context)
         sync_memberships_url(classroom, body)
         membership = sync_membership(classroom, account, role, roles)
-        sync_lti_id(registration, identity.sub, body)
         sync_org_admin(registration.organization, account, roles)
-        resource_link = sync_resource_link(classroom, link_claim, unit, body, identity)
+        resource_link = sync_resource_link(
+            classroom, link_claim, unit, body, identity, existing=existing
+        )
         if role.is_teacher and role.read_only:
             mentors.sync_from_launch(membership, body, LTI)
         # the unit page shows these: known here, not read again
