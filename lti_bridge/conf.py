@@ -33,6 +33,13 @@ DEFAULTS = {
     # once per KEYSET_REFETCH_COOLDOWN seconds per key set URL.
     "KEYSET_CACHE_SECONDS": 60 * 60,
     "KEYSET_REFETCH_COOLDOWN": 30,
+    # Key sets of platforms served by this same deployment, read in-process instead of over
+    # HTTP: {URL name of the key set view: dotted path of a function returning the JWKS}.
+    # Only for a key set URL on BASE_URL's own origin. A platform in the same server as the
+    # bridge (the built-in bridge inside the LMS; codio_xblock's plugin settings add its
+    # own) would otherwise fetch its key set through its own workers, and a cold burst of
+    # launches holding every worker waits on a fetch that no free worker can serve.
+    "LOCAL_KEY_SETS": {},
     # Timeout (connect, read) for every outbound HTTP request, seconds.
     "HTTP_TIMEOUT": (3.05, 10),
     # Seconds a key set fetch may take in all (a slow server resets each read's timeout),

@@ -1,6 +1,7 @@
 """The whole launch over HTTP through Django's test client: XBlock -> tool login ->
 platform auth -> signed id_token -> bridge, with real RSA signatures and the platform's
-JWKS fetched by the bridge over (test-client) HTTP."""
+JWKS read by the built-in bridge in-process (LOCAL_KEY_SETS), or, for a bridge that does not
+share the platform's server, over (test-client) HTTP."""
 
 import pytest
 from django.contrib.auth.hashers import is_password_usable
@@ -11,7 +12,16 @@ from tests.support import launch_through_xblock
 pytestmark = pytest.mark.django_db
 
 
-def test_learner_launch_creates_account_link_class_unit_and_shows_page(as_user, outbound):
+@pytest.fixture(params=["in-process", "over HTTP"])
+def key_set_read(request, settings):
+    if request.param == "over HTTP":  # the bridge on a server of its own
+        settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "LOCAL_KEY_SETS": {}}
+    return request.param
+
+
+def test_learner_launch_creates_account_link_class_unit_and_shows_page(
+    as_user, outbound, key_set_read
+):
     response, steps = launch_through_xblock(as_user("learner"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -30,8 +40,11 @@ def test_learner_launch_creates_account_link_class_unit_and_shows_page(as_user, 
     assert resource_link.unit.code == "hello-python"
     assert ClassMembership.objects.get().role == "student"
     assert Work.objects.get().account == account
-    # the bridge fetched the platform's key set over HTTP, with a timeout
-    assert any(url.endswith("/codio/lti/v1/jwks") and timeout for _, url, timeout in outbound.calls)
+    fetches = [(url, timeout) for _, url, timeout in outbound.calls if "/codio/lti/v1/jwks" in url]
+    if key_set_read == "over HTTP":  # the bridge fetched the key set, with a timeout
+        assert fetches and all(timeout for _, timeout in fetches)
+    else:  # the built-in bridge read it in-process: no request through the LMS's workers
+        assert fetches == []
 
 
 def test_second_launch_reuses_account_class_and_link(as_user):

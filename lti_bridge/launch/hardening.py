@@ -21,11 +21,14 @@ import secrets
 import threading
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import jwt
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.exception import LtiException, OIDCException
@@ -108,8 +111,9 @@ class KeySetCache:
         self.lock_key = f"lti_bridge:keyset-fetching:{digest}"
 
     def fetch(self):
+        local = local_key_set(self.url)
         try:
-            data = get_json(self.url)
+            data = local() if local else get_json(self.url)
         except OutboundError as exc:
             raise errors.KeySetUnavailable(f"key set {self.url}: {exc}") from exc
         if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
@@ -145,6 +149,20 @@ class KeySetCache:
 
     def refetch_allowed(self):
         return _cache().add(self.cooldown_key, 1, conf.get("KEYSET_REFETCH_COOLDOWN"))
+
+
+def local_key_set(url):
+    """The in-process reader of a key set this deployment serves itself (LOCAL_KEY_SETS),
+    or None: the URL must be on BASE_URL's origin and name a listed view."""
+    parts, own = urlsplit(url), urlsplit(conf.base_url())
+    readers = conf.get("LOCAL_KEY_SETS")
+    if not readers or (parts.scheme, parts.netloc) != (own.scheme, own.netloc):
+        return None
+    try:
+        name = resolve(parts.path).view_name
+    except Resolver404:
+        return None
+    return import_string(readers[name]) if name in readers else None
 
 
 def _is_number(value):
