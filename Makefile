@@ -60,14 +60,17 @@ quality: $(VENV)/.installed-$(EXTRAS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-## benchmark: launch, release and CSV export benchmarks (write benchmarks/results/);
-## CODIO_DB=mysql runs the release benchmark on MariaDB too
+## benchmark: launch, release, export and live (gunicorn) launch benchmarks (write
+## benchmarks/results/); CODIO_DB=mysql runs the release benchmark on MariaDB too, and the
+## live ones on MariaDB + Redis (as issue 15 measures) instead of SQLite
 benchmark: $(VENV)/.installed-$(EXTRAS)
 	$(PY) -m benchmarks.launch
 	$(PY) -m benchmarks.ags_scores
 	$(PY) -m benchmarks.release
 	$(if $(filter mysql,$(CODIO_DB)),$(PY) -m benchmarks.release --db mysql)
 	$(PY) -m benchmarks.export_large_class
+	$(PY) -m benchmarks.launch_load --db $(if $(filter mysql,$(CODIO_DB)),mysql,sqlite)
+	$(PY) -m benchmarks.burst --db $(if $(filter mysql,$(CODIO_DB)),mysql,sqlite)
 
 ## translations: extract every marked string into translations/<app>/en/LC_MESSAGES/django.po
 translations: $(VENV)/.installed-$(EXTRAS)

@@ -49,6 +49,8 @@ setup(
             "responses",
             "playwright",
             "ruff>=0.17,<0.18",
+            # the live benchmarks (benchmarks/live.py) serve the demo as production does
+            "gunicorn>=22",
         ],
     },
     entry_points={

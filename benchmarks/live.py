@@ -11,6 +11,7 @@ posts it.
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -189,6 +190,7 @@ class LiveDemo:
 
     def __exit__(self, *exc):
         self.stop()
+        shutil.rmtree(self.var, ignore_errors=True)
 
     def requests_to(self, path):
         """How many requests the server's access log shows for ``path``."""
