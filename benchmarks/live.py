@@ -192,9 +192,9 @@ class LiveDemo:
         self.stop()
         shutil.rmtree(self.var, ignore_errors=True)
 
-    def requests_to(self, path):
+    def requests_to(self, path, method="GET"):
         """How many requests the server's access log shows for ``path``."""
-        marker = f'"GET {path} '
+        marker = f'"{method} {path} '
         with open(self.access_log) as log:
             return sum(marker in line for line in log)
 

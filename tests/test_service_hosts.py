@@ -95,3 +95,23 @@ def test_the_register_command_takes_service_hosts(db):
         stdout=out,
     )
     assert Registration.objects.get().service_host_patterns() == ["*.instructure.com"]
+
+
+def test_one_registrations_hosts_come_from_the_row_held(bridge_setup, django_assert_num_queries):
+    """Issue 15: a delivery checked each of its requests' hosts with a query of its own."""
+    from lti_bridge.http import check_url, registered_hosts
+
+    registration = bridge_setup.registration
+    with django_assert_num_queries(0):
+        assert "lms.example.edu" in registered_hosts(registration)
+        check_url("https://lms.example.edu/api/scores", registration)
+
+
+def test_a_disabled_registration_has_no_hosts(bridge_setup):
+    from lti_bridge.http import OutboundError, check_url, registered_hosts
+
+    registration = bridge_setup.registration
+    registration.enabled = False
+    assert registered_hosts(registration) == set()
+    with pytest.raises(OutboundError):
+        check_url("https://lms.example.edu/api/scores", registration)
