@@ -69,6 +69,7 @@ benchmark: $(VENV)/.installed-$(EXTRAS)
 	$(PY) -m benchmarks.release
 	$(if $(filter mysql,$(CODIO_DB)),$(PY) -m benchmarks.release --db mysql)
 	$(PY) -m benchmarks.export_large_class
+	$(PY) -m benchmarks.pages
 	$(PY) -m benchmarks.launch_load --db $(if $(filter mysql,$(CODIO_DB)),mysql,sqlite)
 	$(PY) -m benchmarks.burst --db $(if $(filter mysql,$(CODIO_DB)),mysql,sqlite)
 

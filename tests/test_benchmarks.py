@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
         ("benchmarks.launch", ["--launches", "2"], "kept (what runs)"),
         ("benchmarks.release", ["--learners", "30"], "bulk (what runs)"),
         ("benchmarks.ags_scores", ["--scores", "3"], "kept (what runs)"),
+        ("benchmarks.pages", ["--learners", "40", "--repeat", "1"], "x |"),
     ],
 )
 def test_a_benchmark_runs_and_reports_its_ratio(script, args, words, tmp_path):

@@ -67,3 +67,20 @@ def test_a_changed_lti_id_goes_in_the_same_write_as_the_launch_time(bridge_setup
     assert (link.lti_id, link.lti_id_field) == ("S-2", "student_id")
     updates = _statements(queries, "lti_bridge_link", "UPDATE")
     assert len(updates) == 1 and "lti_id" in updates[0]
+
+
+def test_a_launch_does_not_read_the_tools_private_key(bridge_setup):
+    """A launch signs nothing: the tool key is read only when pylti1p3 asks for it."""
+    from lti_bridge import keys
+    from lti_bridge.launch.tool_conf import DatabaseToolConf
+
+    assert bridge_setup.full_launch(sub="keyless-1").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert bridge_setup.full_launch(sub="keyless-1").status_code == 200
+    assert _statements(queries, "lti_bridge_toolkey", "SELECT") == []
+
+    registration = bridge_setup.registration
+    found = DatabaseToolConf().find_registration_by_params(
+        registration.issuer, registration.client_id
+    )
+    assert found.get_tool_private_key() == keys.signing_key().private_pem

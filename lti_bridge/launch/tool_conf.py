@@ -8,6 +8,16 @@ from .. import keys
 from ..models import Deployment, Registration
 
 
+class _Registration(LtiRegistration):
+    """pylti1p3's registration, with the tool's private key read only when asked for.
+
+    A launch never signs anything with it (deep linking responses and AGS calls are signed
+    by the bridge's own code): loading it at every launch cost a query for nothing."""
+
+    def get_tool_private_key(self):
+        return keys.signing_key().private_pem
+
+
 class DatabaseToolConf(ToolConfAbstract):
     """Registrations by (issuer, client_id); deployments by registration."""
 
@@ -39,9 +49,8 @@ class DatabaseToolConf(ToolConfAbstract):
         if model is None:
             return None
         self.registration_model = model
-        signing = keys.signing_key()
         registration = (
-            LtiRegistration()
+            _Registration()
             .set_issuer(model.issuer)
             .set_client_id(model.client_id)
             .set_auth_login_url(model.auth_login_url)
@@ -49,7 +58,6 @@ class DatabaseToolConf(ToolConfAbstract):
             .set_auth_audience(model.auth_audience or None)
             .set_key_set_url(model.key_set_url or None)
             .set_key_set(model.key_set or None)
-            .set_tool_private_key(signing.private_pem)
         )
         return registration
 
