@@ -172,10 +172,12 @@ def authenticate(authorization, scope):
     token = authorization[len("Bearer ") :].strip()
     try:
         kid = jwt.get_unverified_header(token).get("kid")
-        published = {k["kid"]: k for k in keystore.jwks()["keys"]}
+        jwk = keystore.ring.published_jwk(kid) if isinstance(kid, str) else None
+        if jwk is None:
+            raise KeyError(kid)
         claims = jwt.decode(
             token,
-            keys.public_key_from_jwk(published[kid]),
+            keys.public_key_from_jwk(jwk),
             algorithms=[keys.ALGORITHM],
             audience=token_url(),
             issuer=conf.platform_issuer(),
@@ -246,6 +248,17 @@ def _publish(stored, line_item):
     )
 
 
+def _log_score(user_key, line_item, score):
+    log.info(
+        "AGS score for %s on %s: %s/%s (%s)",
+        user_key,
+        line_item.usage_id,
+        score.score_given,
+        score.score_maximum,
+        score.grading_progress,
+    )
+
+
 def record_score(line_item, body):
     """Store a score for the line item and, once fully graded, write the gradebook.
 
@@ -257,45 +270,46 @@ def record_score(line_item, body):
     (the LMS's grade tasks must find it), never inside it.
     """
     score = parse_score(body)
-    subject = PlatformSubject.objects.filter(sub=score.user_id).first()
-    if (
-        subject is None
-        or not BlockLaunch.objects.filter(line_item=line_item, user_key=subject.user_key).exists()
-    ):
+    # The learner's user key, if they were launched into this unit: one query.
+    user_key = (
+        PlatformSubject.objects.filter(
+            sub=score.user_id,
+            user_key__in=BlockLaunch.objects.filter(line_item=line_item).values("user_key"),
+        )
+        .values_list("user_key", flat=True)
+        .first()
+    )
+    if user_key is None:
         raise InvalidRequest(gettext_noop("'userId' is not a learner launched into this unit."))
     _check_block_takes_scores(line_item, timezone.now())
+    values = {
+        "score_given": score.score_given,
+        "score_maximum": score.score_maximum,
+        "activity_progress": score.activity_progress,
+        "grading_progress": score.grading_progress,
+        "comment": score.comment,
+        "timestamp": score.timestamp,
+    }
     with transaction.atomic():
         stored, created = AgsScore.objects.select_for_update().get_or_create(
-            line_item=line_item,
-            user_key=subject.user_key,
-            defaults={
-                "timestamp": score.timestamp,
-                "activity_progress": score.activity_progress,
-                "grading_progress": score.grading_progress,
-            },
+            line_item=line_item, user_key=user_key, defaults=values
         )
-        if not created and _same_score(stored, score):
+        if created:  # written whole by the insert
+            if score.is_final or score.clears:
+                transaction.on_commit(lambda: _publish(stored, line_item))
+            _log_score(user_key, line_item, score)
+            return stored
+        if _same_score(stored, score):
             if (score.is_final or score.clears) and stored.published is None:
                 transaction.on_commit(lambda: _publish(stored, line_item))
             return stored
-        if not created and score.timestamp <= stored.timestamp:
+        if score.timestamp <= stored.timestamp:
             raise Conflict(gettext_noop("A score with the same or a newer timestamp is stored."))
-        stored.score_given = score.score_given
-        stored.score_maximum = score.score_maximum
-        stored.activity_progress = score.activity_progress
-        stored.grading_progress = score.grading_progress
-        stored.comment = score.comment
-        stored.timestamp = score.timestamp
+        for name, value in values.items():
+            setattr(stored, name, value)
         stored.published = None
-        stored.save()
+        stored.save(update_fields=[*values, "published"])
         if score.is_final or score.clears:
             transaction.on_commit(lambda: _publish(stored, line_item))
-    log.info(
-        "AGS score for %s on %s: %s/%s (%s)",
-        subject.user_key,
-        line_item.usage_id,
-        score.score_given,
-        score.score_maximum,
-        score.grading_progress,
-    )
+    _log_score(user_key, line_item, score)
     return stored

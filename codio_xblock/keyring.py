@@ -6,6 +6,7 @@ keys in the JWKS for an overlap, so tokens they signed still verify (LTI Securit
 Framework 1.0, 6.3). ``kid`` is the RFC 7638 thumbprint.
 """
 
+import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
@@ -51,9 +52,13 @@ class KeyRing:
     """The keys of one model. ``settings`` is the app's settings module: its ``get`` gives
     KEY_BITS and KEY_ROTATION_OVERLAP_DAYS, read when needed."""
 
+    # Seconds a process keeps the published keys for verification (published_jwk).
+    VERIFY_CACHE_SECONDS = 30
+
     def __init__(self, model, settings):
         self.model = model
         self.settings = settings
+        self._published = None  # (monotonic deadline, {kid: (jwk, publish_until)})
 
     def _new_key(self):
         pem = keys.generate_private_pem(self.settings.get("KEY_BITS"))
@@ -82,7 +87,40 @@ class KeyRing:
                 key.retired_at = now
                 key.publish_until = now + overlap
                 key.save(update_fields=["retired_at", "publish_until"])
+            self.forget()
             return self._new_key(), old
+
+    def published_jwk(self, kid, now=None):
+        """The public JWK of ``kid`` if it is published now, to verify what this ring
+        signed (the platform's AGS access tokens), or None.
+
+        The published keys are kept in the process for VERIFY_CACHE_SECONDS: a token check
+        used to read them from the database (two queries) at every score. A kid not kept
+        reads them again, so a key made by a rotation verifies at once, and each kept key's
+        end of publication is checked at use, so a key past its overlap stops verifying at
+        once too. Only an edit by hand in the database waits for the cache to expire."""
+        now = now or timezone.now()
+        kept = self._published
+        if kept is None or kept[0] < time.monotonic() or kid not in kept[1]:
+            self.jwks(now)  # makes the first key if there is none
+            kept = self._published = (
+                time.monotonic() + self.VERIFY_CACHE_SECONDS,
+                {
+                    k.kid: (keys.public_jwk(k.private_pem, k.kid), k.publish_until)
+                    for k in self.model.objects.published(now)
+                    if k.kid
+                },
+            )
+        found = kept[1].get(kid)
+        if found is None:
+            return None
+        jwk, until = found
+        retired = until is not None and until <= now
+        return None if retired else jwk
+
+    def forget(self):
+        """Drop the keys kept for verification (rotate does it in this process)."""
+        self._published = None
 
     def jwks(self, now=None):
         """The public key set (RFC 7517 section 5) of every published key."""

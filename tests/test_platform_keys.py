@@ -82,3 +82,29 @@ def test_a_key_is_parsed_once_however_often_it_signs(monkeypatch):
     )
     assert claims == {"n": 1}
     assert len([p for p in parsed if p == second.private_pem.encode("ascii")]) == 1
+
+
+def test_token_checks_keep_the_published_keys_and_see_rotations_at_once():
+    """Issue 15: each AGS token check read the platform keys from the database. They are
+    kept in the process; a new kid reads them again, and a key's end of publication is
+    checked at each use."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ring = keystore.ring
+    ring.forget()
+    first = keystore.signing_key()
+    assert ring.published_jwk(first.kid)["kid"] == first.kid
+    with CaptureQueriesContext(connection) as queries:
+        assert ring.published_jwk(first.kid)["kid"] == first.kid
+    assert len(queries) == 0
+
+    # a key made by another process (no forget() here): its kid is read at first sight
+    other = ring._new_key()
+    assert ring.published_jwk(other.kid)["kid"] == other.kid
+
+    call_command("codio_rotate_keys", "--overlap-days", "1")
+    assert ring.published_jwk(first.kid) is not None  # in its overlap
+    later = timezone.now() + timedelta(days=2)
+    assert ring.published_jwk(first.kid, now=later) is None  # past it: refused at once
+    assert ring.published_jwk("no-such-kid") is None
