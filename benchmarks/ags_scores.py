@@ -125,8 +125,8 @@ def main(argv=None):
         "",
         "- CPU per score, keys parsed at each use over kept: "
         f"**{result['cpu_ratio_parsed_over_kept']}x**.",
-        "- Not measured here: throughput with two threads behind a real server, and scores "
-        "delivered by Celery workers beside these direct posts (issue 15).",
+        "- Behind gunicorn, with two threads, and beside the same scores delivered by Celery "
+        "workers: benchmarks/results/delivery.md.",
     ]
     text = "\n".join(lines) + "\n"
     write_results("ags_scores", result, text, write=not args.no_write)

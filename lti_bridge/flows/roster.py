@@ -156,7 +156,10 @@ def apply_roster(classroom, members):
                 for name in changed:
                     setattr(current, name, values[name])
                 current.save(update_fields=[*changed, "modified"])
-        ClassMembership.objects.bulk_create(new, batch_size=LOOKUP_CHUNK)
+        # A member whose own launch made their membership since it was read above keeps
+        # that one (their launch carried the same roles): the insert skips it rather than
+        # failing the whole roster on the unique key.
+        ClassMembership.objects.bulk_create(new, batch_size=LOOKUP_CHUNK, ignore_conflicts=True)
         gone = [m.pk for pk, m in memberships.items() if m.active and m.pk and pk not in listed]
         for start in range(0, len(gone), LOOKUP_CHUNK):
             ClassMembership.objects.filter(pk__in=gone[start : start + LOOKUP_CHUNK]).update(
