@@ -11,6 +11,7 @@ workbench scenario ``bench_bare`` (benchmarks/urls.py).
 
 from functools import lru_cache
 
+import requests
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
@@ -48,6 +49,17 @@ def tool_conf():
     return conf
 
 
+class _Session(requests.Session):
+    """pylti1p3's key set fetch sends no timeout; every outbound call here has one."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", (3.05, 10))
+        return super().request(*args, **kwargs)
+
+
+_session = _Session()
+
+
 def _storage():
     return DjangoCacheDataStorage(cache_name="default")
 
@@ -65,7 +77,9 @@ def login(request):
 @csrf_exempt
 def launch(request):
     storage = _storage()
-    message = DjangoMessageLaunch(request, tool_conf(), launch_data_storage=storage)
+    message = DjangoMessageLaunch(
+        request, tool_conf(), launch_data_storage=storage, requests_session=_session
+    )
     message.set_public_key_caching(storage, cache_lifetime=7200)
     data = message.get_launch_data()
     return HttpResponse(

@@ -29,20 +29,9 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from pathlib import Path
 
 from benchmarks.common import ROOT, now_and_machine, write_results
-from benchmarks.live import Browser, LiveDemo
-
-
-def _cpu(pid):
-    from benchmarks.live import TICKS
-
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS
+from benchmarks.live import Browser, LiveDemo, process_cpu_seconds
 
 
 class Worker:
@@ -76,7 +65,7 @@ class Worker:
         )
 
     def cpu(self):
-        return _cpu(self.process.pid)
+        return process_cpu_seconds(self.process.pid)
 
     def stop(self):
         self.process.terminate()

@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from benchmarks.common import ROOT
+from tests.support import form_fields
 
 TICKS = os.sysconf("SC_CLK_TCK")
 HOPS = ("handler", "login", "auth", "launch")
@@ -232,22 +233,16 @@ class LiveDemo:
 
     def cpu_seconds(self):
         """User + system CPU time of the server (master and workers) so far."""
-        total = 0
-        for pid in self._pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except FileNotFoundError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / TICKS
+        return sum(process_cpu_seconds(pid) for pid in self._pids())
 
 
-def form_fields(html):
-    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html))
-    action = re.search(r'<form[^>]*action="([^"]+)"', html)
-    return (unescape(action.group(1)) if action else None), {
-        k: unescape(v) for k, v in fields.items()
-    }
+def process_cpu_seconds(pid):
+    """User + system CPU time of one process so far (0 once it has ended)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
 class Browser:
