@@ -28,7 +28,7 @@ MARKER = 'data-testid="bare-launch"'
 
 @lru_cache(maxsize=1)
 def tool_conf():
-    from codio_xblock.lti1p3.keys import generate_private_pem
+    from lti_bridge.protocol.keys import generate_private_pem
 
     issuer = settings.CODIO_XBLOCK["PLATFORM_ISSUER"]
     conf = ToolConfDict(

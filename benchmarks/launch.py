@@ -7,7 +7,7 @@ unit page). Django's test client carries cookies and follows each step; the tool
 of the platform's key set goes through Django too (no socket).
 
 Side by side in one run, launches alternating: the code as it runs (parsed RSA keys and
-key sets kept, codio_xblock/lti1p3/keys.py) and the same code with every key parsed at
+key sets kept, lti_bridge/protocol/keys.py) and the same code with every key parsed at
 each use, as before issue 15. For each: median and p95 wall time and CPU time (this
 process's, so the server's: there is no other) per launch and per hop, SQL statements per
 hop and outbound HTTP requests per launch. Results go to benchmarks/results/launch.{json,md}.
@@ -50,8 +50,8 @@ def _setup():
 def keys_parsed_at_each_use():
     """The key handling before issue 15: no kept parsed keys or JWKs, and the published
     platform keys read (and their JWKs made) at every token check."""
-    from codio_xblock.keyring import KeyRing
-    from codio_xblock.lti1p3 import keys
+    from lti_bridge.keyring import KeyRing
+    from lti_bridge.protocol import keys
 
     kept = {
         name: getattr(keys, name)

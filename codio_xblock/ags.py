@@ -14,11 +14,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from lti_bridge.protocol import keys
+from lti_bridge.protocol.http import FetchError, fetch_json, find_key
+
 from . import adapter, conf, keystore
-from .lti1p3 import keys, nrps
+from .lti1p3 import nrps
 from .lti1p3.ags import IMPLEMENTED_SCOPES, parse_score
 from .lti1p3.exceptions import AccessDenied, InvalidRequest, LtiPlatformError, gettext_noop
-from .lti1p3.http import FetchError, fetch_json, find_key
 from .lti1p3.oauth2 import (
     InvalidClient,
     InvalidScopeRequest,

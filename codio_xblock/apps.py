@@ -29,3 +29,17 @@ class CodioXBlockConfig(AppConfig):
         from . import adapter
 
         adapter.get().connect_signals()  # retirement: Open edX's pipeline, or user deletion
+
+        # The built-in bridge, installed beside this platform (the default in Open edX),
+        # erases what it holds of an LMS identity this platform retired. The bridge knows
+        # nothing of this package; the link is made from this side (ADR 0010).
+        from django.apps import apps
+
+        if apps.is_installed("lti_bridge"):
+            from lti_bridge.flows.erase import erase_retired_subject
+
+            from .signals import LTI_SUBJECT_RETIRED
+
+            LTI_SUBJECT_RETIRED.connect(
+                erase_retired_subject, dispatch_uid="lti_bridge.erase_retired_subject"
+            )

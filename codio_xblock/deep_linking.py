@@ -17,6 +17,8 @@ from django.core import signing
 from django.core.cache import caches
 from django.urls import NoReverseMatch, reverse
 
+from lti_bridge.protocol.vocabulary import Claim
+
 from . import adapter, conf
 from .ags import Refusals, verify_tool_jwt
 from .lti1p3.deep_linking import parse_response, settings_claim
@@ -89,7 +91,7 @@ def finish(request, token):
     (usage_id, response, tool slug); ``response`` has the choice (or None) and the tool's
     words."""
     tool, claims = _verified_claims(token)
-    raw = claims.get("https://purl.imsglobal.org/spec/lti-dl/claim/data")
+    raw = claims.get(Claim.DL_DATA)
     try:
         data = signing.loads(raw, salt=SALT, max_age=DATA_MAX_AGE)
     except (signing.BadSignature, TypeError) as exc:

@@ -1,8 +1,9 @@
 """The platform's keys: created on first need, rotated with an overlap, published as a
-JWKS (the shared code is :mod:`codio_xblock.keyring`)."""
+JWKS (the shared code is :mod:`lti_bridge.keyring`)."""
+
+from lti_bridge.keyring import KeyRing
 
 from . import conf
-from .keyring import KeyRing
 from .models import PlatformKey
 
 ring = KeyRing(PlatformKey, conf)

@@ -12,8 +12,9 @@ from urllib.parse import urlencode
 
 from django.core.cache import caches
 
+from lti_bridge.protocol import keys
+
 from . import conf, hints, keystore
-from .lti1p3 import keys
 from .lti1p3.claims import LaunchData, PlatformIdentity, build_id_token_claims
 from .lti1p3.exceptions import (
     AccessDenied,

@@ -10,7 +10,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .keyring import AbstractKeyPair
+from lti_bridge.keyring import AbstractKeyPair
+from lti_bridge.protocol.vocabulary import Scope
 
 
 class PlatformKey(AbstractKeyPair):
@@ -71,10 +72,10 @@ class ToolRegistration(models.Model):
         blank=True,
         default="\n".join(
             [
-                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
-                "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-                "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+                Scope.LINEITEM_READONLY.value,
+                Scope.RESULT_READONLY.value,
+                Scope.SCORE.value,
+                Scope.CONTEXT_MEMBERSHIP_READONLY.value,
             ]
         ),
         help_text=_("LTI service scopes this tool may be granted, one per line."),
@@ -111,7 +112,7 @@ class ToolRegistration(models.Model):
             except ValidationError:
                 errors["redirect_uris"] = _("'%(uri)s' is not a valid URL.") % {"uri": uri}
         if self.public_key_pem:
-            from .lti1p3.keys import jwk_from_public_pem
+            from lti_bridge.protocol.keys import jwk_from_public_pem
 
             try:
                 jwk_from_public_pem(self.public_key_pem)

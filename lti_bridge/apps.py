@@ -21,17 +21,6 @@ class LtiBridgeConfig(AppConfig):
     }
 
     def ready(self):
-        from django.apps import apps
-
-        from . import checks  # noqa: F401  (registers system checks)
-
-        # Installed beside the platform (the default in Open edX), the bridge hears when the
-        # LMS retires a user and erases that identity. The bridge needs nothing else of it.
-        if apps.is_installed("codio_xblock"):
-            from codio_xblock.signals import LTI_SUBJECT_RETIRED
-
-            from .flows.erase import erase_retired_subject
-
-            LTI_SUBJECT_RETIRED.connect(
-                erase_retired_subject, dispatch_uid="lti_bridge.erase_retired_subject"
-            )
+        # checks registers the system checks; tasks registers the tasks that
+        # lti_bridge.queue sends by name
+        from . import checks, tasks  # noqa: F401

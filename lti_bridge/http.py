@@ -4,9 +4,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from codio_xblock.lti1p3.http import FetchError, fetch_json
-
 from . import conf
+from .protocol.http import FetchError, fetch_json
 
 USER_AGENT = "codio-xblock-lti-bridge"
 

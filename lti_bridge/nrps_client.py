@@ -18,8 +18,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from . import conf
 from .delivery.ags_client import DeliveryError, authorized_request
 from .identity import clean_text, normalize_email
+from .protocol.vocabulary import Scope
 
-SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+SCOPE = Scope.CONTEXT_MEMBERSHIP_READONLY.value
 MEDIA = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 ACTIVE, INACTIVE, DELETED = "Active", "Inactive", "Deleted"
 MAX_ROLE_LENGTH = 255

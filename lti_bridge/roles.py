@@ -15,6 +15,14 @@ Mentor -> read-only TEACHER; anything else -> STUDENT.
 
 from dataclasses import dataclass
 
+from .protocol.vocabulary import (
+    ADMINISTRATOR_ROLES,
+    CONTEXT_ROLE_NAMES,
+    LEGACY_CONTEXT,
+    MEMBERSHIP,
+    MEMBERSHIP_SUB,
+)
+
 TEACHER = "teacher"
 STUDENT = "student"
 
@@ -32,20 +40,7 @@ class BridgeRole:
         return self.role == TEACHER
 
 
-MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
-MEMBERSHIP_SUB = "http://purl.imsglobal.org/vocab/lis/v2/membership/"
-LEGACY_CONTEXT = "urn:lti:role:ims/lis/"
-CONTEXT_NAMES = {
-    "Administrator",
-    "ContentDeveloper",
-    "Instructor",
-    "Learner",
-    "Mentor",
-    "Manager",
-    "Member",
-    "Officer",
-    "TeachingAssistant",
-}
+CONTEXT_NAMES = CONTEXT_ROLE_NAMES
 
 
 def context_role(role):
@@ -76,12 +71,7 @@ def bridge_role(lti_roles):
     return BridgeRole(STUDENT)
 
 
-_ORG_ADMIN_ROLES = {
-    "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
-    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
-    "urn:lti:sysrole:ims/lis/Administrator",
-    "urn:lti:instrole:ims/lis/Administrator",
-}
+_ORG_ADMIN_ROLES = ADMINISTRATOR_ROLES
 
 
 def is_org_admin(lti_roles):

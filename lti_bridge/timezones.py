@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from .launch.hardening import LTI
+from .protocol.vocabulary import Claim
 
 # Custom parameter names LMSs use for the viewer's zone, first match wins.
 CUSTOM_KEYS = ("timezone", "time_zone", "tz")
@@ -42,7 +42,7 @@ def valid_zone(name):
 
 def zone_from_launch(body):
     """The viewer's zone from a validated launch's custom parameters, or ""."""
-    custom = body.get(LTI + "custom")
+    custom = body.get(Claim.CUSTOM)
     if not isinstance(custom, dict):
         return ""
     for key in CUSTOM_KEYS:

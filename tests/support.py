@@ -15,7 +15,7 @@ from django.test import Client
 from jwt.api_jws import PyJWS
 from requests.adapters import BaseAdapter
 
-from codio_xblock.lti1p3 import keys
+from lti_bridge.protocol import keys
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"

@@ -165,7 +165,7 @@ def pending(as_user, platform_http):
     ],
 )
 def test_hostile_responses_are_refused_and_change_nothing(pending, case):
-    from codio_xblock.lti1p3 import keys as platform_keys
+    from lti_bridge.protocol import keys as platform_keys
 
     author, usage_id, tool, data = pending
     overrides, pem, kid = {}, None, None

@@ -17,7 +17,7 @@ from pylti1p3.service_connector import ServiceConnector
 
 from codio_xblock import nrps
 from codio_xblock.adapter import CourseInfo
-from codio_xblock.lti1p3 import keys
+from lti_bridge.protocol import keys
 from tests.support import DjangoClientAdapter
 from tests.test_platform_ags import TOKEN_URL, ScriptedTool
 

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from codio_xblock import adapter
-from codio_xblock.lti1p3.constants import ContextRole, SystemRole
 from codio_xblock.models import BlockLaunch, LineItem, PlatformSubject
+from lti_bridge.protocol.vocabulary import ContextRole, SystemRole
 from tests.test_platform_ags import ScriptedTool, post_score, score
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the gradebook is written on commit

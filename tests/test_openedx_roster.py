@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from codio_xblock import adapter, nrps
 from codio_xblock.adapter import CourseInfo, PlatformUser
-from codio_xblock.lti1p3.constants import ContextRole
 from codio_xblock.lti1p3.nrps import SCOPE_MEMBERSHIP_READONLY
+from lti_bridge.protocol.vocabulary import ContextRole
 from tests.test_platform_ags import ScriptedTool
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from codio_xblock.lti1p3 import keys
 from codio_xblock.lti1p3.ags import SCOPE_LINEITEM_READONLY, SCOPE_SCORE
 from codio_xblock.models import (
     AgsScore,
@@ -17,6 +16,7 @@ from codio_xblock.models import (
     PlatformSubject,
     ToolRegistration,
 )
+from lti_bridge.protocol import keys
 from tests.support import gradebook, only_grade
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the gradebook is written on commit

@@ -50,7 +50,7 @@ def test_a_key_is_parsed_once_however_often_it_signs(monkeypatch):
     import jwt
     from cryptography.hazmat.primitives import serialization
 
-    from codio_xblock.lti1p3 import keys
+    from lti_bridge.protocol import keys
 
     parsed = []
     real = serialization.load_pem_private_key

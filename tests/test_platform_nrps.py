@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from codio_xblock import nrps
 from codio_xblock.adapter import CourseInfo
 from codio_xblock.lti1p3.ags import SCOPE_SCORE
-from codio_xblock.lti1p3.constants import Claim, ContextRole
 from codio_xblock.lti1p3.nrps import MEDIA_MEMBERSHIPS, SCOPE_MEMBERSHIP_READONLY
 from codio_xblock.models import PlatformSubject, ToolContext
+from lti_bridge.protocol.vocabulary import Claim, ContextRole
 from tests.support import form_fields, launch_through_xblock
 from tests.test_platform_ags import ScriptedTool
 

@@ -10,8 +10,8 @@ import pytest
 from django.core import signing
 
 from codio_xblock import hints, keystore
-from codio_xblock.lti1p3.constants import Claim
 from codio_xblock.models import PlatformSubject
+from lti_bridge.protocol.vocabulary import Claim
 from tests.support import form_fields, path_of, query
 
 pytestmark = pytest.mark.django_db

@@ -3,13 +3,13 @@
 import jwt
 import pytest
 
-from codio_xblock.lti1p3 import keys
 from codio_xblock.lti1p3.claims import LaunchData, PlatformIdentity, build_id_token_claims
-from codio_xblock.lti1p3.constants import Claim, ContextRole, SystemRole
 from codio_xblock.lti1p3.custom import CustomParameterError, parse_custom_parameters
 from codio_xblock.lti1p3.exceptions import InvalidRedirectUri, UnauthorizedClient
 from codio_xblock.lti1p3.oidc import AuthRequest, check_client
 from codio_xblock.lti1p3.roles import lti_roles_for
+from lti_bridge.protocol import keys
+from lti_bridge.protocol.vocabulary import Claim, ContextRole, SystemRole
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ tested in test_openedx_adapter.py)."""
 
 import pytest
 
-from codio_xblock.lti1p3.constants import ContextRole, SystemRole
 from codio_xblock.standalone import StandaloneAdapter
 from lti_bridge.models import ClassMembership
+from lti_bridge.protocol.vocabulary import ContextRole, SystemRole
 from tests.support import launch_through_xblock
 
 pytestmark = pytest.mark.django_db

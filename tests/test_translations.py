@@ -5,19 +5,6 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_bridge_pages_are_translated(bridge_setup):
-    bridge_setup.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
-    page = bridge_setup.full_launch().content.decode()
-    assert "Sesión iniciada como Test Learner" in page
-
-
-def test_bridge_refusals_are_translated(bridge_setup):
-    bridge_setup.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
-    state, _ = bridge_setup.state_and_nonce()
-    page = bridge_setup.launch("not-a-jwt", state).content.decode()
-    assert "El mensaje de inicio está mal formado." in page
-
-
 def test_platform_errors_are_translated(as_user):
     client = as_user("learner")
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"

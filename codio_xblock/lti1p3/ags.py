@@ -6,12 +6,14 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from lti_bridge.protocol.vocabulary import Scope
+
 from .exceptions import InvalidRequest, gettext_noop
 
-SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
-SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
-SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
-SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+SCOPE_LINEITEM = Scope.LINEITEM.value
+SCOPE_LINEITEM_READONLY = Scope.LINEITEM_READONLY.value
+SCOPE_RESULT_READONLY = Scope.RESULT_READONLY.value
+SCOPE_SCORE = Scope.SCORE.value
 ALL_SCOPES = (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
 # What this platform implements: a block's own line item is read, never created, changed or
 # deleted by the tool, so the full ``lineitem`` scope is neither advertised nor granted.

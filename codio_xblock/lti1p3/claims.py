@@ -7,15 +7,15 @@ OIDC authentication request comes back.
 
 from dataclasses import asdict, dataclass, field
 
-from .constants import (
+from lti_bridge.protocol.vocabulary import (
     LTI_VERSION,
-    PRODUCT_FAMILY_CODE,
     Claim,
     ContextType,
     DocumentTarget,
     MessageType,
 )
 
+PRODUCT_FAMILY_CODE = "openedx"  # the tool_platform claim's product family
 DEFAULT_ID_TOKEN_LIFETIME = 5 * 60  # seconds; minutes, not hours
 
 

@@ -7,7 +7,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from .constants import LTI_VERSION, Claim, MessageType
+from lti_bridge.protocol.vocabulary import LTI_VERSION, Claim, MessageType
+
 from .exceptions import InvalidRequest, gettext_noop
 
 ACCEPT_TYPES = ["ltiResourceLink"]

@@ -13,11 +13,11 @@ LIS name); ``rlid`` asks for the members of one resource link (NRPS 2.0, 2.3).
 import re
 from dataclasses import dataclass
 
+from lti_bridge.protocol.vocabulary import MEMBERSHIP, MEMBERSHIP_SUB, Scope
+
 from .exceptions import InvalidRequest, gettext_noop
 
-SCOPE_MEMBERSHIP_READONLY = (
-    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
-)
+SCOPE_MEMBERSHIP_READONLY = Scope.CONTEXT_MEMBERSHIP_READONLY.value
 MEDIA_MEMBERSHIPS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 SERVICE_VERSIONS = ("2.0",)
 
@@ -29,7 +29,7 @@ MAX_CURSOR = 4096
 STATUS_ACTIVE = "Active"
 STATUS_INACTIVE = "Inactive"
 
-MEMBERSHIP_PREFIX = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+MEMBERSHIP_PREFIX = MEMBERSHIP
 _SHORT_ROLE = re.compile(r"^[A-Za-z]+(#[A-Za-z]+)?$")
 
 
@@ -47,7 +47,7 @@ def normalize_role(value):
         raise InvalidRequest(gettext_noop("'role' is not an LTI role."))
     principal, _, sub = value.partition("#")
     if sub:
-        return f"http://purl.imsglobal.org/vocab/lis/v2/membership/{principal}#{sub}"
+        return f"{MEMBERSHIP_SUB}{principal}#{sub}"
     return MEMBERSHIP_PREFIX + principal
 
 

@@ -7,7 +7,8 @@ is registered. Both raise :mod:`.exceptions` errors carrying the OIDC error code
 
 from dataclasses import dataclass
 
-from .constants import OidcParam
+from lti_bridge.protocol.vocabulary import OidcParam
+
 from .exceptions import (
     InvalidRedirectUri,
     InvalidRequest,

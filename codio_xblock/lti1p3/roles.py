@@ -3,7 +3,12 @@
 Pure: takes the course roles the adapter found and the table from settings.
 """
 
-from .constants import ContextRole, SystemRole
+from lti_bridge.protocol.vocabulary import (
+    INSTITUTION_PREFIX,
+    SYSTEM_PREFIX,
+    ContextRole,
+    SystemRole,
+)
 
 # Open edX course role name -> LTI context role URIs.
 DEFAULT_ROLE_MAP = {
@@ -20,10 +25,7 @@ DEFAULT_ROLE_MAP = {
 
 # Role vocabularies no table may hand to course-level staff (system and institution
 # roles, LTI Core 1.3 A.2.1-A.2.2): only global staff get the system Administrator role.
-NON_COURSE_PREFIXES = (
-    "http://purl.imsglobal.org/vocab/lis/v2/system/",
-    "http://purl.imsglobal.org/vocab/lis/v2/institution/",
-)
+NON_COURSE_PREFIXES = (SYSTEM_PREFIX, INSTITUTION_PREFIX)
 
 
 def is_course_role(uri):

@@ -14,14 +14,14 @@ from urllib.parse import urlsplit, urlunsplit
 import jwt
 from django.core.cache import caches
 
-from codio_xblock.lti1p3.http import FetchError, bounded_request
-
 from .. import conf, keys
 from ..http import OutboundError, check_url, session
+from ..protocol.http import FetchError, bounded_request
+from ..protocol.vocabulary import Scope
 
-SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
-LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
-RESULT_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+SCORE_SCOPE = Scope.SCORE.value
+LINEITEM_SCOPE = Scope.LINEITEM.value
+RESULT_SCOPE = Scope.RESULT_READONLY.value
 # Open edX's LTI platform (xblock-lti-consumer) answers a stale or rotated token with 403
 # "Invalid token signature", not 401: both mean "get a new token".
 STALE_TOKEN_STATUSES = (401, 403)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import conf
+from .. import conf, queue
 from ..models import GradeDelivery, Link, Work
 from . import ags_client
 
@@ -160,13 +160,10 @@ def _failed(delivery, exc):
 
 def retry(deliveries):
     """Teacher's "retry": failed rows go back to the queue (after commit, a task each)."""
-    from ..tasks import deliver_grade
-
     now = timezone.now()
     ids = list(deliveries.filter(state=GradeDelivery.State.FAILED).values_list("pk", flat=True))
     GradeDelivery.objects.filter(pk__in=ids).update(
         state=GradeDelivery.State.QUEUED, next_attempt_at=now, attempts=0, created=now
     )
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: deliver_grade.delay(pk))
+    queue.each_after_commit(queue.DELIVER_GRADE, [(pk,) for pk in ids])
     return len(ids)

@@ -14,9 +14,10 @@ without a score.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
+from .. import queue
 from ..db import insert_statement
 from ..models import GradeDelivery, ResourceLink, Work
 
@@ -55,9 +56,7 @@ def _queue(work, *, with_score):
         version__lt=version,
         state__in=[GradeDelivery.State.QUEUED, GradeDelivery.State.RETRYING],
     ).exclude(pk=delivery.pk).update(state=GradeDelivery.State.SUPERSEDED)
-    from ..tasks import deliver_grade
-
-    transaction.on_commit(lambda: deliver_grade.delay(delivery.pk))
+    queue.after_commit(queue.DELIVER_GRADE, delivery.pk)
     return delivery
 
 
@@ -227,8 +226,6 @@ def queue_many(released, maximum):
             ).values_list("pk", "work_id", "version")
             if version == versions[work_id]
         ]
-    from ..tasks import deliver_grades
-
-    batches = [pks[i : i + TASK_BATCH] for i in range(0, len(pks), TASK_BATCH)]
-    transaction.on_commit(lambda: [deliver_grades.delay(batch) for batch in batches])
+    batches = [(pks[i : i + TASK_BATCH],) for i in range(0, len(pks), TASK_BATCH)]
+    queue.each_after_commit(queue.DELIVER_GRADES, batches)
     return pks

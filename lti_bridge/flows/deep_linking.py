@@ -20,8 +20,9 @@ import jwt
 from django.core.cache import caches
 
 from .. import conf, keys
-from ..launch.hardening import DL_SETTINGS, LTI, _claim_once
+from ..launch.hardening import DL_SETTINGS, _claim_once
 from ..models import Registration, Unit
+from ..protocol.vocabulary import LTI_VERSION, Claim, MessageType
 from ..roles import bridge_role, is_org_admin
 
 LIFETIME = 60 * 60  # seconds a picker stays open
@@ -48,7 +49,7 @@ def start(registration, body):
         _PREFIX + token,
         {
             "registration": registration.pk,
-            "deployment_id": body[LTI + "deployment_id"],
+            "deployment_id": body[Claim.DEPLOYMENT_ID],
             "settings": {
                 "deep_link_return_url": settings["deep_link_return_url"],
                 "accept_presentation_document_targets": settings[
@@ -127,15 +128,15 @@ def respond(token, unit_id=None):
         "iat": now,
         "exp": now + RESPONSE_LIFETIME,
         "nonce": uuid.uuid4().hex,
-        LTI + "deployment_id": pick["deployment_id"],
-        LTI + "message_type": "LtiDeepLinkingResponse",
-        LTI + "version": "1.3.0",
-        "https://purl.imsglobal.org/spec/lti-dl/claim/content_items": items,
+        Claim.DEPLOYMENT_ID: pick["deployment_id"],
+        Claim.MESSAGE_TYPE: MessageType.DEEP_LINKING_RESPONSE,
+        Claim.VERSION: LTI_VERSION,
+        Claim.DL_CONTENT_ITEMS: items,
     }
     if pick["settings"].get("data") is not None:
-        claims["https://purl.imsglobal.org/spec/lti-dl/claim/data"] = pick["settings"]["data"]
+        claims[Claim.DL_DATA] = pick["settings"]["data"]
     if not items:
-        claims["https://purl.imsglobal.org/spec/lti-dl/claim/msg"] = "No unit was chosen."
+        claims[Claim.DL_MSG] = "No unit was chosen."
     signing = keys.signing_key()
     token_jwt = jwt.encode(
         claims, signing.private_pem, algorithm="RS256", headers={"kid": signing.kid}

@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import conf, mail
+from .. import conf, mail, queue
 from ..models import EmailVerification, Link
+from ..protocol.vocabulary import Claim
 from . import linking
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,6 @@ def make_key(verification):
 def start(registration, identity, account, launch):
     """Record a pending verification and send its mail after commit; one mail a minute
     at most for the same identity and account."""
-    from ..tasks import send_verification_email
-
     now = timezone.now()
     pending = (
         EmailVerification.objects.pending(now)
@@ -68,7 +67,7 @@ def start(registration, identity, account, launch):
         launch=launch,
         expires=now + LIFETIME,
     )
-    transaction.on_commit(lambda: send_verification_email.delay(verification.pk))
+    queue.after_commit(queue.SEND_VERIFICATION_EMAIL, verification.pk)
     return verification
 
 
@@ -78,10 +77,7 @@ def send(verification_id):
     )
     if verification.used_at or verification.expires <= timezone.now():
         return
-    presentation = (
-        verification.launch.get("https://purl.imsglobal.org/spec/lti/claim/launch_presentation")
-        or {}
-    )
+    presentation = verification.launch.get(Claim.LAUNCH_PRESENTATION) or {}
     mail.send(
         "verify",
         verification.email,

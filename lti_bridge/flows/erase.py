@@ -54,6 +54,7 @@ def erase_lms_identity(registration, sub):
 
 
 def erase_retired_subject(sender, issuer, sub, **kwargs):
-    """Receiver of codio_xblock's ``LTI_SUBJECT_RETIRED`` (the platform in this process)."""
+    """Receiver of codio_xblock's ``LTI_SUBJECT_RETIRED`` (the platform in this process),
+    which connects it when both apps are installed."""
     for registration in Registration.objects.filter(issuer=issuer):
         erase_lms_identity(registration, sub)

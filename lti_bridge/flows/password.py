@@ -9,13 +9,12 @@ password changes.
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from .. import conf, mail
+from .. import conf, mail, queue
 from ..identity import normalize_email
 from ..models import Account
 
@@ -30,11 +29,9 @@ tokens = AccountTokenGenerator()
 def request_reset(email):
     """Mail a reset link if an active account signs in with ``email``; say nothing either
     way (the page is the same, so it tells no one which addresses have accounts)."""
-    from ..tasks import send_password_reset_email
-
     account = Account.objects.filter(email=normalize_email(email), is_active=True).first()
     if account is not None:
-        transaction.on_commit(lambda: send_password_reset_email.delay(account.pk))
+        queue.after_commit(queue.SEND_RESET_EMAIL, account.pk)
 
 
 def reset_path(account):

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import conf
+from .. import conf, queue
 from ..db import retry_transaction
 from ..identity import LaunchIdentity
 from ..models import ClassMembership, Classroom, Link, RosterSync
@@ -41,11 +41,9 @@ class NoRosterService(Exception):
 
 
 def _enqueue(sync):
-    from ..tasks import sync_roster
-
     # robust: a broker that cannot take the task never fails the request that asked; the
     # row stays queued and the periodic sync asks again once its lease is over.
-    transaction.on_commit(lambda: sync_roster.delay(sync.pk), robust=True)
+    queue.after_commit(queue.SYNC_ROSTER, sync.pk, robust=True)
 
 
 def _pending(classroom, now):

@@ -1,7 +1,7 @@
 """One layer that closes the gaps pylti1p3 leaves a tool to close.
 
 Each check is a small override of pylti1p3's own step, raising a
-:mod:`.errors` exception with plain words; tests in ``tests/test_hardening.py`` cover
+:mod:`.errors` exception with plain words; tests in ``tests/bridge/test_hardening.py`` cover
 each one:
 
 * state and nonce are single use (pylti1p3 accepts a state again with the same
@@ -33,17 +33,16 @@ from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
 from pylti1p3.exception import LtiException, OIDCException
 
-from codio_xblock.lti1p3 import keys
-from codio_xblock.lti1p3.http import find_key
-
 from .. import conf
 from ..http import OutboundError, get_json
 from ..models import SpentValue
+from ..protocol import keys
+from ..protocol.http import find_key
+from ..protocol.vocabulary import CLAIM_PREFIX, Claim, MessageType
 from . import errors
 
 log = logging.getLogger(__name__)
 
-LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 ALGORITHM = "RS256"
 
 
@@ -184,11 +183,11 @@ CLAIM_TYPES = {
     "iat": (True, _is_number),
     "exp": (True, _is_number),
     "nbf": (False, _is_number),
-    LTI + "deployment_id": (True, lambda v: isinstance(v, str) and v),
-    LTI + "message_type": (True, lambda v: isinstance(v, str)),
-    LTI + "version": (True, lambda v: isinstance(v, str)),
-    LTI + "target_link_uri": (True, lambda v: isinstance(v, str) and v),
-    LTI + "roles": (
+    Claim.DEPLOYMENT_ID: (True, lambda v: isinstance(v, str) and v),
+    Claim.MESSAGE_TYPE: (True, lambda v: isinstance(v, str)),
+    Claim.VERSION: (True, lambda v: isinstance(v, str)),
+    Claim.TARGET_LINK_URI: (True, lambda v: isinstance(v, str) and v),
+    Claim.ROLES: (
         True,
         lambda v: (
             _is_str_list(v)
@@ -196,16 +195,16 @@ CLAIM_TYPES = {
             and all(len(role) <= 255 for role in v)
         ),
     ),
-    LTI + "resource_link": (False, lambda v: isinstance(v, dict)),  # required by message type
-    LTI + "context": (False, lambda v: isinstance(v, dict)),
-    LTI + "custom": (False, lambda v: isinstance(v, dict)),
-    LTI + "role_scope_mentor": (False, _is_str_list),
+    Claim.RESOURCE_LINK: (False, lambda v: isinstance(v, dict)),  # required by message type
+    Claim.CONTEXT: (False, lambda v: isinstance(v, dict)),
+    Claim.CUSTOM: (False, lambda v: isinstance(v, dict)),
+    Claim.ROLE_SCOPE_MENTOR: (False, _is_str_list),
 }
 
 
-RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
-DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
-DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+RESOURCE_LINK_REQUEST = MessageType.RESOURCE_LINK
+DEEP_LINKING_REQUEST = MessageType.DEEP_LINKING
+DL_SETTINGS = Claim.DL_SETTINGS
 
 
 def _is_dl_settings(value):
@@ -224,15 +223,15 @@ def _is_dl_settings(value):
 
 def check_claim_types(body):
     for claim, (required, check) in CLAIM_TYPES.items():
-        short = claim.removeprefix(LTI)
+        short = claim.removeprefix(CLAIM_PREFIX)
         if claim not in body:
             if required:
                 raise errors.MissingClaim(short)
             continue
         if not check(body[claim]):
             raise errors.MissingClaim(short, f"claim {short} has a wrong type or is empty")
-    message_type = body[LTI + "message_type"]
-    if message_type == RESOURCE_LINK_REQUEST and LTI + "resource_link" not in body:
+    message_type = body[Claim.MESSAGE_TYPE]
+    if message_type == RESOURCE_LINK_REQUEST and Claim.RESOURCE_LINK not in body:
         raise errors.MissingClaim("resource_link")
     if message_type == DEEP_LINKING_REQUEST and not _is_dl_settings(body.get(DL_SETTINGS)):
         raise errors.MissingClaim("deep_linking_settings", "deep_linking_settings malformed")
@@ -383,7 +382,7 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
 
     def validate_message(self):
         body = self._get_jwt_body()
-        message_type = body.get(LTI + "message_type")
+        message_type = body.get(Claim.MESSAGE_TYPE)
         if message_type not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
             raise errors.Unsupported(f"message type {message_type!r}")
         if message_type == DEEP_LINKING_REQUEST:
@@ -397,7 +396,7 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
                 )
             except OutboundError as exc:
                 raise errors.InvalidToken(f"deep_link_return_url: {exc}") from exc
-        target = body.get(LTI + "target_link_uri")
+        target = body.get(Claim.TARGET_LINK_URI)
         if not target:
             raise errors.MissingClaim("target_link_uri")
         if target not in conf.launch_urls():

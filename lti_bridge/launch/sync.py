@@ -8,12 +8,10 @@ from ..db import retry_transaction
 from ..flows import linking, mentors, roster
 from ..identity import clean_text, identity_from_claims, lti_id_from_claims
 from ..models import ClassMembership, Classroom, OrgMembership, ResourceLink, Unit, Work
+from ..protocol.vocabulary import CLAIM_PREFIX, Claim
 from ..roles import bridge_role, is_org_admin
 from . import errors
 
-LTI = "https://purl.imsglobal.org/spec/lti/claim/"
-AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
-NAMES_ROLES_SERVICE = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 UNIT_PARAMETERS = ("codio_unit", "unit")
 
 
@@ -28,7 +26,7 @@ class LaunchOutcome:
 
 
 def _claim_object(body, name, required_keys=("id",)):
-    value = body.get(LTI + name)
+    value = body.get(CLAIM_PREFIX + name)
     if not isinstance(value, dict):
         raise errors.MissingClaim(name)
     for key in required_keys:
@@ -38,7 +36,7 @@ def _claim_object(body, name, required_keys=("id",)):
 
 
 def _unit_code(body):
-    custom = body.get(LTI + "custom")
+    custom = body.get(Claim.CUSTOM)
     custom = custom if isinstance(custom, dict) else {}
     for key in UNIT_PARAMETERS:
         value = custom.get(key)
@@ -97,7 +95,7 @@ def sync_memberships_url(classroom, body):
     """The course's membership service (NRPS 2.0, the ``namesroleservice`` claim), kept on
     the class. A claim without version 2.0 or without a usable URL is ignored (the service
     is optional); a launch without the claim keeps what earlier ones gave."""
-    claim = body.get(NAMES_ROLES_SERVICE)
+    claim = body.get(Claim.NAMES_ROLES_SERVICE)
     if not isinstance(claim, dict):
         return
     url = claim.get("context_memberships_url")
@@ -119,7 +117,7 @@ SEND_MODE_PARAMETERS = ("codio_send_grade", "custom_codio_send_grade")
 
 
 def _send_mode(body):
-    custom = body.get(LTI + "custom")
+    custom = body.get(Claim.CUSTOM)
     custom = custom if isinstance(custom, dict) else {}
     for key in SEND_MODE_PARAMETERS:
         value = custom.get(key)
@@ -130,7 +128,7 @@ def _send_mode(body):
 
 def _ags(body):
     """(lineitem URL, lineitems URL, scopes) of the launch's AGS claim, or blanks."""
-    claim = body.get(AGS_ENDPOINT)
+    claim = body.get(Claim.AGS_ENDPOINT)
     if not isinstance(claim, dict):
         return "", "", []
     urls = [
@@ -177,7 +175,7 @@ def lti_id_changes(registration, body):
     Returns the ``link_changes`` function ``linking.account_for_launch`` applies to the
     launch's link (it writes the changed fields with the launch time)."""
     field = registration.organization.lti_id_field
-    found, value = lti_id_from_claims(body, field, LTI + "custom")
+    found, value = lti_id_from_claims(body, field, Claim.CUSTOM)
 
     def apply(link):
         if not found and link.lti_id_field == field:
@@ -209,7 +207,7 @@ def sync_org_admin(organization, account, roles):
 def sync_from_launch(registration, body):
     """Apply a validated launch body (a dict of claims). Creates nothing if it raises."""
     identity = identity_from_claims(body)
-    roles = [r for r in (body.get(LTI + "roles") or []) if isinstance(r, str)][:50]
+    roles = [r for r in (body.get(Claim.ROLES) or []) if isinstance(r, str)][:50]
     role = bridge_role(roles)
     context = _claim_object(body, "context")
     link_claim = _claim_object(body, "resource_link")
@@ -248,7 +246,7 @@ def _apply(registration, body, identity, role, roles, context, link_claim):
             classroom, link_claim, unit, body, identity, existing=existing
         )
         if role.is_teacher and role.read_only:
-            mentors.sync_from_launch(membership, body, LTI)
+            mentors.sync_from_launch(membership, body)
         # the unit page shows these: known here, not read again
         resource_link.classroom, resource_link.unit = classroom, unit
         work = None

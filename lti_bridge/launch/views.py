@@ -15,13 +15,13 @@ from ..cookies import forget_state_cookie, partition_check_page
 from ..flows import deep_linking, email_verification
 from ..flows.linking import EmailVerificationRequired
 from ..pages import add_csp_for_library_page, render_error, render_page, render_unit_page
+from ..protocol.vocabulary import Claim
 from ..session import begin as begin_session
 from ..session import sign_in
 from ..timezones import zone_from_launch
 from . import errors
 from .hardening import (
     DEEP_LINKING_REQUEST,
-    LTI,
     HardenedMessageLaunch,
     HardenedOIDCLogin,
     from_library_error,
@@ -84,7 +84,7 @@ def _launch(request):
             .validate()
         )
         body = message.get_launch_data()
-        if body.get(LTI + "message_type") == DEEP_LINKING_REQUEST:
+        if body.get(Claim.MESSAGE_TYPE) == DEEP_LINKING_REQUEST:
             return start_deep_linking(request, tool_conf.registration_model, body)
         outcome = sync_from_launch(tool_conf.registration_model, body)
     except EmailVerificationRequired as exc:
@@ -118,7 +118,7 @@ def _launch(request):
 def start_deep_linking(request, registration, body):
     """A deep linking request: the course's teachers get the unit picker (nothing else of
     the launch is kept); anyone else a refusal."""
-    roles = [r for r in body.get(LTI + "roles") or [] if isinstance(r, str)]
+    roles = [r for r in body.get(Claim.ROLES) or [] if isinstance(r, str)]
     if not deep_linking.may_pick(roles):
         raise errors.NotAllowedToPick(f"roles {roles!r} may not pick units")
     token = deep_linking.start(registration, body)

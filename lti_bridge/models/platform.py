@@ -4,8 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from codio_xblock.keyring import AbstractKeyPair
-
+from ..keyring import AbstractKeyPair
 from .validators import not_blank
 
 

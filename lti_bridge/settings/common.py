@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+from .. import queue
+
 # The grade outbox sweep (lti_bridge.deliver_due_grades): rows whose retry is due, or whose
 # task the broker lost. Where no beat runs, run `manage.py lms lti_bridge_deliver_due_grades`
 # from cron instead.
 SWEEP = {
-    "task": "lti_bridge.deliver_due_grades",
+    "task": queue.DELIVER_DUE_GRADES,
     "schedule": timedelta(minutes=1),
     "options": {"expires": 55},
 }
@@ -17,7 +19,7 @@ SWEEP_NAME = "lti-bridge-deliver-due-grades"
 # Rosters (NRPS): every class whose roster is older than LTI_BRIDGE["ROSTER_MAX_AGE"] is read
 # again. Where no beat runs, run `manage.py lms lti_bridge_sync_rosters` from cron.
 ROSTERS = {
-    "task": "lti_bridge.sync_stale_rosters",
+    "task": queue.SYNC_STALE_ROSTERS,
     "schedule": timedelta(minutes=30),
     "options": {"expires": 25 * 60},
 }

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
 from codio_xblock import conf
+from lti_bridge.protocol.vocabulary import Scope
 
 # The bridge's grant: grades (AGS) and rosters (NRPS). Older registrations made before the
 # roster scope was in a new tool's default grant gain it here.
-MEMBERSHIP_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+MEMBERSHIP_SCOPE = Scope.CONTEXT_MEMBERSHIP_READONLY.value
 
 
 class Command(BaseCommand):

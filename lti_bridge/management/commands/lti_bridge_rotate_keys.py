@@ -1,5 +1,5 @@
-from codio_xblock.keyring import RotateKeysCommand
 from lti_bridge import keys
+from lti_bridge.keyring import RotateKeysCommand
 
 
 class Command(RotateKeysCommand):

@@ -162,8 +162,8 @@ ALL = {
         "export assignment urls",
     )
 }
-# Organization settings are for organization administrators only (tests/test_org_settings.py):
-# none of these roles is one.
+# Organization settings are for organization administrators only
+# (tests/bridge/test_org_settings.py): none of these roles is one.
 ALL["organization settings"] = HIDDEN
 CROSS_CLASS = [
     f"{verb}: {label}"

@@ -1,5 +1,7 @@
-"""RSA key pairs kept in the database: the platform's (``PlatformKey``) and the bridge's
-(``lti_bridge.ToolKey``) share this code (Django, no XBlock).
+"""RSA key pairs kept in the database: the platform's (``codio_xblock.PlatformKey``) and the
+bridge's (``lti_bridge.ToolKey``) share this code. It imports Django and
+:mod:`lti_bridge.protocol` only, never the bridge's app (models, views, flows), so the XBlock
+uses it without the bridge installed (ADR 0010).
 
 A key is made on first need; rotation makes a new signing key and keeps the old public
 keys in the JWKS for an overlap, so tokens they signed still verify (LTI Security
@@ -13,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from .lti1p3 import keys
+from .protocol import keys
 
 
 class KeyQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from lti_bridge.http import OutboundError, check_url
 from lti_bridge.models import GradeDelivery, Registration, ResourceLink
-from tests.test_grade_delivery import graded_and_released, token_ok, unit  # noqa: F401
+from tests.bridge.test_grade_delivery import graded_and_released, token_ok, unit  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 import requests
 
-from codio_xblock.lti1p3.http import FetchError, fetch_json
+from lti_bridge.protocol.http import FetchError, fetch_json
 
 
 @contextmanager

@@ -13,8 +13,8 @@ import pytest
 
 from lti_bridge import keys
 from lti_bridge.models import Account, Organization, Unit
+from tests.bridge.test_real_lms import ADA, GRACE, TARGET, launch, lms_platform  # noqa: F401
 from tests.lms_fixtures import AGS, DL, LMS, LTI, launch_claims
-from tests.test_real_lms import ADA, GRACE, TARGET, launch, lms_platform  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

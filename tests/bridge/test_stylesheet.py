@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "lti_bridge" / "templates"
+import lti_bridge
+
+TEMPLATES = Path(lti_bridge.__file__).resolve().parent / "templates"  # as installed
 
 
 def test_no_bridge_template_carries_its_own_style():

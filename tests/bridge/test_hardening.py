@@ -125,7 +125,7 @@ def test_target_link_uri_must_be_ours(bridge_setup):
 
 
 def test_bad_signature(bridge_setup):
-    from codio_xblock.lti1p3 import keys
+    from lti_bridge.protocol import keys
 
     platform = bridge_setup
     state, nonce = platform.state_and_nonce()
@@ -344,7 +344,7 @@ def test_key_set_is_fetched_with_a_timeout_and_cached(keyset_platform):
 
 @responses.activate
 def test_key_rotation_unknown_kid_triggers_one_refetch(keyset_platform):
-    from codio_xblock.lti1p3 import keys
+    from lti_bridge.protocol import keys
 
     platform = keyset_platform
     old_jwks = platform.public_jwks()

@@ -4,8 +4,8 @@ edits a unit's title or instructions changes them for their class only."""
 import pytest
 
 from lti_bridge.models import Classroom, ClassUnitContent, ResourceLink, Unit
+from tests.bridge.test_roles_matrix import COURSE, OTHER_COURSE, actor
 from tests.support import INSTRUCTOR, LEARNER, LTI
-from tests.test_roles_matrix import COURSE, OTHER_COURSE, actor
 
 pytestmark = pytest.mark.django_db
 
