@@ -51,10 +51,11 @@ test-mysql:
 	$(MAKE) test CODIO_DB=mysql
 
 ## test-matrix: the versions Open edX pins (Ulmo: Python 3.11 + Django 5.2, Teak: Django 4.2;
-## constraints/), Python 3.12 + Django 5.2, and the Tutor plugin under Tutor 21 and 20, through tox
+## constraints/), Python 3.12 + Django 5.2, the Tutor plugin under Tutor 21 and 20, and the bridge
+## alone (its own distribution in a clean environment, tests/bridge), through tox
 test-matrix: $(VENV)/.installed-$(EXTRAS)
 	$(PY) -m pip install --quiet "tox>=4"
-	$(PY) -m tox -e openedx-ulmo,openedx-teak,py312-django52,tutor-ulmo,tutor-teak
+	$(PY) -m tox -e openedx-ulmo,openedx-teak,py312-django52,tutor-ulmo,tutor-teak,bridge-alone
 
 quality: $(VENV)/.installed-$(EXTRAS)
 	$(VENV)/bin/ruff check .

@@ -1,73 +1,106 @@
-"""codio-xblock: embed Codio units in Open edX over LTI 1.3."""
+"""codio-xblock: embed Codio units in Open edX over LTI 1.3.
+
+Two distributions come from this one tree (ADR 0010):
+
+* ``codio-xblock`` (the default): the XBlock platform and the built-in bridge, for Open edX;
+* ``codio-lti-bridge``, built with ``CODIO_DISTRIBUTION=lti-bridge``: the bridge alone, an
+  LTI 1.3 tool for any LMS, with no XBlock. ``tox -e bridge-alone`` builds it from a copy of
+  the bridge's sources only and runs the bridge's tests against it.
+"""
+
+import os
 
 from setuptools import find_namespace_packages, setup
 
-setup(
-    name="codio-xblock",
-    version="0.1.0",
-    description="Open edX plugin: Codio units over LTI 1.3, with an LTI 1.3 tool bridge.",
-    long_description=open("README.md", encoding="utf-8").read(),
-    long_description_content_type="text/markdown",
-    license="AGPL-3.0",
-    python_requires=">=3.11",
-    # Namespace discovery: the data folders (templates, static, locale, translations,
-    # conf/locale) are part of the packages, and their files ship through MANIFEST.in.
-    packages=find_namespace_packages(
-        include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"]
-    ),
-    include_package_data=True,
-    zip_safe=False,
-    install_requires=[
-        "Django>=4.2,<6.0",
-        # XBlock brings web_fragments itself (XBlock >= 6.2 ships it; older ones depend on the
-        # web-fragments distribution): naming it here would fight the LMS over those files.
-        "XBlock>=5.3",
-        # The distribution edx-platform pins (PyLTI1p3==2.0.0) and imports at start-up. Never
-        # a second distribution shipping the same "pylti1p3" package (a fork): installing
-        # one overwrites the other's files, uninstalling it breaks the LMS.
-        "PyLTI1p3>=2.0,<3",
-        "PyJWT[crypto]>=2.8",
-        "cryptography",
-        "requests",
-        "Markdown>=3.5",
-        "nh3>=0.2",
-        "celery>=5.3",
-        "redis>=5",
-        "django-ratelimit>=4.1",
-    ],
-    extras_require={
-        "mysql": ["mysqlclient>=2.2"],
-        "demo": ["XBlock[django]", "xblock-sdk>=0.12"],
-        "test": [
-            "XBlock[django]",
-            "xblock-sdk>=0.12",
-            # used by edx-platform and by the stand-ins that mirror it (tests/edx_platform/)
-            "edx-opaque-keys",
-            "django-crum",
-            "pytest>=8",
-            "pytest-django>=4.8",
-            "responses",
-            "playwright",
-            "ruff>=0.17,<0.18",
-            # the live benchmarks (benchmarks/live.py) serve the demo as production does
-            "gunicorn>=22",
+# What the bridge needs to run, wherever it runs.
+BRIDGE_REQUIRES = [
+    "Django>=4.2,<6.0",
+    # The distribution edx-platform pins (PyLTI1p3==2.0.0) and imports at start-up. Never
+    # a second distribution shipping the same "pylti1p3" package (a fork): installing
+    # one overwrites the other's files, uninstalling it breaks the LMS.
+    "PyLTI1p3>=2.0,<3",
+    "PyJWT[crypto]>=2.8",
+    "cryptography",
+    "requests",
+    "Markdown>=3.5",
+    "nh3>=0.2",
+    "celery>=5.3",
+    "redis>=5",
+    "django-ratelimit>=4.1",
+]
+BRIDGE_TEST_REQUIRES = ["pytest>=8", "pytest-django>=4.8", "responses"]
+CLASSIFIERS = [
+    "Framework :: Django",
+    "Framework :: Django :: 4.2",
+    "Framework :: Django :: 5.2",
+    "Programming Language :: Python :: 3.11",
+    "Programming Language :: Python :: 3.12",
+]
+
+if os.environ.get("CODIO_DISTRIBUTION") == "lti-bridge":
+    setup(
+        name="codio-lti-bridge",
+        version="0.1.0",
+        description="An LTI 1.3 tool applying Codio's account, role and grading rules.",
+        long_description=open("README.md", encoding="utf-8").read(),
+        long_description_content_type="text/markdown",
+        license="AGPL-3.0",
+        python_requires=">=3.11",
+        packages=find_namespace_packages(include=["lti_bridge", "lti_bridge.*"]),
+        include_package_data=True,
+        zip_safe=False,
+        install_requires=BRIDGE_REQUIRES,
+        extras_require={"mysql": ["mysqlclient>=2.2"], "test": BRIDGE_TEST_REQUIRES},
+        entry_points={"lms.djangoapp": ["lti_bridge = lti_bridge.apps:LtiBridgeConfig"]},
+        classifiers=CLASSIFIERS,
+    )
+else:
+    setup(
+        name="codio-xblock",
+        version="0.1.0",
+        description="Open edX plugin: Codio units over LTI 1.3, with an LTI 1.3 tool bridge.",
+        long_description=open("README.md", encoding="utf-8").read(),
+        long_description_content_type="text/markdown",
+        license="AGPL-3.0",
+        python_requires=">=3.11",
+        # Namespace discovery: the data folders (templates, static, locale, translations,
+        # conf/locale) are part of the packages, and their files ship through MANIFEST.in.
+        packages=find_namespace_packages(
+            include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"]
+        ),
+        include_package_data=True,
+        zip_safe=False,
+        install_requires=[
+            *BRIDGE_REQUIRES,
+            # XBlock brings web_fragments itself (XBlock >= 6.2 ships it; older ones depend on the
+            # web-fragments distribution): naming it here would fight the LMS over those files.
+            "XBlock>=5.3",
         ],
-    },
-    entry_points={
-        "xblock.v1": ["codio_unit = codio_xblock.block:CodioUnitBlock"],
-        "lms.djangoapp": [
-            "codio_xblock = codio_xblock.apps:CodioXBlockConfig",
-            "lti_bridge = lti_bridge.apps:LtiBridgeConfig",
-        ],
-        "cms.djangoapp": ["codio_xblock = codio_xblock.apps:CodioXBlockConfig"],
-        # `tutor plugins enable codio`; the module imports Tutor and the standard library only
-        "tutor.plugin.v1": ["codio = codio_xblock.tutor_plugin.plugin"],
-    },
-    classifiers=[
-        "Framework :: Django",
-        "Framework :: Django :: 4.2",
-        "Framework :: Django :: 5.2",
-        "Programming Language :: Python :: 3.11",
-        "Programming Language :: Python :: 3.12",
-    ],
-)
+        extras_require={
+            "mysql": ["mysqlclient>=2.2"],
+            "demo": ["XBlock[django]", "xblock-sdk>=0.12"],
+            "test": [
+                "XBlock[django]",
+                "xblock-sdk>=0.12",
+                # used by edx-platform and by the stand-ins that mirror it (tests/edx_platform/)
+                "edx-opaque-keys",
+                "django-crum",
+                *BRIDGE_TEST_REQUIRES,
+                "playwright",
+                "ruff>=0.17,<0.18",
+                # the live benchmarks (benchmarks/live.py) serve the demo as production does
+                "gunicorn>=22",
+            ],
+        },
+        entry_points={
+            "xblock.v1": ["codio_unit = codio_xblock.block:CodioUnitBlock"],
+            "lms.djangoapp": [
+                "codio_xblock = codio_xblock.apps:CodioXBlockConfig",
+                "lti_bridge = lti_bridge.apps:LtiBridgeConfig",
+            ],
+            "cms.djangoapp": ["codio_xblock = codio_xblock.apps:CodioXBlockConfig"],
+            # `tutor plugins enable codio`; the module imports Tutor and the standard library only
+            "tutor.plugin.v1": ["codio = codio_xblock.tutor_plugin.plugin"],
+        },
+        classifiers=CLASSIFIERS,
+    )
