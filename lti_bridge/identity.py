@@ -7,6 +7,7 @@ logged), names lose control characters and are capped, an oversized sub is refus
 import logging
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -56,6 +57,7 @@ def clean_text(value, limit=MAX_NAME):
 
 
 def identity_from_claims(body):
+    """The cleaned identity of a launch's claims (called by the one parse, launch/message.py)."""
     sub = body.get("sub")
     if not isinstance(sub, str) or not sub.strip():
         raise errors.MissingClaim("sub")
@@ -83,11 +85,11 @@ def lti_id_field_names(field):
     return list(dict.fromkeys([field, bare, f"custom_{bare}"]))
 
 
-def lti_id_from_claims(body, field, custom_claim):
-    """(found, value) of the organization's LTI ID field in a launch: ``found`` is False
-    when the launch does not carry it. Text or a number; cleaned like a name."""
-    custom = body.get(custom_claim)
-    if not isinstance(custom, dict):
+def lti_id_from_custom(custom, field):
+    """(found, value) of the organization's LTI ID field among a launch's custom parameters
+    (a mapping): ``found`` is False when the launch does not carry it. Text or a number;
+    cleaned like a name."""
+    if not isinstance(custom, Mapping):
         return False, ""
     for key in lti_id_field_names(field):
         value = custom.get(key)

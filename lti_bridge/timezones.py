@@ -10,12 +10,11 @@ stay in UTC and say so in their headers.
 """
 
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-
-from .protocol.vocabulary import Claim
 
 # Custom parameter names LMSs use for the viewer's zone, first match wins.
 CUSTOM_KEYS = ("timezone", "time_zone", "tz")
@@ -40,10 +39,9 @@ def valid_zone(name):
     return ""
 
 
-def zone_from_launch(body):
-    """The viewer's zone from a validated launch's custom parameters, or ""."""
-    custom = body.get(Claim.CUSTOM)
-    if not isinstance(custom, dict):
+def zone_from_custom(custom):
+    """The viewer's zone from a launch's custom parameters (a mapping), or ""."""
+    if not isinstance(custom, Mapping):
         return ""
     for key in CUSTOM_KEYS:
         zone = valid_zone(custom.get(key))

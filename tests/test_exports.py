@@ -322,10 +322,10 @@ def test_malformed_lti_id_values_are_not_stored(lms, custom, expected):
 
 
 def test_lti_id_when_the_custom_claim_is_not_an_object():
-    from lti_bridge.identity import lti_id_from_claims
+    from lti_bridge.identity import lti_id_from_custom
 
-    assert lti_id_from_claims({"c": "student_number=1"}, "student_number", "c") == (False, "")
-    assert lti_id_from_claims({"c": {"s": "1"}}, "", "c") == (False, "")
+    assert lti_id_from_custom("student_number=1", "student_number") == (False, "")
+    assert lti_id_from_custom({"s": "1"}, "") == (False, "")
 
 
 def test_bad_page_numbers_show_a_real_page(lms, settings):

@@ -10,7 +10,7 @@ from codio_xblock import adapter
 from lti_bridge import timezones
 from lti_bridge.models import Work
 from tests.bridge.test_time_zones import _complete
-from tests.support import LTI, launch_through_xblock
+from tests.support import launch_through_xblock
 
 pytestmark = pytest.mark.django_db
 
@@ -77,4 +77,4 @@ def test_open_edx_time_zone_preference_becomes_the_launch_custom_parameter(
         data = block._launch_data(adapter.get().current_user(block))
     # unresolved, the variable goes unchanged (LTI Core 5.4.7), which the bridge ignores
     assert data.custom["timezone"] == "$Person.address.timezone"
-    assert timezones.zone_from_launch({LTI + "custom": data.custom}) == ""
+    assert timezones.zone_from_custom(data.custom) == ""

@@ -20,10 +20,9 @@ import jwt
 from django.core.cache import caches
 
 from .. import conf, keys
-from ..launch.hardening import DL_SETTINGS, _claim_once
+from ..launch.hardening import _claim_once
 from ..models import Registration, Unit
 from ..protocol.vocabulary import LTI_VERSION, Claim, MessageType
-from ..roles import bridge_role, is_org_admin
 
 LIFETIME = 60 * 60  # seconds a picker stays open
 RESPONSE_LIFETIME = 10 * 60
@@ -34,30 +33,24 @@ class PickError(Exception):
     """The picker cannot answer: expired, already used, or a unit not of the organization."""
 
 
-def may_pick(roles):
-    """Teachers, content developers and administrators of the course, or the LMS's
-    administrators, may pick; mentors (read-only) and learners may not."""
-    role = bridge_role(roles)
-    return (role.is_teacher and not role.read_only) or is_org_admin(roles)
-
-
-def start(registration, body):
-    """Remember a validated deep linking request; returns the picker's token."""
+def start(registration, message):
+    """Remember a validated deep linking request (a LaunchMessage); returns the picker's
+    token. Who may pick is ``message.roles.may_pick_units``, checked by the caller."""
     token = secrets.token_urlsafe(32)
-    settings = body[DL_SETTINGS]
+    settings = message.deep_linking
     caches[conf.get("CACHE")].set(
         _PREFIX + token,
         {
             "registration": registration.pk,
-            "deployment_id": body[Claim.DEPLOYMENT_ID],
+            "deployment_id": message.deployment_id,
             "settings": {
-                "deep_link_return_url": settings["deep_link_return_url"],
-                "accept_presentation_document_targets": settings[
-                    "accept_presentation_document_targets"
-                ],
-                "accept_multiple": settings.get("accept_multiple", False),
-                "data": settings.get("data"),
-                "title": settings.get("title") or "",
+                "deep_link_return_url": settings.return_url,
+                "accept_presentation_document_targets": list(
+                    settings.accept_presentation_document_targets
+                ),
+                "accept_multiple": settings.accept_multiple,
+                "data": settings.data,
+                "title": settings.title,
             },
         },
         LIFETIME,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import conf, mail, queue
+from ..launch.message import parse
 from ..models import EmailVerification, Link
-from ..protocol.vocabulary import Claim
 from . import linking
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,11 @@ def make_key(verification):
     return signing.dumps({"v": verification.pk}, salt=SALT)
 
 
-def start(registration, identity, account, launch):
-    """Record a pending verification and send its mail after commit; one mail a minute
-    at most for the same identity and account."""
+def start(registration, identity, account, message):
+    """Record a pending verification, holding the launch (a LaunchMessage) to apply once the
+    address is confirmed, and send its mail after commit; one mail a minute at most for the
+    same identity and account."""
+    launch = message.recorded()
     now = timezone.now()
     pending = (
         EmailVerification.objects.pending(now)
@@ -77,7 +79,7 @@ def send(verification_id):
     )
     if verification.used_at or verification.expires <= timezone.now():
         return
-    presentation = verification.launch.get(Claim.LAUNCH_PRESENTATION) or {}
+    locale = parse(verification.launch).locale
     mail.send(
         "verify",
         verification.email,
@@ -86,7 +88,7 @@ def send(verification_id):
             "url": conf.base_url() + _path(verification),
             "minutes": int(LIFETIME.total_seconds() // 60),
         },
-        language=presentation.get("locale") if isinstance(presentation, dict) else None,
+        language=locale or None,
     )
     EmailVerification.objects.filter(pk=verification.pk).update(sent_at=timezone.now())
 
@@ -145,4 +147,4 @@ def confirm(verification):
         verification.sub,
         verification.account_id,
     )
-    return verification.launch, None
+    return parse(verification.launch), None

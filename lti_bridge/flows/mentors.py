@@ -6,7 +6,6 @@ from django.db import transaction
 from django.db.models import Q
 
 from ..models import Account, ClassMembership, MentorScope
-from ..protocol.vocabulary import Claim
 
 CUSTOM_PARAMETERS = ("codio_custom_mentor_for", "codio_mentor_for", "mentor_for")
 MAX_REF = 255
@@ -27,10 +26,9 @@ def _clean_refs(values):
     return list(dict.fromkeys(refs))
 
 
-def refs_from_launch(body):
-    """(claim refs, custom refs) a mentor's launch names."""
-    claim = body.get(Claim.ROLE_SCOPE_MENTOR) or []
-    custom = body.get(Claim.CUSTOM) or {}
+def refs_from_launch(message):
+    """(claim refs, custom refs) a mentor's launch (a LaunchMessage) names."""
+    claim, custom = message.role_scope_mentor, message.custom
     raw = next((custom[k] for k in CUSTOM_PARAMETERS if isinstance(custom.get(k), str)), "")
     claim_refs = [r.strip() for r in claim if isinstance(r, str) and 0 < len(r.strip()) <= MAX_REF]
     custom_refs = [r.strip() for r in raw.split(",") if 0 < len(r.strip()) <= MAX_REF]
@@ -60,9 +58,9 @@ def _replace(classroom, mentor, source, refs):
     )
 
 
-def sync_from_launch(membership, body):
+def sync_from_launch(membership, message):
     """A mentor's launch is the truth for the scopes its LMS sends (absent = none)."""
-    claim_refs, custom_refs = refs_from_launch(body)
+    claim_refs, custom_refs = refs_from_launch(message)
     _replace(membership.classroom, membership.account, MentorScope.Source.CLAIM, claim_refs)
     _replace(membership.classroom, membership.account, MentorScope.Source.CUSTOM, custom_refs)
 

@@ -28,7 +28,7 @@ from ..db import retry_transaction
 from ..identity import LaunchIdentity
 from ..models import ClassMembership, Classroom, Link, RosterSync
 from ..nrps_client import RosterError, fetch_roster
-from ..roles import bridge_role
+from ..roles import RoleSet
 from . import linking
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def apply_roster(classroom, members):
         listed, new = set(), []
         for member in members:
             identity = LaunchIdentity(sub=member.sub, email=member.email, name=member.name)
-            role = bridge_role(list(member.roles))
+            role = RoleSet.parse(member.roles).bridge_role
             link = links.get(member.sub)
             if link is not None:
                 account = linking.sync_account(

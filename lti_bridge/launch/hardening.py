@@ -38,8 +38,9 @@ from ..http import OutboundError, get_json
 from ..models import SpentValue
 from ..protocol import keys
 from ..protocol.http import find_key
-from ..protocol.vocabulary import CLAIM_PREFIX, Claim, MessageType
+from ..protocol.vocabulary import Claim, MessageType
 from . import errors
+from .message import check_claim_types, parse
 
 log = logging.getLogger(__name__)
 
@@ -164,79 +165,6 @@ def local_key_set(url):
     return import_string(readers[name]) if name in readers else None
 
 
-def _is_number(value):
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _is_str_list(value):
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-# claim -> (required, check). Checked before pylti1p3 or PyJWT touch a claim, so a value of
-# the wrong JSON type is a clear refusal instead of a TypeError deep in a library.
-CLAIM_TYPES = {
-    "iss": (True, lambda v: isinstance(v, str) and v),
-    "sub": (True, lambda v: isinstance(v, str) and v),
-    "aud": (True, lambda v: (isinstance(v, str) and v) or (_is_str_list(v) and v)),
-    "azp": (False, lambda v: isinstance(v, str)),
-    "nonce": (True, lambda v: isinstance(v, str) and v),
-    "iat": (True, _is_number),
-    "exp": (True, _is_number),
-    "nbf": (False, _is_number),
-    Claim.DEPLOYMENT_ID: (True, lambda v: isinstance(v, str) and v),
-    Claim.MESSAGE_TYPE: (True, lambda v: isinstance(v, str)),
-    Claim.VERSION: (True, lambda v: isinstance(v, str)),
-    Claim.TARGET_LINK_URI: (True, lambda v: isinstance(v, str) and v),
-    Claim.ROLES: (
-        True,
-        lambda v: (
-            _is_str_list(v)
-            and len(v) <= conf.get("MAX_ROLES")
-            and all(len(role) <= 255 for role in v)
-        ),
-    ),
-    Claim.RESOURCE_LINK: (False, lambda v: isinstance(v, dict)),  # required by message type
-    Claim.CONTEXT: (False, lambda v: isinstance(v, dict)),
-    Claim.CUSTOM: (False, lambda v: isinstance(v, dict)),
-    Claim.ROLE_SCOPE_MENTOR: (False, _is_str_list),
-}
-
-
-RESOURCE_LINK_REQUEST = MessageType.RESOURCE_LINK
-DEEP_LINKING_REQUEST = MessageType.DEEP_LINKING
-DL_SETTINGS = Claim.DL_SETTINGS
-
-
-def _is_dl_settings(value):
-    """Deep Linking 2.0, 4.4.1: what a deep linking request's settings must hold."""
-    return (
-        isinstance(value, dict)
-        and isinstance(value.get("deep_link_return_url"), str)
-        and value["deep_link_return_url"]
-        and _is_str_list(value.get("accept_types"))
-        and _is_str_list(value.get("accept_presentation_document_targets"))
-        and isinstance(value.get("accept_multiple", False), bool)
-        and isinstance(value.get("data", ""), str)
-        and all(isinstance(value.get(k, ""), str | None) for k in ("title", "text"))
-    )
-
-
-def check_claim_types(body):
-    for claim, (required, check) in CLAIM_TYPES.items():
-        short = claim.removeprefix(CLAIM_PREFIX)
-        if claim not in body:
-            if required:
-                raise errors.MissingClaim(short)
-            continue
-        if not check(body[claim]):
-            raise errors.MissingClaim(short, f"claim {short} has a wrong type or is empty")
-    message_type = body[Claim.MESSAGE_TYPE]
-    if message_type == RESOURCE_LINK_REQUEST and Claim.RESOURCE_LINK not in body:
-        raise errors.MissingClaim("resource_link")
-    if message_type == DEEP_LINKING_REQUEST and not _is_dl_settings(body.get(DL_SETTINGS)):
-        raise errors.MissingClaim("deep_linking_settings", "deep_linking_settings malformed")
-
-
 def from_library_error(exc):
     """The bridge's refusal for an error pylti1p3 raised: a missing cookie (a browser that
     blocks third-party cookies in the LMS's iframe, over HTTPS) is the cookies page, the
@@ -255,6 +183,11 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
             super().__init__(*args, **kwargs)
         except (LtiException, OIDCException) as exc:  # e.g. "Missing cookie session-id"
             raise from_library_error(exc) from exc
+
+    def launch_message(self):
+        """The validated launch as the one parse makes it (:func:`.message.parse`): the
+        typed value the flows receive."""
+        return parse(self.get_launch_data())
 
     def get_client_id(self):
         body = self._get_jwt_body()
@@ -383,17 +316,16 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
     def validate_message(self):
         body = self._get_jwt_body()
         message_type = body.get(Claim.MESSAGE_TYPE)
-        if message_type not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
+        if message_type not in (MessageType.RESOURCE_LINK, MessageType.DEEP_LINKING):
             raise errors.Unsupported(f"message type {message_type!r}")
-        if message_type == DEEP_LINKING_REQUEST:
+        if message_type == MessageType.DEEP_LINKING:
             # The signed response goes back to the platform through the browser: only to
             # one of the registration's own hosts.
             from ..http import OutboundError, check_url
 
             try:
-                check_url(
-                    body[DL_SETTINGS]["deep_link_return_url"], self._tool_config.registration_model
-                )
+                return_url = body[Claim.DL_SETTINGS]["deep_link_return_url"]
+                check_url(return_url, self._tool_config.registration_model)
             except OutboundError as exc:
                 raise errors.InvalidToken(f"deep_link_return_url: {exc}") from exc
         target = body.get(Claim.TARGET_LINK_URI)

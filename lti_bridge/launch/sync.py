@@ -6,10 +6,8 @@ from django.db import transaction
 
 from ..db import retry_transaction
 from ..flows import linking, mentors, roster
-from ..identity import clean_text, identity_from_claims, lti_id_from_claims
+from ..identity import lti_id_from_custom
 from ..models import ClassMembership, Classroom, OrgMembership, ResourceLink, Unit, Work
-from ..protocol.vocabulary import CLAIM_PREFIX, Claim
-from ..roles import bridge_role, is_org_admin
 from . import errors
 
 UNIT_PARAMETERS = ("codio_unit", "unit")
@@ -25,24 +23,8 @@ class LaunchOutcome:
     work: object = None  # a learner's Work on the resource link (None for teachers)
 
 
-def _claim_object(body, name, required_keys=("id",)):
-    value = body.get(CLAIM_PREFIX + name)
-    if not isinstance(value, dict):
-        raise errors.MissingClaim(name)
-    for key in required_keys:
-        if not isinstance(value.get(key), str) or not value[key].strip() or len(value[key]) > 255:
-            raise errors.MissingClaim(f"{name}.{key}")
-    return value
-
-
-def _unit_code(body):
-    custom = body.get(Claim.CUSTOM)
-    custom = custom if isinstance(custom, dict) else {}
-    for key in UNIT_PARAMETERS:
-        value = custom.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()[:100]
-    return ""
+def _unit_code(message):
+    return message.custom_text(UNIT_PARAMETERS, limit=100)
 
 
 def find_resource_link(registration, context_id, resource_link_id):
@@ -60,12 +42,12 @@ def find_resource_link(registration, context_id, resource_link_id):
 def sync_classroom(registration, context):
     classroom, _ = Classroom.objects.get_or_create(
         registration=registration,
-        context_id=context["id"],
+        context_id=context.id,
         defaults={
             "organization": registration.organization,
             "release_automatically": registration.organization.release_automatically,
-            "title": clean_text(context.get("title")),
-            "label": clean_text(context.get("label")),
+            "title": context.title,
+            "label": context.label,
         },
     )
     return classroom
@@ -91,24 +73,10 @@ def sync_membership(classroom, account, role, lti_roles):
     return membership
 
 
-def sync_memberships_url(classroom, body):
+def sync_memberships_url(classroom, url):
     """The course's membership service (NRPS 2.0, the ``namesroleservice`` claim), kept on
-    the class. A claim without version 2.0 or without a usable URL is ignored (the service
-    is optional); a launch without the claim keeps what earlier ones gave."""
-    claim = body.get(Claim.NAMES_ROLES_SERVICE)
-    if not isinstance(claim, dict):
-        return
-    url = claim.get("context_memberships_url")
-    versions = claim.get("service_versions", ["2.0"])
-    if (
-        not isinstance(url, str)
-        or not url.startswith(("https://", "http://"))
-        or len(url) > 1024
-        or not isinstance(versions, list)
-        or "2.0" not in versions
-    ):
-        return
-    if classroom.memberships_url != url:
+    the class; a launch without a usable one (``url`` "") keeps what earlier ones gave."""
+    if url and classroom.memberships_url != url:
         classroom.memberships_url = url
         classroom.save(update_fields=["memberships_url"])
 
@@ -116,44 +84,32 @@ def sync_memberships_url(classroom, body):
 SEND_MODE_PARAMETERS = ("codio_send_grade", "custom_codio_send_grade")
 
 
-def _send_mode(body):
-    custom = body.get(Claim.CUSTOM)
-    custom = custom if isinstance(custom, dict) else {}
+def _send_mode(message):
     for key in SEND_MODE_PARAMETERS:
-        value = custom.get(key)
+        value = message.custom.get(key)
         if isinstance(value, str) and value.strip().upper() in ResourceLink.SendMode.values:
             return value.strip().upper()
     return ResourceLink.SendMode.GRADE_RELEASE
 
 
-def _ags(body):
-    """(lineitem URL, lineitems URL, scopes) of the launch's AGS claim, or blanks."""
-    claim = body.get(Claim.AGS_ENDPOINT)
-    if not isinstance(claim, dict):
-        return "", "", []
-    urls = [
-        claim.get(k) if isinstance(claim.get(k), str) and len(claim.get(k)) <= 1024 else ""
-        for k in ("lineitem", "lineitems")
-    ]
-    scopes = [s for s in claim.get("scope") or [] if isinstance(s, str)][:10]
-    return urls[0] or "", urls[1] or "", scopes
-
-
-def sync_resource_link(classroom, link_claim, unit, body, identity=None, existing=None):
+def sync_resource_link(classroom, unit, message, existing=None):
     """The launch's resource link, made or brought up to date. ``existing``: the row
     already read for this launch (not read again)."""
-    values = {"title": clean_text(link_claim.get("title")), "send_mode": _send_mode(body)}
+    link_claim, identity, ags = message.resource_link, message.identity, message.ags
+    values = {"title": link_claim.title, "send_mode": _send_mode(message)}
     if identity is not None:  # the LMS shares names or emails from this activity, or not
         values["shares_identity"] = bool(identity.name or identity.email)
-    lineitem, lineitems, scopes = _ags(body)
-    if lineitem or lineitems:  # a launch without the AGS claim keeps what earlier ones gave
-        values.update(lineitem_url=lineitem, lineitems_url=lineitems, ags_scopes=scopes)
+    if ags is not None and (ags.lineitem or ags.lineitems):
+        # a launch without the AGS claim keeps what earlier ones gave
+        values.update(
+            lineitem_url=ags.lineitem, lineitems_url=ags.lineitems, ags_scopes=list(ags.scopes)
+        )
     if existing is not None:
         resource_link, created = existing, False
     else:
         resource_link, created = ResourceLink.objects.get_or_create(
             classroom=classroom,
-            resource_link_id=link_claim["id"],
+            resource_link_id=link_claim.id,
             defaults={"unit": unit, **values},
         )
     if not values["title"]:
@@ -166,7 +122,7 @@ def sync_resource_link(classroom, link_claim, unit, body, identity=None, existin
     return resource_link
 
 
-def lti_id_changes(registration, body):
+def lti_id_changes(registration, message):
     """Store the value of the organization's LTI ID field on the link (seed 001: "a unique
     identifier for students found in a custom LTI field"). A launch without the field
     keeps the value an earlier launch gave for the same field; after the field is renamed,
@@ -175,7 +131,7 @@ def lti_id_changes(registration, body):
     Returns the ``link_changes`` function ``linking.account_for_launch`` applies to the
     launch's link (it writes the changed fields with the launch time)."""
     field = registration.organization.lti_id_field
-    found, value = lti_id_from_claims(body, field, Claim.CUSTOM)
+    found, value = lti_id_from_custom(message.custom, field)
 
     def apply(link):
         if not found and link.lti_id_field == field:
@@ -192,7 +148,7 @@ def sync_org_admin(organization, account, roles):
     """System or institution Administrators of the LMS administer the organization;
     the right follows the LMS (withdrawn at the launch that lacks the role), except for
     administrators appointed in the bridge (``admin_from_lms`` False)."""
-    admin = is_org_admin(roles)
+    admin = roles.is_org_admin
     membership = OrgMembership.objects.filter(organization=organization, account=account).first()
     if membership is None:
         return
@@ -204,19 +160,14 @@ def sync_org_admin(organization, account, roles):
         membership.save(update_fields=["is_admin", "admin_from_lms"])
 
 
-def sync_from_launch(registration, body):
-    """Apply a validated launch body (a dict of claims). Creates nothing if it raises."""
-    identity = identity_from_claims(body)
-    roles = [r for r in (body.get(Claim.ROLES) or []) if isinstance(r, str)][:50]
-    role = bridge_role(roles)
-    context = _claim_object(body, "context")
-    link_claim = _claim_object(body, "resource_link")
-
-    return _apply(registration, body, identity, role, roles, context, link_claim)
+def sync_from_launch(registration, message):
+    """Apply a validated resource link launch (a :class:`~.message.LaunchMessage`). Creates
+    nothing if it raises."""
+    return _apply(registration, message)
 
 
-def _unit_for_new_link(registration, body):
-    code = _unit_code(body)
+def _unit_for_new_link(registration, message):
+    code = _unit_code(message)
     unit = Unit.objects.filter(organization=registration.organization, code=code).first()
     if not code or unit is None:
         raise errors.UnitNotFound(f"unit {code!r} not found in {registration.organization}")
@@ -224,29 +175,30 @@ def _unit_for_new_link(registration, body):
 
 
 @retry_transaction
-def _apply(registration, body, identity, role, roles, context, link_claim):
+def _apply(registration, message):
+    role, roles = message.roles.bridge_role, message.roles
     with transaction.atomic():
         # Read in the transaction, so that a retried attempt starts from the rows again.
-        existing = find_resource_link(registration, context["id"], link_claim["id"])
-        unit = existing.unit if existing else _unit_for_new_link(registration, body)
+        existing = find_resource_link(registration, message.context.id, message.resource_link.id)
+        unit = existing.unit if existing else _unit_for_new_link(registration, message)
         account = linking.account_for_launch(
             registration,
-            identity,
+            message.identity,
             is_staff=role.is_teacher,
-            link_changes=lti_id_changes(registration, body),
+            link_changes=lti_id_changes(registration, message),
         )
         if not account.is_active:  # nothing of this launch is kept (the transaction ends)
             raise errors.AccountDeactivated(f"account {account.pk} is deactivated")
         # A known resource link brings its class (read with it): neither is read again.
-        classroom = existing.classroom if existing else sync_classroom(registration, context)
-        sync_memberships_url(classroom, body)
-        membership = sync_membership(classroom, account, role, roles)
-        sync_org_admin(registration.organization, account, roles)
-        resource_link = sync_resource_link(
-            classroom, link_claim, unit, body, identity, existing=existing
+        classroom = (
+            existing.classroom if existing else sync_classroom(registration, message.context)
         )
+        sync_memberships_url(classroom, message.memberships_url)
+        membership = sync_membership(classroom, account, role, list(roles.uris))
+        sync_org_admin(registration.organization, account, roles)
+        resource_link = sync_resource_link(classroom, unit, message, existing=existing)
         if role.is_teacher and role.read_only:
-            mentors.sync_from_launch(membership, body)
+            mentors.sync_from_launch(membership, message)
         # the unit page shows these: known here, not read again
         resource_link.classroom, resource_link.unit = classroom, unit
         work = None

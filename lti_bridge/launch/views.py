@@ -15,13 +15,11 @@ from ..cookies import forget_state_cookie, partition_check_page
 from ..flows import deep_linking, email_verification
 from ..flows.linking import EmailVerificationRequired
 from ..pages import add_csp_for_library_page, render_error, render_page, render_unit_page
-from ..protocol.vocabulary import Claim
 from ..session import begin as begin_session
 from ..session import sign_in
-from ..timezones import zone_from_launch
+from ..timezones import zone_from_custom
 from . import errors
 from .hardening import (
-    DEEP_LINKING_REQUEST,
     HardenedMessageLaunch,
     HardenedOIDCLogin,
     from_library_error,
@@ -83,13 +81,13 @@ def _launch(request):
             .set_launch_data_lifetime(conf.get("LAUNCH_DATA_LIFETIME"))
             .validate()
         )
-        body = message.get_launch_data()
-        if body.get(Claim.MESSAGE_TYPE) == DEEP_LINKING_REQUEST:
-            return start_deep_linking(request, tool_conf.registration_model, body)
-        outcome = sync_from_launch(tool_conf.registration_model, body)
+        launch_message = message.launch_message()
+        if launch_message.is_deep_linking:
+            return start_deep_linking(request, tool_conf.registration_model, launch_message)
+        outcome = sync_from_launch(tool_conf.registration_model, launch_message)
     except EmailVerificationRequired as exc:
         verification = email_verification.start(
-            tool_conf.registration_model, exc.identity, exc.account, body
+            tool_conf.registration_model, exc.identity, exc.account, launch_message
         )
         return render_check_email(request, verification)
     except errors.LaunchError as exc:
@@ -103,7 +101,7 @@ def _launch(request):
         outcome.role.role,
     )
     # the page's forms and clock belong to the new session
-    begin_session(request, outcome.account, time_zone=zone_from_launch(body))
+    begin_session(request, outcome.account, time_zone=zone_from_custom(launch_message.custom))
     response = render_unit_page(
         request,
         outcome.account,
@@ -115,13 +113,12 @@ def _launch(request):
     return sign_in(request, response, outcome.account)
 
 
-def start_deep_linking(request, registration, body):
+def start_deep_linking(request, registration, message):
     """A deep linking request: the course's teachers get the unit picker (nothing else of
     the launch is kept); anyone else a refusal."""
-    roles = [r for r in body.get(Claim.ROLES) or [] if isinstance(r, str)]
-    if not deep_linking.may_pick(roles):
-        raise errors.NotAllowedToPick(f"roles {roles!r} may not pick units")
-    token = deep_linking.start(registration, body)
+    if not message.roles.may_pick_units:
+        raise errors.NotAllowedToPick(f"roles {list(message.roles.uris)!r} may not pick units")
+    token = deep_linking.start(registration, message)
     log.info("Deep linking request from %s: picker %s…", registration, token[:6])
     return redirect("lti_bridge:deep-linking", token=token)
 

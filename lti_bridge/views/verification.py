@@ -10,7 +10,7 @@ from ..launch.sync import sync_from_launch
 from ..pages import render_error, render_page, render_unit_page
 from ..session import begin as begin_session
 from ..session import sign_in
-from ..timezones import zone_from_launch
+from ..timezones import zone_from_custom
 
 
 # GET only shows a button: mail scanners that prefetch links must not spend the key.
@@ -29,15 +29,15 @@ def verify_email(request, key):
                 "masked": email_verification.mask(verification.email),
             },
         )
-    launch, problem = email_verification.confirm(verification)
-    if launch is None:
+    message, problem = email_verification.confirm(verification)
+    if message is None:
         return render(request, "lti_bridge/message.html", {"message": problem}, status=400)
     try:
-        outcome = sync_from_launch(verification.registration, launch)
+        outcome = sync_from_launch(verification.registration, message)
     except errors.LaunchError as exc:
         return render_error(request, exc, stage="verified launch")
     # the page's forms and clock belong to the new session
-    begin_session(request, outcome.account, time_zone=zone_from_launch(launch))
+    begin_session(request, outcome.account, time_zone=zone_from_custom(message.custom))
     response = render_unit_page(
         request,
         outcome.account,

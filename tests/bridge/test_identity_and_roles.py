@@ -4,7 +4,7 @@ import pytest
 
 from lti_bridge.identity import clean_text, identity_from_claims, normalize_email
 from lti_bridge.launch.errors import MissingClaim
-from lti_bridge.roles import STUDENT, TEACHER, bridge_role
+from lti_bridge.roles import STUDENT, TEACHER, RoleSet
 
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 
@@ -89,7 +89,7 @@ def test_bad_sub(sub):
     ],
 )
 def test_bridge_roles_highest_wins(roles, role, read_only):
-    result = bridge_role(roles)
+    result = RoleSet.parse(roles).bridge_role
     assert (result.role, result.read_only) == (role, read_only)
 
 

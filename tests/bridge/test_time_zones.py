@@ -28,17 +28,16 @@ def _complete(account, resource_link):
 )  # fmt: skip
 def test_anything_but_a_known_zone_is_ignored(value):
     assert timezones.valid_zone(value) == ""
-    body = {LTI + "custom": {"timezone": value}}
-    assert timezones.zone_from_launch(body) == ""
+    assert timezones.zone_from_custom({"timezone": value}) == ""
 
 
 def test_the_launch_gives_the_zone_under_the_names_lmss_use():
-    assert timezones.zone_from_launch({LTI + "custom": {"timezone": "Asia/Tokyo"}}) == "Asia/Tokyo"
-    assert timezones.zone_from_launch({LTI + "custom": {"tz": "Europe/Madrid"}}) == "Europe/Madrid"
+    assert timezones.zone_from_custom({"timezone": "Asia/Tokyo"}) == "Asia/Tokyo"
+    assert timezones.zone_from_custom({"tz": "Europe/Madrid"}) == "Europe/Madrid"
     both = {"timezone": "nonsense", "time_zone": "America/Chicago"}
-    assert timezones.zone_from_launch({LTI + "custom": both}) == "America/Chicago"
-    assert timezones.zone_from_launch({LTI + "custom": "timezone=UTC"}) == ""
-    assert timezones.zone_from_launch({}) == ""
+    assert timezones.zone_from_custom(both) == "America/Chicago"
+    assert timezones.zone_from_custom("timezone=UTC") == ""
+    assert timezones.zone_from_custom({}) == ""
 
 
 def test_a_hostile_zone_from_an_lms_is_ignored_and_escaped_nowhere(bridge_setup, settings):
