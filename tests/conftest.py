@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import caches
 
-from tests.support import DjangoClientAdapter, scripted_platform
+from tests.support import DjangoClientAdapter
 
 
 @pytest.fixture(autouse=True)
@@ -72,25 +72,25 @@ def as_user(users):
 def bridge_setup(db):
     """A bridge organization, a unit and a platform registration with a static key set
     belonging to a ScriptedPlatform."""
-    from lti_bridge.models import Organization, Unit
+    from tests import factories
 
-    org = Organization.objects.create(name="Org", slug="org")
-    Unit.objects.create(
-        organization=org,
-        code="hello-python",
-        title="Hello, Python",
-        instructions=(
-            "Print **hello** <script>alert(1)</script> <img src=x onerror=alert(2)> "
-            "[click](javascript:alert(3))"
-        ),
-    )
-    return scripted_platform(
-        org,
-        name="Scripted LMS",
-        issuer="https://lms.example.edu",
-        client_id="client-1",
+    return factories.organization_with_lms(
+        unit_fields={
+            "instructions": (
+                "Print **hello** <script>alert(1)</script> <img src=x onerror=alert(2)> "
+                "[click](javascript:alert(3))"
+            )
+        },
         key_set_url="https://lms.example.edu/jwks",
     )
+
+
+@pytest.fixture
+def launch_as(bridge_setup):
+    """Launch as anyone from the scripted LMS of ``bridge_setup`` (tests.support.LaunchAs)."""
+    from tests.support import LaunchAs
+
+    return LaunchAs(bridge_setup)
 
 
 EDX_PLATFORM = __import__("pathlib").Path(__file__).resolve().parent / "edx_platform"

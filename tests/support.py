@@ -197,6 +197,57 @@ class ScriptedPlatform:
         return self.launch(self.sign(self.claims(nonce, **overrides)), state)
 
 
+class LaunchAs:
+    """The bridge tests' one "launch as": launch from a scripted LMS as anyone and get their
+    browser back, after checking the launch answered 200.
+
+    Each person (``sub``) keeps a browser of their own across launches, as a real person
+    does; ``browser=`` launches in the given one instead (``BridgeClient()``: a fresh browser,
+    another device). Defaults: name ``sub.title()``, email ``{sub}@example.edu``, the Learner
+    role; ``context`` is a claim dict or an id (used as its label and title too); ``custom``
+    is added to the unit's parameter. ``.response`` is the last launch's response.
+    """
+
+    def __init__(self, platform):
+        self.platform = platform
+        self.browsers = {}
+        self.response = None
+
+    @property
+    def registration(self):
+        return self.platform.registration
+
+    @property
+    def organization(self):
+        return self.platform.registration.organization
+
+    def __call__(
+        self, sub, roles=(LEARNER,), *, name=None, context=None, custom=None, browser=None, **claims
+    ):
+        if browser is None:
+            browser = self.browsers.setdefault(sub, BridgeClient())
+        person = ScriptedPlatform(
+            self.platform.registration, client=browser, private_pem=self.platform.private_pem
+        )
+        values = {LTI + "roles": list(roles)}
+        if context is not None:
+            values[LTI + "context"] = (
+                context
+                if isinstance(context, dict)
+                else {"id": context, "label": context, "title": context}
+            )
+        if custom is not None:
+            values[LTI + "custom"] = {"codio_unit": "hello-python", **custom}
+        self.response = person.full_launch(
+            sub=sub,
+            name=sub.title() if name is None else name,
+            email=f"{sub}@example.edu",
+            **{**values, **claims},
+        )
+        assert self.response.status_code == 200, self.response.content.decode()[-400:]
+        return browser
+
+
 def scripted_platform(
     organization, *, name, issuer, client_id, private_pem=None, client=None, **fields
 ):

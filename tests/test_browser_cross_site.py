@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
-from lti_bridge.models import Organization, Unit, Work
-from tests.support import INSTRUCTOR, LEARNER, LTI, BridgeClient, scripted_platform
+from lti_bridge.models import Work
+from tests import factories
+from tests.support import INSTRUCTOR, LEARNER, LTI, BridgeClient
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
 from tests.tls import TLSLiveServer
 
@@ -89,10 +90,7 @@ def test_a_teacher_grades_in_a_cross_site_https_frame(settings):
     try:
         settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "BASE_URL": bridge.url}
         lms.bridge = bridge.url
-        org = Organization.objects.create(name="Org", slug="org")
-        Unit.objects.create(organization=org, code="hello-python", title="Hello, Python")
-        lms.platform = scripted_platform(
-            org,
+        lms.platform = factories.organization_with_lms(
             name="Cross-site LMS",
             issuer=lms.url,
             client_id="cross-site",

@@ -13,7 +13,7 @@ from lti_bridge import exports
 from lti_bridge.flows import grading
 from lti_bridge.flows import work as work_flow
 from lti_bridge.models import Account, Classroom, GradeDelivery, Link, ResourceLink, Work
-from tests.support import INSTRUCTOR, LEARNER, LTI, BridgeClient
+from tests.support import INSTRUCTOR, LEARNER, LTI
 
 pytestmark = pytest.mark.django_db
 MENTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
@@ -21,29 +21,15 @@ AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 
 
 @pytest.fixture
-def lms(bridge_setup):
-    """Launch as anyone from the scripted LMS; each person has their own browser."""
-    organization = bridge_setup.registration.organization
-    organization.lti_id_field = "student_number"
-    organization.save()
-    browsers = {}
+def lms(launch_as):
+    """Launch as anyone (by name) from the scripted LMS of an organization whose LTI ID field
+    is student_number; each person has their own browser."""
+    launch_as.organization.lti_id_field = "student_number"
+    launch_as.organization.save()
 
     def launch(sub, name, roles=(LEARNER,), custom=None, **claims):
-        bridge_setup.client = browsers.setdefault(sub, BridgeClient())
-        response = bridge_setup.full_launch(
-            sub=sub,
-            name=name,
-            email=f"{sub}@example.edu",
-            **{
-                LTI + "roles": list(roles),
-                LTI + "custom": {"codio_unit": "hello-python", **(custom or {})},
-                **claims,
-            },
-        )
-        assert response.status_code == 200, response.content.decode()[-400:]
-        return browsers[sub]
+        return launch_as(sub, roles, name=name, custom=custom or {}, **claims)
 
-    launch.platform = bridge_setup
     return launch
 
 

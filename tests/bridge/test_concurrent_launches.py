@@ -12,7 +12,8 @@ import requests
 from django.db import connection
 
 from lti_bridge.models import Account, Classroom, Link
-from tests.support import query, scripted_platform
+from tests import factories
+from tests.support import query
 
 pytestmark = [
     pytest.mark.mysql,
@@ -23,14 +24,12 @@ pytestmark = [
 
 @pytest.fixture
 def live_platform(live_server, settings):
-    from lti_bridge.models import Organization, Unit
-
     settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "BASE_URL": live_server.url}
     with connection.cursor() as cursor:  # one connection per in-flight request
         cursor.execute("SET GLOBAL max_connections = GREATEST(@@max_connections, 600)")
-    org = Organization.objects.create(name="Org", slug="org")
-    Unit.objects.create(organization=org, code="hello-python", title="Hello")
-    platform = scripted_platform(org, name="LMS", issuer="https://lms.example.edu", client_id="c1")
+    platform = factories.organization_with_lms(
+        unit_fields={"title": "Hello"}, name="LMS", client_id="c1"
+    )
     return platform, live_server.url
 
 

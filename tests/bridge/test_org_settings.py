@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from lti_bridge.models import Classroom, Link, Organization, OrganizationChange, OrgMembership
-from tests.support import INSTRUCTOR, LEARNER, LTI, BridgeClient
+from tests.support import INSTRUCTOR, LEARNER
 
 pytestmark = pytest.mark.django_db
 SYSTEM_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"
@@ -14,25 +14,13 @@ CONTEXT_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator
 
 
 @pytest.fixture
-def lms(bridge_setup):
-    browsers = {}
-
+def lms(launch_as):
     def launch(sub, roles, context="course-1", custom=None, client=None):
-        bridge_setup.client = client or browsers.setdefault(sub, BridgeClient())
-        response = bridge_setup.full_launch(
-            sub=sub,
-            name=f"Person {sub}",
-            email=f"{sub}@example.edu",
-            **{
-                LTI + "roles": roles,
-                LTI + "context": {"id": context, "label": context, "title": context},
-                LTI + "custom": {"codio_unit": "hello-python", **(custom or {})},
-            },
+        return launch_as(
+            sub, roles, name=f"Person {sub}", context=context, custom=custom or {}, browser=client
         )
-        assert response.status_code == 200, response.content.decode()[-400:]
-        return bridge_setup.client
 
-    launch.organization = bridge_setup.registration.organization
+    launch.organization = launch_as.organization
     return launch
 
 

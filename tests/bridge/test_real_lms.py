@@ -18,12 +18,10 @@ from lti_bridge.models import (
     Classroom,
     Deployment,
     GradeDelivery,
-    Organization,
-    Unit,
     Work,
 )
+from tests import factories
 from tests.lms_fixtures import LMS, launch_claims
-from tests.support import scripted_platform
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,12 +33,11 @@ GRACE = {"name": "Grace Hopper", "given": "Grace", "family": "Hopper", "email": 
 @pytest.fixture
 def lms_platform(request):
     name = request.param
-    org = Organization.objects.create(name="University", slug="uni")
-    Unit.objects.create(organization=org, code="hello-python", title="Hello, Python")
     entry = LMS[name]
     fields = dict(entry["registration"])
-    platform = scripted_platform(
-        org,
+    platform = factories.organization_with_lms(
+        "University",
+        "uni",
         name=name,
         issuer=fields.pop("issuer"),
         client_id=fields.pop("client_id"),

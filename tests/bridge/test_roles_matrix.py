@@ -13,17 +13,16 @@ from lti_bridge.models import (
     Account,
     ClassMembership,
     Classroom,
-    Organization,
     ResourceLink,
-    Unit,
 )
+from tests import factories
 from tests.support import (
     INSTRUCTOR,
     LEARNER,
     LTI,
     BridgeClient,
+    LaunchAs,
     ScriptedPlatform,
-    scripted_platform,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,18 +34,8 @@ OTHER_COURSE = {"id": "course-2", "title": "Course 2", "label": "C2"}
 
 
 def actor(platform, sub, roles, course=COURSE, **claims):
-    person = ScriptedPlatform(
-        platform.registration, client=BridgeClient(), private_pem=platform.private_pem
-    )
-    response = person.full_launch(
-        sub=sub,
-        email=f"{sub}@example.edu",
-        name=sub.title(),
-        **{LTI + "roles": roles, LTI + "context": course},
-        **claims,
-    )
-    assert response.status_code == 200, response.content.decode()[-400:]
-    return person.client
+    """``sub`` launches into ``course`` from ``platform``, in a fresh browser each time."""
+    return LaunchAs(platform)(sub, roles, context=course, browser=BridgeClient(), **claims)
 
 
 @pytest.fixture
@@ -62,10 +51,10 @@ def world(bridge_setup):
         "teacher_of_another_class": actor(p, "other", [INSTRUCTOR], course=OTHER_COURSE),
         "learner_of_another_class": actor(p, "outsider", [LEARNER], course=OTHER_COURSE),
     }
-    org2 = Organization.objects.create(name="Org 2", slug="org2")
-    Unit.objects.create(organization=org2, code="hello-python", title="Hello 2")
-    other_lms = scripted_platform(
-        org2,
+    other_lms = factories.organization_with_lms(
+        "Org 2",
+        "org2",
+        unit_fields={"title": "Hello 2"},
         name="LMS 2",
         issuer="https://lms2.example.edu",
         client_id="c2",

@@ -17,7 +17,7 @@ from lti_bridge.models import (
     OrgMembership,
     RosterSync,
 )
-from tests.support import scripted_platform
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 LMS = "https://lms.example.edu"
@@ -30,15 +30,8 @@ TA = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssis
 
 @pytest.fixture
 def classroom(db):
-    org = Organization.objects.create(name="Org", slug="org")
-    platform = scripted_platform(
-        org,
-        name="Scripted LMS",
-        issuer=LMS,
-        client_id="client-1",
-        auth_token_url=TOKEN,
-        key_set_url=LMS + "/jwks",
-    )
+    org = factories.organization("Org", "org")
+    platform = factories.lms(org, issuer=LMS, auth_token_url=TOKEN, key_set_url=LMS + "/jwks")
     return Classroom.objects.create(
         organization=org,
         registration=platform.registration,
