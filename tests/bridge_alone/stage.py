@@ -3,9 +3,9 @@
 * ``DEST/src``: the bridge's distribution sources only (setup.py, README.md, MANIFEST.in and
   ``lti_bridge/``), so the wheel built from it cannot hold anything else of the repository,
   whatever a ``build/`` directory left by an earlier build contains;
-* ``DEST/run``: the tests the bridge runs with (``tests/bridge``, the shared helpers, the
-  bridge-alone settings) and pytest.ini, and no ``codio_xblock`` or ``demo`` beside them, so
-  the bridge under test is the installed one.
+* ``DEST/run``: the tests the bridge runs with (``tests/bridge``, every helper module of
+  ``tests/``, the bridge-alone settings) and pytest.ini, and no ``codio_xblock`` or
+  ``demo`` beside them, so the bridge under test is the installed one.
 
 Usage: python tests/bridge_alone/stage.py DEST
 """
@@ -16,13 +16,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["setup.py", "README.md", "MANIFEST.in", "lti_bridge"]
+# Every helper module of tests/ (conftest, support, factories, ...: whatever is not a test
+# module), so a helper added later is staged too, and the bridge's tests.
 TESTS = [
     "pytest.ini",
-    "tests/__init__.py",
-    "tests/conftest.py",
-    "tests/support.py",
-    "tests/lms_fixtures.py",
-    "tests/tls.py",
+    *sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").glob("*.py")
+        if not path.name.startswith("test_")
+    ),
     "tests/bridge",
     "tests/bridge_alone",
 ]
