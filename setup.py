@@ -37,39 +37,38 @@ CLASSIFIERS = [
     "Programming Language :: Python :: 3.12",
 ]
 
+# What both distributions declare alike.
+COMMON = {
+    "version": "0.1.0",
+    "long_description": open("README.md", encoding="utf-8").read(),
+    "long_description_content_type": "text/markdown",
+    "license": "AGPL-3.0",
+    "python_requires": ">=3.11",
+    "include_package_data": True,
+    "zip_safe": False,
+    "classifiers": CLASSIFIERS,
+}
+
 if os.environ.get("CODIO_DISTRIBUTION") == "lti-bridge":
     setup(
+        **COMMON,
         name="codio-lti-bridge",
-        version="0.1.0",
         description="An LTI 1.3 tool applying Codio's account, role and grading rules.",
-        long_description=open("README.md", encoding="utf-8").read(),
-        long_description_content_type="text/markdown",
-        license="AGPL-3.0",
-        python_requires=">=3.11",
         packages=find_namespace_packages(include=["lti_bridge", "lti_bridge.*"]),
-        include_package_data=True,
-        zip_safe=False,
         install_requires=BRIDGE_REQUIRES,
         extras_require={"mysql": ["mysqlclient>=2.2"], "test": BRIDGE_TEST_REQUIRES},
         entry_points={"lms.djangoapp": ["lti_bridge = lti_bridge.apps:LtiBridgeConfig"]},
-        classifiers=CLASSIFIERS,
     )
 else:
     setup(
+        **COMMON,
         name="codio-xblock",
-        version="0.1.0",
         description="Open edX plugin: Codio units over LTI 1.3, with an LTI 1.3 tool bridge.",
-        long_description=open("README.md", encoding="utf-8").read(),
-        long_description_content_type="text/markdown",
-        license="AGPL-3.0",
-        python_requires=">=3.11",
         # Namespace discovery: the data folders (templates, static, locale, translations,
         # conf/locale) are part of the packages, and their files ship through MANIFEST.in.
         packages=find_namespace_packages(
             include=["codio_xblock", "codio_xblock.*", "lti_bridge", "lti_bridge.*"]
         ),
-        include_package_data=True,
-        zip_safe=False,
         install_requires=[
             *BRIDGE_REQUIRES,
             # XBlock brings web_fragments itself (XBlock >= 6.2 ships it; older ones depend on the
@@ -102,5 +101,4 @@ else:
             # `tutor plugins enable codio`; the module imports Tutor and the standard library only
             "tutor.plugin.v1": ["codio = codio_xblock.tutor_plugin.plugin"],
         },
-        classifiers=CLASSIFIERS,
     )
