@@ -1,12 +1,19 @@
+import itertools
+import sys
+
 import pytest
 from django.core.cache import caches
 
 from tests.support import DjangoClientAdapter
 
+# Modules whose key ring keeps the published keys in the process (lti_bridge.keyring).
+KEY_RING_MODULES = ("codio_xblock.keystore", "lti_bridge.keys")
+
 
 @pytest.fixture(autouse=True)
 def _clean_cache(request):
-    """Start every database test with empty caches (the database cache needs the db)."""
+    """Start every database test with empty caches (the database cache needs the db), and
+    with no published keys kept in the process from another test's database."""
     uses_db = request.node.get_closest_marker("django_db") or {
         "db",
         "transactional_db",
@@ -18,7 +25,47 @@ def _clean_cache(request):
         )
         for cache in caches.all():
             cache.clear()
+        for name in KEY_RING_MODULES:
+            if name in sys.modules:  # never imported: nothing kept (the bridge alone)
+                sys.modules[name].ring.forget()
     yield
+
+
+# Making an RSA key costs ~45 ms of CPU, and the suite asked for ~700 (a tenth of a run).
+# Tests draw 2048-bit keys from a pool made once per process instead: each call returns the
+# next of KEY_POOL_SIZE keys in turn, so a test's keys are distinct (a rotation gets a new
+# key, "another key" is another) as long as it asks for fewer than KEY_POOL_SIZE. The
+# real generator is tested in tests/test_protocol.py (the `real_keys` fixture).
+KEY_POOL_SIZE = 24
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _key_pool():
+    from lti_bridge.protocol import keys
+
+    real = keys.generate_private_pem
+    pool = []
+    turn = itertools.count()
+
+    def pooled(bits=keys.MIN_KEY_BITS):
+        if bits != keys.MIN_KEY_BITS:
+            return real(bits)
+        n = next(turn) % KEY_POOL_SIZE
+        if n == len(pool):
+            pool.append(real())
+        return pool[n]
+
+    keys.generate_private_pem = pooled
+    yield real
+    keys.generate_private_pem = real
+
+
+@pytest.fixture
+def real_keys(_key_pool, monkeypatch):
+    """For a test of key generation itself: keys made as in production."""
+    from lti_bridge.protocol import keys
+
+    monkeypatch.setattr(keys, "generate_private_pem", _key_pool)
 
 
 @pytest.fixture

@@ -18,6 +18,10 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.openedx_standin"]
 # Inert unless a test arms tests.faults.PLAN (the platform of a live server).
 MIDDLEWARE = ["tests.faults.FaultInjectionMiddleware", *MIDDLEWARE]
 
+# Seconds the broker waits before handing a dead worker's unacknowledged task out again
+# (the worker of tests/test_celery_worker.py; the test process reads it to wait as long).
+TEST_WORKER_VISIBILITY_TIMEOUT = 6
+
 if os.environ.get("CODIO_TEST_FAST_DELIVERY") == "1":
     # The Celery worker of tests/test_celery_worker.py: short timeouts, backoff and lease,
     # and a broker that hands unacknowledged tasks of a dead worker out again quickly.
@@ -28,4 +32,4 @@ if os.environ.get("CODIO_TEST_FAST_DELIVERY") == "1":
         "DELIVERY_BACKOFF_CAP": 3,
         "DELIVERY_LEASE": 10,
     }
-    BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6}
+    BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TEST_WORKER_VISIBILITY_TIMEOUT}

@@ -184,7 +184,7 @@ class ScriptedPlatform:
         """Sign any claims, even malformed ones (PyJWS signs bytes; PyJWT would refuse)."""
         return PyJWS().encode(
             json.dumps(claims).encode(),
-            pem or self.private_pem,
+            keys.private_key(pem or self.private_pem),  # parsed once (~30 ms each time)
             algorithm="RS256",
             headers={"kid": kid or self.kid, **(headers or {})},
         )

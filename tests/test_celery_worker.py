@@ -250,12 +250,18 @@ def test_platform_failing_then_recovering_gets_every_grade_once(site, publishes)
 
 
 @pytest.mark.parametrize("victim", ["pool process", "whole worker"])
-def test_worker_killed_mid_delivery_loses_nothing(site, victim):
+def test_worker_killed_mid_delivery_loses_nothing(site, victim, settings):
     """SIGKILL while the score request is in flight. The platform never completes that
     request, so the grade can only arrive if the task is delivered again: by the worker's
     parent (acks_late + reject_on_worker_lost) when a pool process dies, by Redis
     (unacknowledged, after the visibility timeout) to a new worker when the whole worker
-    dies. The row's lease makes the new attempt wait until the dead one's lease ends."""
+    dies. The row's lease makes the new attempt wait until the dead one's lease ends.
+
+    The new worker starts once the message has been unacknowledged for longer than the
+    visibility timeout, as a supervisor's restart usually comes: a worker gives such
+    messages back to the queue when it starts (kombu's Redis transport, every version Open
+    edX pins). Started sooner, it would wait for kombu's periodic sweep instead, which scans
+    every 100 s in kombu 5.6 (Ulmo) whatever the settings."""
     PLAN.add("/scores", 1, hang=True, status=502)
     _graded_and_released({"learner": "70"})
     worker = Worker(site, pool="prefork" if victim == "pool process" else "solo")
@@ -269,6 +275,7 @@ def test_worker_killed_mid_delivery_loses_nothing(site, victim):
             worker.kill()
             worker.process.wait(10)
             outputs.append(worker.stop())
+            time.sleep(settings.TEST_WORKER_VISIBILITY_TIMEOUT)
             worker = Worker(site)
         PLAN.release()  # the dead attempt's request ends without a grade
         delivered = wait_for(lambda: GradeDelivery.objects.get().state == "sent", 120)

@@ -16,6 +16,7 @@ from codio_xblock import ags
 from lti_bridge import keys as bridge_keys
 from lti_bridge.flows import deep_linking as bridge_deep_linking
 from lti_bridge.models import Unit
+from lti_bridge.protocol.keys import private_key
 from tests.support import DjangoClientAdapter, form_fields, path_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -113,7 +114,10 @@ def test_learners_cannot_start_a_choice(as_user, platform_http):
 def _bridge_signed(claims, pem=None, kid=None):
     key = bridge_keys.signing_key()
     return jwt.encode(
-        claims, pem or key.private_pem, algorithm="RS256", headers={"kid": kid or key.kid}
+        claims,
+        private_key(pem or key.private_pem),
+        algorithm="RS256",
+        headers={"kid": kid or key.kid},
     )
 
 

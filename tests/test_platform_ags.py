@@ -48,7 +48,7 @@ class ScriptedTool:
         }
         return jwt.encode(
             {k: v for k, v in claims.items() if v is not None},
-            self.pem,
+            keys.private_key(self.pem),
             algorithm="RS256",
             headers={"kid": keys.kid_for(self.pem)},
         )
@@ -331,7 +331,7 @@ def test_builtin_bridge_gets_a_token_with_its_published_key(client, course):
                 "exp": now + 300,
                 "jti": uuid.uuid4().hex,
             },
-            key.private_pem,
+            keys.private_key(key.private_pem),
             algorithm="RS256",
             headers={"kid": key.kid},
         )

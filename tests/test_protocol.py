@@ -17,9 +17,12 @@ def pem():
     return keys.generate_private_pem()
 
 
-def test_keys_are_at_least_2048_bits():
+def test_keys_are_at_least_2048_bits(real_keys):
     with pytest.raises(ValueError):
         keys.generate_private_pem(1024)
+    first, second = keys.generate_private_pem(), keys.generate_private_pem()
+    assert first != second
+    assert keys.private_key(first).key_size == 2048
 
 
 def test_kid_is_the_rfc7638_thumbprint_and_signatures_verify(pem):

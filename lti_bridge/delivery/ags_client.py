@@ -11,11 +11,11 @@ import time
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
-import jwt
 from django.core.cache import caches
 
 from .. import conf, keys
 from ..http import OutboundError, check_url, session
+from ..protocol import keys as protocol_keys
 from ..protocol.http import FetchError, bounded_request
 from ..protocol.vocabulary import Scope
 
@@ -98,7 +98,7 @@ def access_token(registration, scope=SCORE_SCOPE, force=False):
         return cached
     signing = keys.signing_key()
     now = int(time.time())
-    assertion = jwt.encode(
+    assertion = protocol_keys.sign(
         {
             "iss": registration.client_id,
             "sub": registration.client_id,
@@ -110,8 +110,7 @@ def access_token(registration, scope=SCORE_SCOPE, force=False):
             "jti": uuid.uuid4().hex,
         },
         signing.private_pem,
-        algorithm="RS256",
-        headers={"kid": signing.kid},
+        signing.kid,
     )
     response = _post(
         registration.auth_token_url,

@@ -16,12 +16,12 @@ import secrets
 import time
 import uuid
 
-import jwt
 from django.core.cache import caches
 
 from .. import conf, keys
 from ..launch.hardening import _claim_once
 from ..models import Registration, Unit
+from ..protocol import keys as protocol_keys
 from ..protocol.vocabulary import LTI_VERSION, Claim, MessageType
 
 LIFETIME = 60 * 60  # seconds a picker stays open
@@ -131,7 +131,5 @@ def respond(token, unit_id=None):
     if not items:
         claims[Claim.DL_MSG] = "No unit was chosen."
     signing = keys.signing_key()
-    token_jwt = jwt.encode(
-        claims, signing.private_pem, algorithm="RS256", headers={"kid": signing.kid}
-    )
+    token_jwt = protocol_keys.sign(claims, signing.private_pem, signing.kid)
     return pick["settings"]["deep_link_return_url"], token_jwt, registration
