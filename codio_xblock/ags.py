@@ -98,12 +98,16 @@ def verify_tool_jwt(token, *, audience, require, refusals, issuer=None):
     if tool is None or header.get("alg") != keys.ALGORITHM:
         raise refusals.refused(refusals.unknown_tool)
     jwk = _tool_key(tool, header.get("kid"))
-    if jwk is None:
+    try:
+        public_key = keys.public_key_from_jwk(jwk) if jwk is not None else None
+    except ValueError:  # another kty, malformed, or a private key published
+        public_key = None
+    if public_key is None:
         raise refusals.refused(refusals.unknown_key)
     try:
         claims = jwt.decode(
             token,
-            keys.public_key_from_jwk(jwk),
+            public_key,
             algorithms=[keys.ALGORITHM],
             audience=audience,
             issuer=tool.client_id if issuer is None else issuer,

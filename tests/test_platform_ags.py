@@ -168,6 +168,31 @@ def test_assertion_signed_by_another_key(client, tool):
     assert tool.token_response(client).status_code == 401
 
 
+@pytest.mark.parametrize("published", ["an EC key", "the key with its private members"])
+def test_a_tool_key_set_entry_that_is_no_rsa_public_key_is_refused(
+    client, tool, published, monkeypatch
+):
+    """The tool's key set names its kid with an EC key, or with the RSA key and its private
+    members (leaked: anyone could sign as the tool): invalid_client, never a server error."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
+    from codio_xblock import ags
+
+    kid = keys.kid_for(tool.pem)
+    if published == "an EC key":
+        entry = ECAlgorithm.to_jwk(ec.generate_private_key(ec.SECP256R1()).public_key(), True)
+    else:
+        entry = RSAAlgorithm.to_jwk(keys.private_key(tool.pem), as_dict=True)
+    tool.tool.public_key_pem = ""
+    tool.tool.keyset_url = "https://scripted.example/jwks"
+    tool.tool.save()
+    monkeypatch.setattr(ags, "fetch_json", lambda session, url: {"keys": [{**entry, "kid": kid}]})
+    response = tool.token_response(client)
+    assert response.status_code == 401, response.content
+    assert response.json()["error"] == "invalid_client"
+
+
 @pytest.mark.parametrize(
     "data, code",
     [

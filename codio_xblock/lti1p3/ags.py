@@ -3,39 +3,41 @@ validation and line item documents. Pure: plain values in, plain values out."""
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Final, NoReturn
 
 from lti_bridge.protocol.vocabulary import Scope
 
 from .exceptions import InvalidRequest, gettext_noop
 
-SCOPE_LINEITEM = Scope.LINEITEM.value
-SCOPE_LINEITEM_READONLY = Scope.LINEITEM_READONLY.value
-SCOPE_RESULT_READONLY = Scope.RESULT_READONLY.value
-SCOPE_SCORE = Scope.SCORE.value
-ALL_SCOPES = (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
+SCOPE_LINEITEM: Final = Scope.LINEITEM.value
+SCOPE_LINEITEM_READONLY: Final = Scope.LINEITEM_READONLY.value
+SCOPE_RESULT_READONLY: Final = Scope.RESULT_READONLY.value
+SCOPE_SCORE: Final = Scope.SCORE.value
+ALL_SCOPES: Final = (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
 # What this platform implements: a block's own line item is read, never created, changed or
 # deleted by the tool, so the full ``lineitem`` scope is neither advertised nor granted.
-IMPLEMENTED_SCOPES = (SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
+IMPLEMENTED_SCOPES: Final = (SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
 
-MEDIA_LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
-MEDIA_LINEITEMS = "application/vnd.ims.lis.v2.lineitemcontainer+json"
-MEDIA_SCORE = "application/vnd.ims.lis.v1.score+json"
-MEDIA_RESULTS = "application/vnd.ims.lis.v2.resultcontainer+json"
+MEDIA_LINEITEM: Final = "application/vnd.ims.lis.v2.lineitem+json"
+MEDIA_LINEITEMS: Final = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+MEDIA_SCORE: Final = "application/vnd.ims.lis.v1.score+json"
+MEDIA_RESULTS: Final = "application/vnd.ims.lis.v2.resultcontainer+json"
 
-ACTIVITY_PROGRESS = {"Initialized", "Started", "InProgress", "Submitted", "Completed"}
-GRADING_PROGRESS = {"FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"}
-MAX_COMMENT = 10_000
-MAX_BODY = 64 * 1024  # a score is a few hundred bytes
-MAX_POINTS = 1e9  # far above any real score, far below where floats lose whole points
+ACTIVITY_PROGRESS: Final = {"Initialized", "Started", "InProgress", "Submitted", "Completed"}
+GRADING_PROGRESS: Final = {"FullyGraded", "Pending", "PendingManual", "Failed", "NotReady"}
+MAX_COMMENT: Final = 10_000
+MAX_BODY: Final = 64 * 1024  # a score is a few hundred bytes
+MAX_POINTS: Final = 1e9  # far above any real score, far below where floats lose whole points
 
 
-def _refuse_constant(name):
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")  # NaN, Infinity, -Infinity (json.loads allows them)
 
 
-def load_json_body(raw):
+def load_json_body(raw: bytes) -> Any:
     """Parse a service request body as strict JSON (RFC 8259: no NaN or Infinity), bounded in
     size and depth. Raises :class:`InvalidRequest` for anything else."""
     if len(raw) > MAX_BODY:
@@ -57,16 +59,16 @@ class Score:
     comment: str = ""
 
     @property
-    def is_final(self):
+    def is_final(self) -> bool:
         return self.grading_progress == "FullyGraded" and self.score_given is not None
 
     @property
-    def clears(self):
+    def clears(self) -> bool:
         """No ``scoreGiven``: the learner has no grade now (AGS 2.0, 3.4.5)."""
         return self.score_given is None
 
 
-def _number(value, name):
+def _number(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidRequest(gettext_noop("'%(name)s' must be a number."), name=name)
     if isinstance(value, float) and not math.isfinite(value):
@@ -78,7 +80,7 @@ def _number(value, name):
     return float(value)
 
 
-def parse_score(body):
+def parse_score(body: object) -> Score:
     """Validate a score POST body (AGS 2.0, 3.4); a zero ``scoreGiven`` is a real grade."""
     if not isinstance(body, dict):
         raise InvalidRequest(gettext_noop("The score must be a JSON object."))
@@ -116,9 +118,21 @@ def parse_score(body):
     return Score(user_id, timestamp, activity, grading, given, maximum, comment)
 
 
-def result(*, url, user_id, score_given, score_maximum, comment, line_item_url):
+def result(
+    *,
+    url: str,
+    user_id: str,
+    score_given: float | None,
+    score_maximum: float | None,
+    comment: str,
+    line_item_url: str,
+) -> dict[str, str | float | None]:
     """An AGS result document (AGS 2.0, 3.3)."""
-    document = {"id": url, "userId": user_id, "scoreOf": line_item_url}
+    document: dict[str, str | float | None] = {
+        "id": url,
+        "userId": user_id,
+        "scoreOf": line_item_url,
+    }
     if score_given is not None:
         document["resultScore"] = score_given
         document["resultMaximum"] = score_maximum
@@ -127,8 +141,16 @@ def result(*, url, user_id, score_given, score_maximum, comment, line_item_url):
     return document
 
 
-def line_item(*, url, label, score_maximum, resource_link_id, resource_id="", tag=""):
-    item = {
+def line_item(
+    *,
+    url: str,
+    label: str,
+    score_maximum: float,
+    resource_link_id: str,
+    resource_id: str = "",
+    tag: str = "",
+) -> dict[str, str | float]:
+    item: dict[str, str | float] = {
         "id": url,
         "label": label,
         "scoreMaximum": score_maximum,
@@ -141,7 +163,9 @@ def line_item(*, url, label, score_maximum, resource_link_id, resource_id="", ta
     return item
 
 
-def endpoint_claim(*, lineitems_url, lineitem_url, scopes=IMPLEMENTED_SCOPES):
+def endpoint_claim(
+    *, lineitems_url: str, lineitem_url: str, scopes: Iterable[str] = IMPLEMENTED_SCOPES
+) -> dict[str, str | list[str]]:
     """The AGS endpoint claim: only scopes both implemented and granted (AGS 2.0, 3.1)."""
     granted = [scope for scope in scopes if scope in IMPLEMENTED_SCOPES]
     return {"scope": granted, "lineitems": lineitems_url, "lineitem": lineitem_url}

@@ -5,7 +5,9 @@ snapshotted server-side when the launch starts and turned into claims once the t
 OIDC authentication request comes back.
 """
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from typing import Any, Final, Self
 
 from lti_bridge.protocol.vocabulary import (
     LTI_VERSION,
@@ -15,8 +17,8 @@ from lti_bridge.protocol.vocabulary import (
     MessageType,
 )
 
-PRODUCT_FAMILY_CODE = "openedx"  # the tool_platform claim's product family
-DEFAULT_ID_TOKEN_LIFETIME = 5 * 60  # seconds; minutes, not hours
+PRODUCT_FAMILY_CODE: Final = "openedx"  # the tool_platform claim's product family
+DEFAULT_ID_TOKEN_LIFETIME: Final = 5 * 60  # seconds; minutes, not hours
 
 
 @dataclass
@@ -32,7 +34,7 @@ class LaunchData:
     context_id: str
     context_label: str
     context_title: str
-    roles: list
+    roles: list[str]
     target_link_uri: str
     # optional
     name: str = ""
@@ -43,18 +45,18 @@ class LaunchData:
     document_target: str = DocumentTarget.IFRAME.value
     return_url: str = ""
     height: int = 0
-    custom: dict = field(default_factory=dict)
-    role_scope_mentor: list = field(default_factory=list)
-    ags_endpoint: dict = field(default_factory=dict)  # AGS 2.0 endpoint claim, if graded
-    names_roles_service: dict = field(default_factory=dict)  # NRPS 2.0, if granted
+    custom: dict[str, str] = field(default_factory=dict)
+    role_scope_mentor: list[str] = field(default_factory=list)
+    ags_endpoint: dict[str, Any] = field(default_factory=dict)  # AGS 2.0 endpoint claim, if graded
+    names_roles_service: dict[str, Any] = field(default_factory=dict)  # NRPS 2.0, if granted
     message_type: str = MessageType.RESOURCE_LINK.value
-    deep_linking_settings: dict = field(default_factory=dict)  # Deep Linking 2.0, 4.4.1
+    deep_linking_settings: dict[str, Any] = field(default_factory=dict)  # Deep Linking 2.0, 4.4.1
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data):
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         return cls(**data)
 
 
@@ -67,14 +69,21 @@ class PlatformIdentity:
 
 
 def build_id_token_claims(
-    launch, *, platform, client_id, deployment_id, nonce, now, lifetime=DEFAULT_ID_TOKEN_LIFETIME
-):
+    launch: LaunchData,
+    *,
+    platform: PlatformIdentity,
+    client_id: str,
+    deployment_id: str,
+    nonce: str,
+    now: int,
+    lifetime: int = DEFAULT_ID_TOKEN_LIFETIME,
+) -> dict[str, Any]:
     """The claims of the id_token for ``launch``, ready to be signed.
 
     ``now`` is a POSIX timestamp (int). Name and email are present only when the block
     shares them (the caller leaves them empty otherwise).
     """
-    presentation = {
+    presentation: dict[str, str | int] = {
         "document_target": launch.document_target,
         "locale": launch.locale,
     }
@@ -83,7 +92,7 @@ def build_id_token_claims(
     if launch.height and launch.document_target == DocumentTarget.IFRAME.value:
         presentation["height"] = launch.height
 
-    claims = {
+    claims: dict[str, Any] = {
         "iss": platform.issuer,
         "aud": client_id,
         "azp": client_id,

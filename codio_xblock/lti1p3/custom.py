@@ -1,24 +1,26 @@
 """Custom parameters an author types as ``key=value`` lines (LTI Core 1.3, 5.4.6)."""
 
 import re
+from collections.abc import Container, Mapping
+from typing import Final
 
-KEY_RE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
-MAX_VALUE_LENGTH = 1024
-MAX_PARAMETERS = 50
+KEY_RE: Final = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+MAX_VALUE_LENGTH: Final = 1024
+MAX_PARAMETERS: Final = 50
 
 
 class CustomParameterError(ValueError):
     """A line that is not a valid ``key=value``; ``line`` is 1-based."""
 
-    def __init__(self, line, message):
+    def __init__(self, line: int, message: str) -> None:
         super().__init__(f"line {line}: {message}")
         self.line = line
         self.message = message
 
 
-def parse_custom_parameters(text, reserved=()):
+def parse_custom_parameters(text: str | None, reserved: Container[str] = ()) -> dict[str, str]:
     """Parse ``key=value`` lines into a dict; blank lines and ``#`` comments are skipped."""
-    params = {}
+    params: dict[str, str] = {}
     for number, raw in enumerate((text or "").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -44,7 +46,7 @@ def parse_custom_parameters(text, reserved=()):
     return params
 
 
-def substitute(params, variables):
+def substitute(params: Mapping[str, str], variables: Mapping[str, str]) -> dict[str, str]:
     """Replace each value that is exactly a substitution variable (LTI Core 1.3, 5.4.7 and
     Appendix C, e.g. ``$User.username``) by its value. An unsupported variable, or one the
     block may not share, is sent unchanged, as the specification says."""

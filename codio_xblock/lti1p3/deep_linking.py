@@ -5,20 +5,24 @@ and the single use of the response are checked by the caller (codio_xblock/deep_
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Final
 
 from lti_bridge.protocol.vocabulary import LTI_VERSION, Claim, MessageType
 
 from .exceptions import InvalidRequest, gettext_noop
 
-ACCEPT_TYPES = ["ltiResourceLink"]
-PRESENTATION_TARGETS = ["iframe", "window"]
-MAX_TITLE = 255
-UNIT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+ACCEPT_TYPES: Final = ["ltiResourceLink"]
+PRESENTATION_TARGETS: Final = ["iframe", "window"]
+MAX_TITLE: Final = 255
+UNIT_RE: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 MIN_HEIGHT, MAX_HEIGHT = 200, 3000
 
 
-def settings_claim(*, return_url, data, title=""):
+def settings_claim(
+    *, return_url: str, data: str, title: str = ""
+) -> dict[str, str | bool | list[str]]:
     """The ``deep_linking_settings`` of a request: one resource link, iframe or window."""
     return {
         "deep_link_return_url": return_url,
@@ -37,7 +41,7 @@ class Choice:
 
     unit: str
     title: str = ""
-    custom: tuple = ()  # (key, value) pairs other than codio_unit
+    custom: tuple[tuple[str, str], ...] = ()  # (key, value) pairs other than codio_unit
     score_maximum: float | None = None
     launch_mode: str = ""
     height: int | None = None
@@ -50,11 +54,11 @@ class Response:
     errormsg: str = ""
 
 
-def _text(value, limit=1000):
+def _text(value: object, limit: int = 1000) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
-def parse_response(claims, *, deployment_id):
+def parse_response(claims: Mapping[str, Any], *, deployment_id: str) -> Response:
     """Check a verified ``LtiDeepLinkingResponse``'s claims and return what it chose."""
     if claims.get(Claim.MESSAGE_TYPE.value) != MessageType.DEEP_LINKING_RESPONSE.value:
         raise InvalidRequest(gettext_noop("This is not a deep linking response."))

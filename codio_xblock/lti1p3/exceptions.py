@@ -4,8 +4,10 @@ Views turn any of these into a 4xx page (or JSON) in one place; the ``error_code
 the wire code of OpenID Connect Core 1.0 section 3.1.2.6 / RFC 6749 section 4.1.2.1.
 """
 
+from collections.abc import Callable
 
-def gettext_noop(text):
+
+def gettext_noop(text: str) -> str:
     """Mark ``text`` for extraction; it is translated where it is shown (no Django here)."""
     return text
 
@@ -17,13 +19,13 @@ class LtiPlatformError(Exception):
     error_code = "invalid_request"
     http_status = 400
 
-    def __init__(self, template, **params):
+    def __init__(self, template: str, **params: object) -> None:
         self.template = template
         self.params = params
         self.description = template % params if params else template
         super().__init__(self.description)
 
-    def translated(self, gettext):
+    def translated(self, gettext: Callable[[str], str]) -> str:
         text = gettext(self.template)
         return text % self.params if self.params else text
 

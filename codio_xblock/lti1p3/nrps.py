@@ -11,34 +11,36 @@ LIS name); ``rlid`` asks for the members of one resource link (NRPS 2.0, 2.3).
 """
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, Final
 
 from lti_bridge.protocol.vocabulary import MEMBERSHIP, MEMBERSHIP_SUB, Scope
 
 from .exceptions import InvalidRequest, gettext_noop
 
-SCOPE_MEMBERSHIP_READONLY = Scope.CONTEXT_MEMBERSHIP_READONLY.value
-MEDIA_MEMBERSHIPS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
-SERVICE_VERSIONS = ("2.0",)
+SCOPE_MEMBERSHIP_READONLY: Final = Scope.CONTEXT_MEMBERSHIP_READONLY.value
+MEDIA_MEMBERSHIPS: Final = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+SERVICE_VERSIONS: Final = ("2.0",)
 
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000  # a page of 1,000 members is a few hundred KiB
-MAX_QUERY_VALUE = 1024
-MAX_CURSOR = 4096
+DEFAULT_LIMIT: Final = 100
+MAX_LIMIT: Final = 1000  # a page of 1,000 members is a few hundred KiB
+MAX_QUERY_VALUE: Final = 1024
+MAX_CURSOR: Final = 4096
 
-STATUS_ACTIVE = "Active"
-STATUS_INACTIVE = "Inactive"
+STATUS_ACTIVE: Final = "Active"
+STATUS_INACTIVE: Final = "Inactive"
 
-MEMBERSHIP_PREFIX = MEMBERSHIP
-_SHORT_ROLE = re.compile(r"^[A-Za-z]+(#[A-Za-z]+)?$")
+MEMBERSHIP_PREFIX: Final = MEMBERSHIP
+_SHORT_ROLE: Final = re.compile(r"^[A-Za-z]+(#[A-Za-z]+)?$")
 
 
-def service_claim(memberships_url):
+def service_claim(memberships_url: str) -> dict[str, str | list[str]]:
     """The ``namesroleservice`` claim of a launch (NRPS 2.0, 3.6.1.1)."""
     return {"context_memberships_url": memberships_url, "service_versions": list(SERVICE_VERSIONS)}
 
 
-def normalize_role(value):
+def normalize_role(value: str) -> str:
     """A context role as a full URI: ``Learner`` and ``Instructor#TeachingAssistant`` are
     short LIS names of ``.../membership#Learner`` and ``.../membership/Instructor#...``."""
     if "://" in value or value.startswith("urn:"):
@@ -59,7 +61,7 @@ class MembershipQuery:
     after: int = 0  # where the previous page ended (decoded from the cursor)
 
 
-def cursor_of(params):
+def cursor_of(params: Mapping[str, object]) -> str:
     """The ``cursor`` of a next-page request ("" for a first page)."""
     value = params.get("cursor", "")
     if not isinstance(value, str) or len(value) > MAX_CURSOR:
@@ -67,9 +69,9 @@ def cursor_of(params):
     return value.strip()
 
 
-def parse_query(params):
+def parse_query(params: Mapping[str, object]) -> MembershipQuery:
     """Validate the query of a first-page request; unknown parameters are ignored."""
-    values = {}
+    values: dict[str, str] = {}
     for name in ("limit", "role", "rlid"):
         value = params.get(name, "")
         if not isinstance(value, str) or len(value) > MAX_QUERY_VALUE:
@@ -84,10 +86,19 @@ def parse_query(params):
     return MembershipQuery(limit=limit, role=role, rlid=values["rlid"])
 
 
-def member(*, user_id, roles, active, name="", given_name="", family_name="", email=""):
+def member(
+    *,
+    user_id: str,
+    roles: Iterable[str],
+    active: bool,
+    name: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    email: str = "",
+) -> dict[str, str | list[str]]:
     """One member (NRPS 2.0, 2.2). Only ``user_id`` and ``roles`` are required; personal
     fields are given only when they may be shared, and only when they have a value."""
-    document = {
+    document: dict[str, str | list[str]] = {
         "status": STATUS_ACTIVE if active else STATUS_INACTIVE,
         "user_id": user_id,
         "roles": list(roles),
@@ -103,7 +114,14 @@ def member(*, user_id, roles, active, name="", given_name="", family_name="", em
     return document
 
 
-def container(*, url, context_id, context_label, context_title, members):
+def container(
+    *,
+    url: str,
+    context_id: str,
+    context_label: str,
+    context_title: str,
+    members: Iterable[Mapping[str, Any]],
+) -> dict[str, Any]:
     """The membership container (NRPS 2.0, 2.1)."""
     return {
         "id": url,
@@ -112,11 +130,11 @@ def container(*, url, context_id, context_label, context_title, members):
     }
 
 
-def next_link(url):
+def next_link(url: str) -> str:
     """The ``Link`` header value naming the next page (RFC 8288)."""
     return f'<{url}>; rel="next"'
 
 
-def context_roles(roles):
+def context_roles(roles: Iterable[str]) -> list[str]:
     """Only context (membership) roles: a roster lists course roles, never system ones."""
     return [role for role in roles if role.startswith(MEMBERSHIP_PREFIX.rsplit("#", 1)[0])]

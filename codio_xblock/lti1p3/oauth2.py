@@ -2,13 +2,15 @@
 credentials grant with a JWT client assertion, RFC 7523). Pure checks; errors carry the
 RFC 6749 section 5.2 codes."""
 
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
+from typing import Any, Final
 
 from .exceptions import LtiPlatformError, gettext_noop
 
-GRANT_TYPE = "client_credentials"
-ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-MAX_ASSERTION_AGE = 300
+GRANT_TYPE: Final = "client_credentials"
+ASSERTION_TYPE: Final = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+MAX_ASSERTION_AGE: Final = 300
 
 
 class InvalidClient(LtiPlatformError):
@@ -31,10 +33,10 @@ class TokenRequestError(LtiPlatformError):
 @dataclass(frozen=True)
 class TokenRequest:
     assertion: str
-    scopes: tuple
+    scopes: tuple[str, ...]
 
 
-def parse_token_request(params, allowed_scopes):
+def parse_token_request(params: Mapping[str, str], allowed_scopes: Container[str]) -> TokenRequest:
     if params.get("grant_type") != GRANT_TYPE:
         raise UnsupportedGrantType(gettext_noop("The grant type must be client_credentials."))
     if params.get("client_assertion_type") != ASSERTION_TYPE:
@@ -53,7 +55,9 @@ def parse_token_request(params, allowed_scopes):
     return TokenRequest(assertion, requested)
 
 
-def check_assertion_claims(claims, *, client_id, token_url, now):
+def check_assertion_claims(
+    claims: Mapping[str, Any], *, client_id: str, token_url: str, now: float
+) -> None:
     """The assertion must be the client's own (iss = sub = client id), for this endpoint,
     fresh, and carry a jti (whose single use the caller enforces)."""
     if claims.get("iss") != client_id or claims.get("sub") != client_id:

@@ -5,7 +5,9 @@ implicit flow; ``check_client`` checks the client id and the redirect URI agains
 is registered. Both raise :mod:`.exceptions` errors carrying the OIDC error code.
 """
 
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
+from typing import Final
 
 from lti_bridge.protocol.vocabulary import OidcParam
 
@@ -18,7 +20,7 @@ from .exceptions import (
     gettext_noop,
 )
 
-MAX_PARAM_LENGTH = 2048
+MAX_PARAM_LENGTH: Final = 2048
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class AuthRequest:
     state: str
 
 
-def _param(params, name, required=True):
+def _param(params: Mapping[str, object], name: OidcParam, required: bool = True) -> str:
     value = params.get(name.value, "")
     if not isinstance(value, str):
         raise InvalidRequest(gettext_noop("The parameter '%(name)s' is malformed."), name=name)
@@ -42,7 +44,7 @@ def _param(params, name, required=True):
     return value
 
 
-def parse_auth_request(params):
+def parse_auth_request(params: Mapping[str, object]) -> AuthRequest:
     """Validate an authentication request's parameters (a mapping of str to str)."""
     scopes = _param(params, OidcParam.SCOPE).split()
     if "openid" not in scopes:
@@ -63,7 +65,9 @@ def parse_auth_request(params):
     )
 
 
-def check_client(auth_request, *, client_id, redirect_uris):
+def check_client(
+    auth_request: AuthRequest, *, client_id: str, redirect_uris: Container[str]
+) -> None:
     """The client id must be the expected tool's; the redirect URI an exact registered one."""
     if auth_request.client_id != client_id:
         raise UnauthorizedClient(

@@ -3,6 +3,9 @@
 Pure: takes the course roles the adapter found and the table from settings.
 """
 
+from collections.abc import Collection, Iterable, Mapping
+from typing import Final
+
 from lti_bridge.protocol.vocabulary import (
     INSTITUTION_PREFIX,
     SYSTEM_PREFIX,
@@ -11,7 +14,7 @@ from lti_bridge.protocol.vocabulary import (
 )
 
 # Open edX course role name -> LTI context role URIs.
-DEFAULT_ROLE_MAP = {
+DEFAULT_ROLE_MAP: Final[dict[str, list[str]]] = {
     "instructor": [ContextRole.INSTRUCTOR.value, ContextRole.ADMINISTRATOR.value],
     "staff": [ContextRole.INSTRUCTOR.value],
     "limited_staff": [ContextRole.MENTOR.value],
@@ -25,14 +28,19 @@ DEFAULT_ROLE_MAP = {
 
 # Role vocabularies no table may hand to course-level staff (system and institution
 # roles, LTI Core 1.3 A.2.1-A.2.2): only global staff get the system Administrator role.
-NON_COURSE_PREFIXES = (SYSTEM_PREFIX, INSTITUTION_PREFIX)
+NON_COURSE_PREFIXES: Final = (SYSTEM_PREFIX, INSTITUTION_PREFIX)
 
 
-def is_course_role(uri):
+def is_course_role(uri: str) -> bool:
     return not uri.startswith(NON_COURSE_PREFIXES)
 
 
-def lti_roles_for(course_roles, *, is_global_staff=False, role_map=None):
+def lti_roles_for(
+    course_roles: Iterable[str],
+    *,
+    is_global_staff: bool = False,
+    role_map: Mapping[str, Collection[str]] | None = None,
+) -> list[str]:
     """The LTI roles to send for a user with ``course_roles`` (an iterable of names).
 
     Unknown course roles are ignored; a user with no recognised role is a Learner.
@@ -41,7 +49,7 @@ def lti_roles_for(course_roles, *, is_global_staff=False, role_map=None):
     consumer block); global staff get the system Administrator role.
     """
     table = role_map if role_map is not None else DEFAULT_ROLE_MAP
-    roles = []
+    roles: list[str] = []
     for name in course_roles:
         for uri in table.get(name, ()):
             if uri not in roles and is_course_role(uri):

@@ -11,19 +11,30 @@ the body is read as it arrives, never past ``max_bytes``.
 import json
 import threading
 import time
+from typing import Any, Final, TypeAlias, TypedDict
 
 import requests
 
-MAX_RESPONSE_BYTES = 1024 * 1024
-DEFAULT_TIMEOUT = (3.05, 10)
-DEFAULT_DEADLINE = 15.0  # seconds for the whole exchange: connect, headers, body
+Timeout: TypeAlias = float | tuple[float | None, float | None]
+"""A ``requests`` timeout: one number, or (connect, read)."""
+
+MAX_RESPONSE_BYTES: Final = 1024 * 1024
+DEFAULT_TIMEOUT: Final[Timeout] = (3.05, 10)
+DEFAULT_DEADLINE: Final = 15.0  # seconds for the whole exchange: connect, headers, body
 
 
 class FetchError(Exception):
     """The document could not be fetched in time, is too large, or is not JSON."""
 
 
-def _read_body(response, url, max_bytes, deadline):
+class _Outcome(TypedDict, total=False):
+    """What the exchange's helper leaves: the response, or the error it ended with."""
+
+    response: requests.Response
+    error: FetchError
+
+
+def _read_body(response: requests.Response, url: str, max_bytes: int, deadline: float) -> bytes:
     body = bytearray()
     reader = getattr(response.raw, "read1", None)
     while True:
@@ -40,23 +51,23 @@ def _read_body(response, url, max_bytes, deadline):
 
 
 def bounded_request(
-    session,
-    method,
-    url,
+    session: requests.Session,
+    method: str,
+    url: str,
     *,
-    timeout=DEFAULT_TIMEOUT,
-    deadline=DEFAULT_DEADLINE,
-    max_bytes=MAX_RESPONSE_BYTES,
-    **kwargs,
-):
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
+    max_bytes: int = MAX_RESPONSE_BYTES,
+    **kwargs: Any,
+) -> requests.Response:
     """``session.request`` bounded in total time and response size; no redirects. Returns
     the response with its body read (``.content``, ``.json()`` work); raises FetchError for
     a network failure, the deadline, or an oversized body."""
     ends = time.monotonic() + deadline
-    outcome = {}
-    responses = []
+    outcome: _Outcome = {}
+    responses: list[requests.Response] = []
 
-    def run():
+    def run() -> None:
         try:
             response = session.request(
                 method, url, timeout=timeout, stream=True, allow_redirects=False, **kwargs
@@ -93,8 +104,12 @@ def bounded_request(
 
 
 def fetch_json(
-    session, url, timeout=DEFAULT_TIMEOUT, max_bytes=MAX_RESPONSE_BYTES, deadline=DEFAULT_DEADLINE
-):
+    session: requests.Session,
+    url: str,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    max_bytes: int = MAX_RESPONSE_BYTES,
+    deadline: float = DEFAULT_DEADLINE,
+) -> Any:
     """GET a JSON document (a key set), bounded in time and size."""
     response = bounded_request(
         session,
@@ -113,7 +128,7 @@ def fetch_json(
         raise FetchError(f"response from {url!r} is not JSON") from exc
 
 
-def find_key(key_set, kid, alg="RS256"):
+def find_key(key_set: object, kid: str | None, alg: str = "RS256") -> dict[str, Any] | None:
     """The JWK with this kid (and alg, when the key names one) in a key set, or None."""
     keys = key_set.get("keys") if isinstance(key_set, dict) else None
     for key in keys if isinstance(keys, list) else []:

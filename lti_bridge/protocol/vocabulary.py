@@ -6,13 +6,14 @@ claim, role or scope URI is spelt out anywhere else).
 """
 
 from enum import StrEnum
+from typing import Final
 
-LTI_VERSION = "1.3.0"
+LTI_VERSION: Final = "1.3.0"
 
-CLAIM_PREFIX = "https://purl.imsglobal.org/spec/lti/claim/"
-_AGS = "https://purl.imsglobal.org/spec/lti-ags/"
-_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/"
-_DL = "https://purl.imsglobal.org/spec/lti-dl/"
+CLAIM_PREFIX: Final = "https://purl.imsglobal.org/spec/lti/claim/"
+_AGS: Final = "https://purl.imsglobal.org/spec/lti-ags/"
+_NRPS: Final = "https://purl.imsglobal.org/spec/lti-nrps/"
+_DL: Final = "https://purl.imsglobal.org/spec/lti-dl/"
 
 
 class Claim(StrEnum):
@@ -64,16 +65,16 @@ class ContextType(StrEnum):
 # (MEMBERSHIP + "Instructor"), as a sub-role of a principal role
 # (MEMBERSHIP_SUB + "Instructor#TeachingAssistant"), as the simple name LTI 1.3 still allows
 # ("Instructor"), or by older LMSs as an LTI 1.1 URN (LEGACY_CONTEXT + "Instructor[/Sub]").
-_LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
-MEMBERSHIP = _LIS + "membership#"
-MEMBERSHIP_SUB = _LIS + "membership/"
-SYSTEM_PREFIX = _LIS + "system/"
-INSTITUTION_PREFIX = _LIS + "institution/"
-LEGACY_CONTEXT = "urn:lti:role:ims/lis/"
-LEGACY_SYSTEM = "urn:lti:sysrole:ims/lis/"
-LEGACY_INSTITUTION = "urn:lti:instrole:ims/lis/"
+_LIS: Final = "http://purl.imsglobal.org/vocab/lis/v2/"
+MEMBERSHIP: Final = _LIS + "membership#"
+MEMBERSHIP_SUB: Final = _LIS + "membership/"
+SYSTEM_PREFIX: Final = _LIS + "system/"
+INSTITUTION_PREFIX: Final = _LIS + "institution/"
+LEGACY_CONTEXT: Final = "urn:lti:role:ims/lis/"
+LEGACY_SYSTEM: Final = "urn:lti:sysrole:ims/lis/"
+LEGACY_INSTITUTION: Final = "urn:lti:instrole:ims/lis/"
 
-CONTEXT_ROLE_NAMES = frozenset(
+CONTEXT_ROLE_NAMES: Final = frozenset(
     {
         "Administrator",
         "ContentDeveloper",
@@ -112,7 +113,7 @@ class InstitutionRole(StrEnum):
     ADMINISTRATOR = INSTITUTION_PREFIX + "person#Administrator"
 
 
-ADMINISTRATOR_ROLES = frozenset(
+ADMINISTRATOR_ROLES: Final = frozenset(
     {
         SystemRole.ADMINISTRATOR.value,
         InstitutionRole.ADMINISTRATOR.value,

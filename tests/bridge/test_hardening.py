@@ -393,3 +393,36 @@ def test_key_set_on_unregistered_host_is_never_fetched(keyset_platform):
 
     with pytest.raises(OutboundError):
         get_json("https://not-registered.example/jwks")
+
+
+def _ec_jwk(kid):
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from jwt.algorithms import ECAlgorithm
+
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    return {**ECAlgorithm.to_jwk(key, as_dict=True), "kid": kid}
+
+
+def _private_jwk(platform):
+    from jwt.algorithms import RSAAlgorithm
+
+    from lti_bridge.protocol import keys
+
+    private = RSAAlgorithm.to_jwk(keys.private_key(platform.private_pem), as_dict=True)
+    return {**private, "kid": platform.kid}
+
+
+@pytest.mark.parametrize("published", ["an EC key", "the key with its private members"])
+@responses.activate
+def test_a_key_set_entry_that_is_no_rsa_public_key_is_refused(keyset_platform, published):
+    """The kid names an EC key, or the RSA key with "d" (a leaked private key: anyone could
+    sign): the launch is refused as signed with an unusable key, never a server error."""
+    platform = keyset_platform
+    entry = _ec_jwk(platform.kid) if published == "an EC key" else _private_jwk(platform)
+    responses.get("https://lms.example.edu/jwks", json={"keys": [entry]})
+    state, nonce = platform.state_and_nonce()
+    refused(
+        platform.launch(platform.sign(platform.claims(nonce)), state),
+        403,
+        "key the platform does not publish",
+    )
