@@ -1,13 +1,22 @@
 # Two commands work on a fresh clone:  `make demo`  and  `make test`  (see README.md).
-.PHONY: demo demo-setup test test-mysql test-matrix quality translations compile-translations benchmark clean
+.PHONY: demo demo-setup test test-mysql coverage test-matrix quality translations compile-translations benchmark clean
 
-# Python 3.11 if present (as Open edX), else any python3 >= 3.11.
+# The main configuration is Open edX Ulmo's: Python 3.11 and its pins (constraints/); tox
+# runs the other versions (see tox.ini and docs/development/ci.md).
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
-DJANGO ?= Django>=5.2,<5.3
+CONSTRAINTS ?= constraints/openedx-ulmo.txt
 EXTRAS ?= test$(if $(filter mysql,$(CODIO_DB)),$(comma)mysql)
 comma := ,
+# Tests run in PYTEST_WORKERS processes (pytest-xdist); the browser, live-server, Celery
+# worker and benchmark tests keep to one of them, one at a time (tests/conftest.py).
+PYTEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadgroup)
+# COVERAGE=1: measure codio_xblock and lti_bridge (.coveragerc) into .coverage.<database>;
+# `make coverage` combines what the runs measured and checks the floor.
+COVERAGE_FILE_NAME := .coverage.$(or $(CODIO_DB),sqlite)
+TOX_VERSION := 4.67.17
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The URL browsers use to reach the demo (the platform's issuer and every registered URL).
@@ -16,10 +25,13 @@ DEMO_URL ?= http://localhost:$(PORT)
 # pyenv keeps other Pythons off PATH; tox needs python3.12 for its py312 environment.
 export PATH := $(subst $() ,:,$(wildcard $(HOME)/.pyenv/versions/3.12*/bin)):$(PATH)
 
-$(VENV)/.installed-$(EXTRAS): setup.py
+# edx-submissions is installed as the LMS has it, so `pip check` covers the plugin beside the
+# LMS's own set.
+$(VENV)/.installed-$(EXTRAS): setup.py $(CONSTRAINTS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "$(DJANGO)" -e ".[$(EXTRAS)]"
+	$(PY) -m pip install --quiet -c $(CONSTRAINTS) -e ".[$(EXTRAS)]" edx-submissions
+	$(PY) -m pip check
 	touch $@
 
 demo-setup: $(VENV)/.installed-$(EXTRAS)
@@ -43,23 +55,33 @@ demo: demo-setup
 	@echo ""
 	CODIO_DEMO_BASE_URL=$(DEMO_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: every test (unit, end-to-end, browser) on SQLite; CODIO_DB=mysql for MariaDB
+## test: every test (unit, end-to-end, live, browser) on SQLite; CODIO_DB=mysql for MariaDB
+## (with CODIO_REDIS_URL, as Open edX); PYTEST_ARGS for pytest, PYTEST_WORKERS=0 for one process
 test: $(VENV)/.installed-$(EXTRAS)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(if $(COVERAGE),COVERAGE_FILE=$(COVERAGE_FILE_NAME)) $(PYTEST) $(if $(COVERAGE),--cov --cov-report=) $(PYTEST_ARGS)
 
 test-mysql:
 	$(MAKE) test CODIO_DB=mysql
 
-## test-matrix: the versions Open edX pins (Ulmo: Python 3.11 + Django 5.2, Teak: Django 4.2;
-## constraints/), Python 3.12 + Django 5.2, the Tutor plugin under Tutor 21 and 20, and the bridge
-## alone (its own distribution in a clean environment, tests/bridge), through tox
-test-matrix: $(VENV)/.installed-$(EXTRAS)
-	$(PY) -m pip install --quiet "tox>=4"
-	$(PY) -m tox -e openedx-ulmo,openedx-teak,py312-django52,tutor-ulmo,tutor-teak,bridge-alone
+## coverage: combine what COVERAGE=1 runs (and tox's Tutor runs) measured; fails under the floor
+coverage: $(VENV)/.installed-$(EXTRAS)
+	$(PY) -m coverage combine --keep
+	$(PY) -m coverage report
+
+$(VENV)/.tox-$(TOX_VERSION): $(VENV)/.installed-$(EXTRAS)
+	$(PY) -m pip install --quiet "tox==$(TOX_VERSION)"
+	touch $@
+
+## test-matrix: what differs under Open edX Teak (Django 4.2), Python 3.12 with the newest
+## libraries, the Tutor plugin under Tutor 21 and 20, and the bridge alone (its own
+## distribution in a clean environment), through tox (TOX_ARGS, e.g. --workdir)
+test-matrix: $(VENV)/.tox-$(TOX_VERSION)
+	$(PY) -m tox $(TOX_ARGS) -e openedx-teak,py312-django52,tutor-ulmo,tutor-teak,bridge-alone
 
 quality: $(VENV)/.installed-$(EXTRAS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 ## benchmark: launch, release, export and live (gunicorn) launch benchmarks (write
 ## benchmarks/results/); CODIO_DB=mysql runs the release benchmark on MariaDB too, and the
@@ -82,4 +104,4 @@ compile-translations: $(VENV)/.installed-$(EXTRAS)
 	$(PY) translations/manage_catalogs.py compile
 
 clean:
-	rm -rf $(VENV) .tox var test-artifacts
+	rm -rf $(VENV) .tox var test-artifacts .coverage .coverage.* htmlcov

@@ -1,10 +1,57 @@
 import itertools
 import sys
+import threading
 
 import pytest
 from django.core.cache import caches
 
 from tests.support import DjangoClientAdapter
+
+# Tests that run one at a time on one xdist worker, in this order of groups: they start
+# servers, browsers or Celery workers, take both cores for a while and some measure time.
+SERIAL_KINDS = ("worker", "browser", "live", "benchmark")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark what a test needs from its fixtures (`live` for Django's live server) and keep
+    the serial kinds in one xdist group (`-n 2 --dist loadgroup`) before the other plugins
+    see the items (xdist reads the group); after them (pytest-django groups database
+    tests), put the serial kinds first, so that the worker that takes them starts on them
+    while the other runs everything else."""
+    for item in items:
+        if "live_server" in item.fixturenames:
+            item.add_marker(pytest.mark.live)
+        if any(item.get_closest_marker(kind) for kind in SERIAL_KINDS):
+            item.add_marker(pytest.mark.xdist_group("serial"))
+    result = yield
+
+    def serial_rank(item):
+        for rank, kind in enumerate(SERIAL_KINDS):
+            if item.get_closest_marker(kind):
+                return rank
+        return len(SERIAL_KINDS)
+
+    items.sort(key=serial_rank)  # stable: every other plugin's order is kept within a kind
+    return result
+
+
+def pytest_collection_finish(session):
+    """Under `--dist loadgroup`, refuse to run if pytest-xdist did not group the serial
+    kinds (it marks a grouped test's id with `@<group>`): they would run side by side."""
+    if not session.config.getoption("loadgroup", False):
+        return
+    ungrouped = [
+        item.nodeid
+        for item in session.items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if ungrouped:
+        raise pytest.UsageError(
+            f"pytest-xdist did not group {ungrouped[0]} (pytest-xdist issue 1386: use the "
+            "pytest the test extra pins)"
+        )
+
 
 # Modules whose key ring keeps the published keys in the process (lti_bridge.keyring).
 KEY_RING_MODULES = ("codio_xblock.keystore", "lti_bridge.keys")
@@ -46,14 +93,16 @@ def _key_pool():
     real = keys.generate_private_pem
     pool = []
     turn = itertools.count()
+    lock = threading.Lock()  # live servers' threads make keys too
 
     def pooled(bits=keys.MIN_KEY_BITS):
         if bits != keys.MIN_KEY_BITS:
             return real(bits)
-        n = next(turn) % KEY_POOL_SIZE
-        if n == len(pool):
-            pool.append(real())
-        return pool[n]
+        with lock:
+            n = next(turn) % KEY_POOL_SIZE
+            while len(pool) <= n:
+                pool.append(real())
+            return pool[n]
 
     keys.generate_private_pem = pooled
     yield real

@@ -2,9 +2,25 @@
 the CODIO_DB=mysql switch used by CI)."""
 
 import os
+import re
 
-from demo.settings import *  # noqa: F401,F403
-from demo.settings import CODIO_XBLOCK, INSTALLED_APPS, LTI_BRIDGE, MIDDLEWARE
+# pytest-xdist runs the suite in several processes ("gw0", "gw1", ...), each with its own
+# test database (pytest-django adds the suffix). Each also gets a Redis database of its own
+# for the cache (database N + worker number), since tests empty the cache (FLUSHDB). Set in
+# the environment before the demo's settings read it, so the processes a test starts (a
+# Celery worker, a benchmark's gunicorn) share their test's cache and nobody else's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+_shifted = os.environ.get("CODIO_REDIS_URL_SHIFTED_FOR") == _worker  # a test's subprocess
+if _worker.startswith("gw") and os.environ.get("CODIO_REDIS_URL") and not _shifted:
+    _base = re.fullmatch(r"(redis://[^/]+)/?(\d*)", os.environ["CODIO_REDIS_URL"])
+    if _base is None:
+        raise ValueError("CODIO_REDIS_URL must look like redis://host:port/db for -n")
+    _db = int(_base[2] or 0) + int(_worker[2:])
+    os.environ["CODIO_REDIS_URL"] = f"{_base[1]}/{_db}"
+    os.environ["CODIO_REDIS_URL_SHIFTED_FOR"] = _worker
+
+from demo.settings import *  # noqa: E402,F401,F403
+from demo.settings import CODIO_XBLOCK, INSTALLED_APPS, LTI_BRIDGE, MIDDLEWARE  # noqa: E402
 
 DEBUG = False
 BASE_URL = "http://codio.test"  # a valid URL host; the test client ignores it

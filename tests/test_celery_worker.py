@@ -20,6 +20,7 @@ from tests.faults import PLAN
 from tests.support import BridgeClient, gradebook, launch_through_xblock, only_grade
 
 pytestmark = [
+    pytest.mark.worker,
     pytest.mark.mysql,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(

@@ -4,7 +4,7 @@ import pytest
 
 from lti_bridge.models import Account, Link
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.bridge_alone, pytest.mark.django_db]
 
 
 def test_account_page_shows_links_organizations_and_conflicts(bridge_setup, admin_client):

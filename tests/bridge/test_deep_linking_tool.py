@@ -16,7 +16,7 @@ from lti_bridge.models import Account, Organization, Unit
 from tests.bridge.test_real_lms import ADA, GRACE, TARGET, launch, lms_platform  # noqa: F401
 from tests.lms_fixtures import AGS, DL, LMS, LTI, launch_claims
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.bridge_alone, pytest.mark.django_db(transaction=True)]
 
 DL_SETTINGS = {
     "moodle": {

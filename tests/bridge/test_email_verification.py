@@ -13,7 +13,10 @@ from lti_bridge.flows import email_verification
 from lti_bridge.models import ClassMembership, EmailVerification, Link, OrgMembership
 from tests.support import INSTRUCTOR, LTI, path_of
 
-pytestmark = pytest.mark.django_db(transaction=True)  # mails go out on commit
+pytestmark = [
+    pytest.mark.bridge_alone,
+    pytest.mark.django_db(transaction=True),  # mails go out on commit
+]
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ def test_cookieless_https_launch_gets_the_new_window_page(bridge_setup, settings
     assert Account.objects.count() == 0
 
 
+@pytest.mark.live
 def test_over_a_live_tls_server(bridge_setup, settings):
     from tests.tls import TLSLiveServer
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db.migrations.loader import MigrationLoader
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.bridge_alone, pytest.mark.django_db]
 
 
 def test_one_initial_migration_that_matches_the_models():

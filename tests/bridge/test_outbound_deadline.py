@@ -12,6 +12,8 @@ import requests
 
 from lti_bridge.protocol.http import FetchError, fetch_json
 
+pytestmark = pytest.mark.live
+
 
 @contextmanager
 def server(behaviour):

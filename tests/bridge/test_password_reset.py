@@ -9,7 +9,10 @@ from django.test import Client
 
 from lti_bridge.models import Account
 
-pytestmark = pytest.mark.django_db(transaction=True)  # mails go out on commit
+pytestmark = [
+    pytest.mark.bridge_alone,
+    pytest.mark.django_db(transaction=True),  # mails go out on commit
+]
 
 
 def reset_link():

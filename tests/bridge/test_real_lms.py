@@ -23,7 +23,7 @@ from lti_bridge.models import (
 from tests import factories
 from tests.lms_fixtures import LMS, launch_claims
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.bridge_alone, pytest.mark.django_db(transaction=True)]
 
 TARGET = "http://codio.test/lti-bridge/lti/launch"
 ADA = {"name": "Ada Lovelace", "given": "Ada", "family": "Lovelace", "email": "ada@example.edu"}

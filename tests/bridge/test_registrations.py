@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from lti_bridge.models import Deployment, Registration
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.bridge_alone, pytest.mark.django_db]
 
 
 def test_register_platform_command(capsys):

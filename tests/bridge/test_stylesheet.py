@@ -9,6 +9,7 @@ import pytest
 
 import lti_bridge
 
+pytestmark = pytest.mark.bridge_alone
 TEMPLATES = Path(lti_bridge.__file__).resolve().parent / "templates"  # as installed
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.bridge_alone, pytest.mark.django_db]
 
 
 def test_bridge_pages_are_translated(bridge_setup):
