@@ -76,7 +76,7 @@ $(VENV)/.tox-$(TOX_VERSION): $(VENV)/.installed-$(EXTRAS)
 ## libraries, the Tutor plugin under Tutor 21 and 20, and the bridge alone (its own
 ## distribution in a clean environment), through tox (TOX_ARGS, e.g. --workdir)
 test-matrix: $(VENV)/.tox-$(TOX_VERSION)
-	$(PY) -m tox $(TOX_ARGS) -e openedx-teak,py312-django52,tutor-ulmo,tutor-teak,bridge-alone
+	$(PY) -m tox $(TOX_ARGS) -e openedx-teak,py312-django52,tutor-ulmo,tutor-teak,bridge-alone -- $(PYTEST_ARGS)
 
 quality: $(VENV)/.installed-$(EXTRAS)
 	$(VENV)/bin/ruff check .

@@ -97,6 +97,7 @@ else:
                 "playwright",
                 "ruff>=0.17,<0.18",
                 "mypy>=1.15",
+                "types-requests",
                 "pytest-cov>=5",
                 # the live benchmarks (benchmarks/live.py) serve the demo as production does
                 "gunicorn>=22",
