@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from celery import current_app
 from django.db import connection
 
 from lti_bridge.models import Account, GradeDelivery, Work
@@ -47,6 +48,9 @@ def site(live_server, settings):
     # This process now sends tasks to the broker its settings name (the same one the worker
     # gets below): changing the URL here would not reach a producer pool made earlier.
     app.conf.task_always_eager = False
+    # The flows send through Celery's current app (lti_bridge/queue.py): had another app
+    # become current (a module making one at import), they would not reach this broker.
+    assert current_app._get_current_object() is app, current_app
     flush_broker()
     PLAN.reset()
     yield base

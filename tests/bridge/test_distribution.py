@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+# <stage>/run/tests/bridge/this file -> <stage>/src/lti_bridge
 STAGED = Path(__file__).resolve().parents[3] / "src" / "lti_bridge"
 
 pytestmark = [
