@@ -1,12 +1,14 @@
 # Two commands work on a fresh clone:  `make demo`  and  `make test`  (see README.md).
 .PHONY: demo demo-setup test test-mysql coverage test-matrix quality translations compile-translations benchmark clean
 
-# The main configuration is Open edX Ulmo's: Python 3.11 and its pins (constraints/); tox
-# runs the other versions (see tox.ini and docs/development/ci.md).
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+# pyenv keeps other Pythons off PATH; the main configuration and tox need python3.12.
+export PATH := $(subst $() ,:,$(wildcard $(HOME)/.pyenv/versions/3.12*/bin)):$(PATH)
+# The main configuration is Open edX Verawood's: Python 3.12 and its pins (constraints/); tox
+# runs the other releases (see tox.ini and docs/development/ci.md).
+PYTHON ?= $(shell PATH='$(PATH)'; command -v python3.12 2>/dev/null || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
-CONSTRAINTS ?= constraints/openedx-ulmo.txt
+CONSTRAINTS ?= constraints/openedx-verawood.txt
 EXTRAS ?= test$(if $(filter mysql,$(CODIO_DB)),$(comma)mysql)
 comma := ,
 # Tests run in PYTEST_WORKERS processes (pytest-xdist); the browser, live-server, Celery
@@ -22,8 +24,6 @@ PORT ?= 8000
 # The URL browsers use to reach the demo (the platform's issuer and every registered URL).
 # Another PORT changes it; give DEMO_URL when the demo is reached by another name.
 DEMO_URL ?= http://localhost:$(PORT)
-# pyenv keeps other Pythons off PATH; tox needs python3.12 for its py312 environment.
-export PATH := $(subst $() ,:,$(wildcard $(HOME)/.pyenv/versions/3.12*/bin)):$(PATH)
 
 # edx-submissions is installed as the LMS has it, so `pip check` covers the plugin beside the
 # LMS's own set.
@@ -72,11 +72,11 @@ $(VENV)/.tox-$(TOX_VERSION): $(VENV)/.installed-$(EXTRAS)
 	$(PY) -m pip install --quiet "tox==$(TOX_VERSION)"
 	touch $@
 
-## test-matrix: what differs under Open edX Teak (Django 4.2), Python 3.12 with the newest
-## libraries, the Tutor plugin under Tutor 21 and 20, and the bridge alone (its own
-## distribution in a clean environment), through tox (TOX_ARGS, e.g. --workdir)
+## test-matrix: what differs under Open edX Ulmo (Python 3.11) and Teak (Django 4.2), the Tutor
+## plugin under Tutor 22, 21 and 20, and the bridge alone (its own distribution in a clean
+## environment), through tox (TOX_ARGS, e.g. --workdir)
 test-matrix: $(VENV)/.tox-$(TOX_VERSION)
-	$(PY) -m tox $(TOX_ARGS) -e openedx-teak,py312-django52,tutor-ulmo,tutor-teak,bridge-alone -- $(PYTEST_ARGS)
+	$(PY) -m tox $(TOX_ARGS) -e openedx-ulmo,openedx-teak,tutor-verawood,tutor-ulmo,tutor-teak,bridge-alone -- $(PYTEST_ARGS)
 
 quality: $(VENV)/.installed-$(EXTRAS)
 	$(VENV)/bin/ruff check .

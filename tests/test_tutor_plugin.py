@@ -3,8 +3,8 @@
 Kubernetes files), and ``tutor local do init`` is run with a stand-in ``docker`` that records
 what Tutor would run, so no Docker is needed.
 
-Runs in tox's ``tutor-ulmo`` / ``tutor-teak`` environments (Tutor 21 / 20 and this package
-installed without its dependencies, as Tutor's own environment has them): Tutor pins click
+Runs in tox's ``tutor-verawood`` / ``tutor-ulmo`` / ``tutor-teak`` environments (Tutor 22 /
+21 / 20 and this package installed without its dependencies, as Tutor's own environment has them): Tutor pins click
 and python-dateutil versions that Celery refuses, so it cannot share the suite's venv. The
 Django suite skips this file.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("tutor", reason="Tutor runs in its own tox environment (tox -e tutor-ulmo)")
+pytest.importorskip("tutor", reason="Tutor runs in its own tox environment (tox -e tutor-verawood)")
 yaml = pytest.importorskip("yaml")
 
 ROOT = Path(__file__).resolve().parent.parent
