@@ -4,9 +4,9 @@ Kubernetes files), and ``tutor local do init`` is run with a stand-in ``docker``
 what Tutor would run, so no Docker is needed.
 
 Runs in tox's ``tutor-verawood`` / ``tutor-ulmo`` / ``tutor-teak`` environments (Tutor 22 /
-21 / 20 and this package installed without its dependencies, as Tutor's own environment has them): Tutor pins click
-and python-dateutil versions that Celery refuses, so it cannot share the suite's venv. The
-Django suite skips this file.
+21 / 20 and this package installed without its dependencies, as Tutor's own environment has
+them): Tutor pins click and python-dateutil versions that Celery refuses, so it cannot share
+the suite's venv. The Django suite skips this file.
 """
 
 import json
