@@ -90,9 +90,12 @@ else:
             "test": [
                 "XBlock[django]",
                 "xblock-sdk>=0.12",
-                # used by edx-platform and by the stand-ins that mirror it (tests/edx_platform/)
+                # used by edx-platform and by the stand-ins that mirror it (tests/edx_platform/);
+                # Open edX's own completion and dates apps, tested as they are, not copied
                 "edx-opaque-keys",
                 "django-crum",
+                "edx-completion",
+                "edx-when",
                 *BRIDGE_TEST_REQUIRES,
                 "playwright",
                 "ruff>=0.17,<0.18",
