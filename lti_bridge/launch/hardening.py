@@ -28,6 +28,7 @@ from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
@@ -51,8 +52,27 @@ def _cache():
     return caches[conf.get("CACHE")]
 
 
+class LaunchDataStorage(DjangoCacheDataStorage):
+    """pylti1p3's cache storage without its ``lti1p3-session-id`` cookie.
+
+    Over HTTPS pylti1p3 keys every nonce by a session id kept in that cookie, which each
+    login mints when the browser has none. The units of one course page log in at the same
+    moment, each before any answer has set the cookie: every login mints its own, the browser
+    keeps the last, and every other frame's launch then finds no nonce ("Invalid Nonce").
+    What the session id was for, tying a nonce to the browser that logged in, is done here
+    by tying it to the login's state instead (:class:`HardenedOIDCLogin` records the nonce
+    with the state, :meth:`HardenedMessageLaunch.validate_nonce` compares them), and the
+    state is tied to the browser by its own cookie, one per login."""
+
+    def get_session_cookie_name(self):
+        return None
+
+
 def launch_data_storage():
-    return DjangoCacheDataStorage(cache_name=conf.get("CACHE"))
+    return LaunchDataStorage(cache_name=conf.get("CACHE"))
+
+
+NONCE_PARAM = "lti_bridge_nonce"
 
 
 def _claim_once(kind, value, ttl):
@@ -227,9 +247,18 @@ class HardenedMessageLaunch(DjangoMessageLaunch):
 
     def validate_nonce(self):
         try:
-            return super().validate_nonce()
+            super().validate_nonce()
         except LtiException as exc:
             raise errors.Replayed(f"nonce not issued by this tool or expired: {exc}") from exc
+        # The nonce must be the one issued with this launch's state (see LaunchDataStorage):
+        # an id_token carrying another login's nonce is refused in this browser.
+        issued = self._session_service.get_state_params(self._get_request_param("state")) or {}
+        nonce = self._get_jwt_body().get("nonce")
+        if not isinstance(nonce, str) or not constant_time_compare(
+            str(issued.get(NONCE_PARAM, "")), nonce
+        ):
+            raise errors.Replayed("nonce not issued with this launch's state")
+        return self
 
     def validate_registration(self):
         body = self._get_jwt_body()
@@ -390,6 +419,14 @@ class HardenedOIDCLogin(DjangoOIDCLogin):
         ):
             raise errors.UnknownDeployment(f"login with deployment {deployment_id!r}")
         return registration
+
+    def _generate_nonce(self):
+        """pylti1p3's nonce, also kept with the login's state: pylti1p3 saves the state's
+        parameters right after making the nonce, in the same step (oidc_login.py
+        ``_prepare_redirect_url``); see :class:`LaunchDataStorage` for why."""
+        nonce = super()._generate_nonce()
+        self._state_params = {**(self._state_params or {}), NONCE_PARAM: nonce}
+        return nonce
 
     def redirect_uri(self):
         """Our launch URL for this login: the request's target only if it is on our list."""
