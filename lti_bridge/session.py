@@ -26,7 +26,8 @@ _CACHED = "_lti_bridge_account"
 _CACHED_ZONE = "_lti_bridge_time_zone"
 
 
-def _store(session_key=None):
+def session_store(session_key=None):
+    """The server-side session store of ``session_key`` (a new one without)."""
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
 
 
@@ -50,7 +51,7 @@ def _set_cookie(request, response, value):
 def start_session(account, time_zone=""):
     """A new session for ``account`` (shown times in ``time_zone``, the zone its launch
     gave, if any); returns its key (the cookie value)."""
-    store = _store()
+    store = session_store()
     store[ACCOUNT_KEY] = account.pk
     store[HASH_KEY] = account_hash(account)
     if time_zone:
@@ -69,7 +70,7 @@ def begin(request, account, time_zone=""):
     sends the cookie."""
     old = request.COOKIES.get(COOKIE)
     if old:
-        _store(old).delete()
+        session_store(old).delete()
     setattr(request, _NEW_KEY, start_session(account, time_zone))
     setattr(request, _CACHED, account)
     setattr(request, _CACHED_ZONE, time_zone)
@@ -92,7 +93,7 @@ def sign_in(request, response, account):
 def sign_out(request, response):
     key = request.COOKIES.get(COOKIE)
     if key:
-        _store(key).delete()
+        session_store(key).delete()
     response.delete_cookie(COOKIE, samesite="None" if request.is_secure() else "Lax")
     setattr(request, _CACHED, None)
     setattr(request, _CACHED_ZONE, "")
@@ -108,7 +109,7 @@ def current_account(request):
     account, zone = None, ""
     key = request.COOKIES.get(COOKIE)
     if key:
-        store = _store(key)
+        store = session_store(key)
         account_id = store.get(ACCOUNT_KEY)
         if account_id is not None:
             candidate = Account.objects.filter(pk=account_id, is_active=True).first()

@@ -74,3 +74,13 @@ def when(value):
         return ""
     machine = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return format_html('<time datetime="{}">{}</time>', machine, date_format(value, "Y-m-d H:i T"))
+
+
+@register.simple_tag(takes_context=True)
+def bridge_notices(context):
+    """The confirmations waiting in the viewer's bridge session (notices.py), removed as
+    the page shows them."""
+    from ..notices import pop
+
+    request = context.get("request")
+    return pop(request) if request is not None else []

@@ -7,14 +7,13 @@ may not take on what it sees answer 403.
 
 import json
 
-from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import permissions
+from .. import notices, permissions
 from ..flows import mentors, roster
 from ..identity import clean_text
 from ..models import Account, Classroom, ClassUnitContent, ResourceLink, RosterSync, Work
@@ -168,7 +167,7 @@ def mentors_page(request, class_id):
             if mentor_id.isdigit() and learner_id.isdigit():
                 checked.add((int(mentor_id), int(learner_id)))
         mentors.set_from_grid(classroom, mentor_list, page_learners, checked)
-        messages.success(request, _("The mentors' learners are saved."))
+        notices.success(request, _("The mentors' learners are saved."))
         page = request.POST.get("page", "")
         target = reverse("lti_bridge:mentors", args=[classroom.pk])
         return redirect(f"{target}?page={page}" if page.isdigit() else target)

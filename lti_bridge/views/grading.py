@@ -1,7 +1,6 @@
 """Learner work, grading, release and delivery actions. Decisions: permissions; work:
 flows; these views only find objects, call, and redirect."""
 
-from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .. import permissions
+from .. import notices, permissions
 from ..delivery import deliver, progress
 from ..flows import grading
 from ..flows import work as work_flow
@@ -40,7 +39,7 @@ def save_work(request, link_id):
         else:
             work_flow.save_draft(work, answer)
     except work_flow.WorkError as exc:
-        messages.error(request, str(exc))
+        notices.error(request, str(exc))
     return redirect("lti_bridge:unit", link_id=link.pk)
 
 
@@ -68,7 +67,7 @@ def grade_work(request, link_id, account_id):
         return render_work_page(
             request, link, membership, work.account, typed=typed, error=str(exc), status=400
         )
-    messages.success(
+    notices.success(
         request,
         _("Grade saved: %(points)s out of %(max)s points in Codio.")
         % {
@@ -100,7 +99,7 @@ def release_grades(request, link_id):
     if not permissions.can(membership, Action.RELEASE):
         return forbidden(request)
     count = grading.release(link, by=membership.account)
-    messages.success(
+    notices.success(
         request,
         ngettext("%(count)s grade released.", "%(count)s grades released.", count)
         % {"count": count},
@@ -118,7 +117,7 @@ def retry_deliveries(request, link_id):
     if request.POST.get("delivery"):
         rows = rows.filter(pk=request.POST["delivery"])
     count = deliver.retry(rows)
-    messages.success(
+    notices.success(
         request,
         ngettext("%(count)s delivery queued again.", "%(count)s deliveries queued again.", count)
         % {"count": count},

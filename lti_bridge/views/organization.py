@@ -1,12 +1,11 @@
 """The organization's "LTI Integrations" settings page (organization administrators only)."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import conf, permissions
+from .. import conf, notices, permissions
 from ..flows import org_settings
 from ..forms import OrganizationSettingsForm
 from ..models import Organization
@@ -24,7 +23,7 @@ def lti_integrations(request, org_id):
     if request.method == "POST" and form.is_valid():
         changed = org_settings.update(organization, form, by=account)
         if "lti_id_field" in changed:
-            messages.info(
+            notices.info(
                 request,
                 _(
                     "The LTI ID field is now “%(field)s”. It applies from each learner's "
@@ -32,7 +31,7 @@ def lti_integrations(request, org_id):
                 )
                 % {"field": organization.lti_id_field or _("(none)")},
             )
-        messages.success(request, _("Settings saved.") if changed else _("Nothing changed."))
+        notices.success(request, _("Settings saved.") if changed else _("Nothing changed."))
         return redirect("lti_bridge:lti-integrations", org_id=organization.pk)
     organization.refresh_from_db()  # a refused form shows the stored values beside it
     return render_page(
