@@ -27,6 +27,11 @@ DEFAULTS = {
     "KEY_ROTATION_OVERLAP_DAYS": 7,
     # RSA key size for new platform keys.
     "KEY_BITS": 2048,
+    # Origins (besides the LMS's own and Open edX's LEARNING_MICROFRONTEND_URL) whose pages
+    # frame the course's units: the platform's pages that load inside the unit's frame (its
+    # OIDC auth step) name them in their CSP frame-ancestors, and the built-in bridge's
+    # registration gets them too (codio_register_builtin_bridge). E.g. another MFE's origin.
+    "FRAME_ANCESTORS": [],
     # The Django cache holding started launches; must be shared by all processes.
     "CACHE": "default",
     # Open edX course role -> LTI roles (see README, "Roles"). Overridable per key.
@@ -59,3 +64,20 @@ def get(name):
 def platform_issuer():
     issuer = get("PLATFORM_ISSUER") or getattr(settings, "LMS_ROOT_URL", "")
     return (issuer or "http://localhost:8000").rstrip("/")
+
+
+def frame_origins():
+    """The origins, besides the LMS's own, whose pages frame the course's units: the Learning
+    MFE (Open edX's LEARNING_MICROFRONTEND_URL: the unit is its ``render_xblock`` iframe)
+    and FRAME_ANCESTORS. Sorted, without duplicates."""
+    from lti_bridge.protocol.origins import origin_of, url_origin
+
+    found = {url_origin(getattr(settings, "LEARNING_MICROFRONTEND_URL", "") or "")}
+    found |= {origin_of(value) for value in get("FRAME_ANCESTORS")}
+    return sorted(origin for origin in found if origin)
+
+
+def frame_ancestors():
+    """The CSP ``frame-ancestors`` of a platform page that loads inside the unit's frame:
+    the LMS itself and :func:`frame_origins`, nobody else."""
+    return " ".join(["'self'", *frame_origins()])

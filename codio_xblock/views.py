@@ -10,11 +10,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import adapter, keystore
+from . import adapter, conf, keystore
 from .launch import authorize
 from .lti1p3.exceptions import LtiPlatformError
 
@@ -26,6 +25,19 @@ def jwks(request):
     """The platform's public keys (tools verify our id_tokens with them)."""
     response = JsonResponse(keystore.jwks())
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def framed(response):
+    """A page that loads inside the unit's frame: whoever frames the unit may frame it (the
+    LMS and the Learning MFE, conf.frame_ancestors), nobody else. Browsers check
+    X-Frame-Options against every ancestor, so SAMEORIGIN would refuse it under the MFE (an
+    origin of its own): the CSP says who instead, as edx-platform's own MFE-framed views
+    (``render_xblock``) are exempt from X-Frame-Options."""
+    csp = response.get("Content-Security-Policy", "")
+    directive = f"frame-ancestors {conf.frame_ancestors()}"
+    response["Content-Security-Policy"] = f"{csp}; {directive}" if csp else directive
+    response.xframe_options_exempt = True
     return response
 
 
@@ -41,16 +53,16 @@ def error_page(request, exc):
 
 # The tool sends the browser here by GET or POST (LTI Security 1.0, 5.1.1.2); it changes
 # nothing a CSRF token would protect: the signed hints bind it to the user who started it.
+# It loads inside the unit's frame: see framed().
 @csrf_exempt
 @never_cache
-@xframe_options_sameorigin
 @require_http_methods(["GET", "POST"])
 def oidc_auth(request):
     params = request.GET if request.method == "GET" else request.POST
     try:
         answer = authorize(params, adapter.get().current_user_key(request))
     except LtiPlatformError as exc:
-        return error_page(request, exc)
+        return framed(error_page(request, exc))
     nonce = secrets.token_urlsafe(16)
     target = urlsplit(answer.redirect_uri)
     response = render(
@@ -68,7 +80,7 @@ def oidc_auth(request):
         f"form-action {target.scheme}://{target.netloc}"
     )
     response["Referrer-Policy"] = "no-referrer"
-    return response
+    return framed(response)
 
 
 # The tool's page posts the author's choice here (Deep Linking 2.0, 4.5). The signed JWT,

@@ -1,7 +1,7 @@
 """Rendering the bridge's pages: unit pages (learner, teacher) and refusal pages.
 
 Pages are framed by LMS pages on other sites, so instead of X-Frame-Options they carry a
-CSP ``frame-ancestors`` naming the registered platforms.
+CSP ``frame-ancestors`` naming the registered platforms and the origins that frame them.
 """
 
 import base64
@@ -9,7 +9,6 @@ import hashlib
 import logging
 import re
 import secrets
-from urllib.parse import urlsplit
 
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
@@ -18,18 +17,20 @@ from django.shortcuts import render
 from . import conf, permissions
 from .delivery.progress import progress as delivery_progress
 from .models import ClassMembership, GradeDelivery, Registration, Work
+from .protocol.origins import origin_of, url_origin
 
 log = logging.getLogger(__name__)
 
 
-def _origin(url):
-    parts = urlsplit(url or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-
-
 def frame_ancestors(registration=None):
+    """Who may frame a unit page: this site, the LMS's own origins (its issuer's and auth
+    URL's) and the origins its registration names (the Learning MFE), for ``registration``
+    or, for a page no launch names, every active registration (origins.py)."""
     rows = [registration] if registration else Registration.objects.active()
-    origins = {_origin(r.auth_login_url) for r in rows} | {_origin(r.issuer) for r in rows}
+    origins = set()
+    for row in rows:
+        origins |= {url_origin(row.auth_login_url), url_origin(row.issuer)}
+        origins |= {origin_of(value) for value in row.frame_origin_list()}
     return " ".join(["'self'", *sorted(o for o in origins if o)])
 
 
@@ -39,7 +40,7 @@ def style_sources():
     inline style, so none is allowed: injected markup cannot restyle a page."""
     from django.conf import settings
 
-    origin = _origin(getattr(settings, "STATIC_URL", "") or "")
+    origin = url_origin(getattr(settings, "STATIC_URL", "") or "")
     return " ".join(["'self'", *([origin] if origin else [])])
 
 

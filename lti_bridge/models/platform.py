@@ -110,6 +110,14 @@ class Registration(models.Model):
             "are always allowed; every other host is refused."
         ),
     )
+    frame_origins = models.TextField(
+        blank=True,
+        help_text=_(
+            "Other origins whose pages frame this LMS's course pages, one per line, e.g. Open "
+            "edX's Learning MFE (https://apps.lms.example.edu). The unit's pages may be framed "
+            "by this LMS's own origins (its issuer and auth URL) and these, nobody else."
+        ),
+    )
     # Hosts the bridge refused to call for this registration: {host: {"count", "last", "url"}}.
     refused_hosts = models.JSONField(default=dict, blank=True, editable=False)
     enabled = models.BooleanField(default=True)
@@ -131,9 +139,25 @@ class Registration(models.Model):
     def service_host_patterns(self):
         return [line.strip().lower() for line in self.service_hosts.splitlines() if line.strip()]
 
+    def frame_origin_list(self):
+        return [line.strip() for line in self.frame_origins.splitlines() if line.strip()]
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        from ..protocol.origins import origin_of
+
+        for value in self.frame_origin_list():
+            if origin_of(value) != value.rstrip("/").lower():
+                raise ValidationError(
+                    {
+                        "frame_origins": _(
+                            "'%(origin)s' is not an origin (give e.g. "
+                            "https://apps.lms.example.edu, with no path)."
+                        )
+                        % {"origin": value}
+                    }
+                )
         for pattern in self.service_host_patterns():
             host = pattern.removeprefix("*.")
             if not host or "*" in host or "/" in host or "." not in host or " " in host:

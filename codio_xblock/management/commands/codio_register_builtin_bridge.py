@@ -33,6 +33,12 @@ class Command(BaseCommand):
             help="URL browsers reach this LMS at (default: CODIO_XBLOCK['PLATFORM_ISSUER'], "
             "else LMS_ROOT_URL).",
         )
+        parser.add_argument(
+            "--tool-url",
+            default="",
+            help="URL browsers reach the built-in bridge at, when the LMS serves it under "
+            "another name than --base-url (default: --base-url).",
+        )
         parser.add_argument("--organization", default="openedx", help="Organization slug.")
         parser.add_argument("--organization-name", default="")
         parser.add_argument(
@@ -52,6 +58,9 @@ class Command(BaseCommand):
         base_url = (opts["base_url"] or conf.platform_issuer()).rstrip("/")
         if not base_url.startswith(("https://", "http://")):
             raise CommandError(f"--base-url must be an http(s) URL, not {base_url!r}")
+        tool_url = (opts["tool_url"] or base_url).rstrip("/")
+        if not tool_url.startswith(("https://", "http://")):
+            raise CommandError(f"--tool-url must be an http(s) URL, not {tool_url!r}")
         try:
             paths = {
                 name: reverse(name)
@@ -79,9 +88,9 @@ class Command(BaseCommand):
                 "codio_register_tool",
                 slug,
                 name="Codio (built-in LTI bridge)",
-                oidc_login_url=base_url + paths["lti_bridge:login"],
-                launch_url=base_url + paths["lti_bridge:launch"],
-                keyset_url=base_url + paths["lti_bridge:jwks"],
+                oidc_login_url=tool_url + paths["lti_bridge:login"],
+                launch_url=tool_url + paths["lti_bridge:launch"],
+                keyset_url=tool_url + paths["lti_bridge:jwks"],
                 client_id=tool.client_id if tool else "",
                 deployment_id=tool.deployment_id if tool else "1",
                 stdout=quiet,
@@ -102,6 +111,9 @@ class Command(BaseCommand):
                 auth_token_url=base_url + paths["codio_xblock:token"],
                 key_set_url=base_url + paths["codio_xblock:jwks"],
                 deployment_id=[tool.deployment_id],
+                # The unit's pages are framed by the LMS and by the Learning MFE (another
+                # origin): the bridge's pages must allow both (conf.frame_origins).
+                frame_origin=conf.frame_origins(),
                 stdout=quiet,
             )
         if opts["lti_id_field"] is not None:

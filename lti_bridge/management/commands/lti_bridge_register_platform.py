@@ -34,6 +34,13 @@ class Command(BaseCommand):
             help="Another host the LMS serves AGS, tokens or rosters from (repeatable; "
             "*.example.edu for its subdomains), e.g. Canvas's institution host.",
         )
+        parser.add_argument(
+            "--frame-origin",
+            action="append",
+            default=[],
+            help="Another origin whose pages frame the LMS's course pages (repeatable), e.g. "
+            "Open edX's Learning MFE, https://apps.lms.example.edu.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **opts):
@@ -55,6 +62,7 @@ class Command(BaseCommand):
                 "auth_audience": opts["auth_audience"],
                 "key_set_url": opts["key_set_url"],
                 "service_hosts": "\n".join(opts["service_host"]),
+                "frame_origins": "\n".join(opts["frame_origin"]),
             },
         )
         try:
