@@ -12,6 +12,7 @@ import re
 from django.utils import translation
 from web_fragments.fragment import Fragment
 from webob import Response
+from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Boolean, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
@@ -143,6 +144,12 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         "custom_parameters",
     )
     icon_class = "problem"
+    # Completion (edx-completion): a scored unit is complete once its score is published
+    # (completion/handlers.py scorable_block_completion, on the grades app's
+    # PROBLEM_WEIGHTED_SCORE_CHANGED). has_custom_completion stays unset for now: with it
+    # set, that handler would skip the block and the block would have to report progress
+    # itself; a later issue does that for ungraded units.
+    completion_mode = XBlockCompletionMode.COMPLETABLE
     # Studio renders author_view only when this is set; otherwise it renders student_view,
     # which would start a launch from the authoring tool (cms/djangoapps/contentstore/
     # views/preview.py).

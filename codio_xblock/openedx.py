@@ -17,7 +17,10 @@ What it relies on, read in edx-platform master (Ulmo line):
 * grades: the ``SCORE_PUBLISHED`` signal (lms/djangoapps/grades/api.py, handled by
   grades/signals/handlers.py ``score_published_handler``) stores raw earned/possible in the
   courseware StudentModule, and the grades app weights them by the block's ``weight``
-  (grades/scores.py); the same path lti-consumer's plugin/compat.py ``publish_grade`` takes.
+  (grades/scores.py); the same path lti-consumer's plugin/compat.py ``publish_grade`` takes;
+* completion: edx-completion's ``scorable_block_completion`` (completion/handlers.py, connected
+  to the grades app's ``PROBLEM_WEIGHTED_SCORE_CHANGED`` by the plugin machinery) marks the
+  unit complete when its score is published without a ``grader_response``.
 """
 
 import contextlib
@@ -284,6 +287,13 @@ class OpenEdxAdapter(PlatformAdapter):
         )
 
     def publish_grade(self, *, usage_id, user_key, raw_earned, raw_possible, comment=""):
+        """``SCORE_PUBLISHED`` with the raw score, as lti-consumer's compat.publish_grade
+        sends it, but without a ``grader_response``: the grades app passes that on to
+        ``PROBLEM_WEIGHTED_SCORE_CHANGED``, and edx-completion (completion/handlers.py
+        ``scorable_block_completion``) takes a truthy one as "not complete", so a unit the
+        tool graded with a comment never got its checkmark. A published score is final
+        (FullyGraded): the unit is complete. The comment stays with the AGS score (the
+        results service reports it); Open edX shows no grader comment for this block."""
         from lms.djangoapps.grades.api import signals as grades_signals
 
         block = self._load_block(usage_id)
@@ -298,7 +308,6 @@ class OpenEdxAdapter(PlatformAdapter):
             raw_possible=raw_possible,
             only_if_higher=False,
             score_deleted=False,
-            grader_response=comment,
         )
 
     def clear_grade(self, *, usage_id, user_key):

@@ -299,7 +299,35 @@ def openedx(monkeypatch, settings, db):
     settings.ROOT_URLCONF = "lms.urls"
     settings.LMS_ROOT_URL = "http://codio.test"
     assert adapter.in_openedx()
+    # The LMS starting: its plugins' signal receivers connected (PluginsConfig.ready), so
+    # edx-completion (the installed package) hears the grades app's signals; its tracking
+    # log on (lms/envs/common.py EVENT_TRACKING_ENABLED, read by eventtracking's ready()).
+    import openedx.core.djangoapps.plugins as plugins_app
+    from django.core.signals import request_finished, request_started
+    from edx_django_utils.cache import RequestCache
+    from eventtracking import tracker
+    from eventtracking.django.django_tracker import override_default_tracker
+    from openedx.core.djangoapps.plugins.apps import PluginsConfig
+
+    PluginsConfig(plugins_app.__name__, plugins_app).ready()
+    settings.EVENT_TRACKING_ENABLED = True
+    trackers = dict(tracker.TRACKERS)
+    override_default_tracker()
+
+    # The LMS's RequestCacheMiddleware empties the request cache (where edx-toggles keeps
+    # waffle switch values) when each request starts and ends.
+    def clear_request_cache(**kwargs):
+        RequestCache.clear_all_namespaces()
+
+    clear_request_cache()
+    request_started.connect(clear_request_cache, dispatch_uid="openedx_request_cache_start")
+    request_finished.connect(clear_request_cache, dispatch_uid="openedx_request_cache_end")
     yield OpenEdx()
+    request_started.disconnect(dispatch_uid="openedx_request_cache_start")
+    request_finished.disconnect(dispatch_uid="openedx_request_cache_end")
+    clear_request_cache()
+    tracker.TRACKERS.clear()
+    tracker.TRACKERS.update(trackers)
     from xmodule.modulestore.django import BLOCKS
 
     BLOCKS.clear()

@@ -28,8 +28,18 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CODIO_XBLOCK = {**CODIO_XBLOCK, "PLATFORM_ISSUER": BASE_URL}
 LTI_BRIDGE = {**LTI_BRIDGE, "BASE_URL": BASE_URL}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
-# The tables behind the edx-platform stand-ins (tests/edx_platform/, the `openedx` fixture).
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.openedx_standin"]
+# The tables behind the edx-platform stand-ins (tests/edx_platform/, the `openedx` fixture),
+# and the Open edX apps tested as they are (from PyPI, not copied): edx-completion (its
+# BlockCompletion table, the waffle switch it reads, the tracking log it writes to, which
+# the LMS installs as below) and edx-when.
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "tests.openedx_standin",
+    "waffle",
+    "eventtracking.django.apps.EventTrackingConfig",
+    "completion",
+    "edx_when",
+]
 
 # Inert unless a test arms tests.faults.PLAN (the platform of a live server).
 MIDDLEWARE = ["tests.faults.FaultInjectionMiddleware", *MIDDLEWARE]

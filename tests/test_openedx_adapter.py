@@ -45,14 +45,15 @@ def _item_for(openedx, block, learner):
     return tool, item, subject
 
 
-def _graded_by_the_tool(openedx, block, learner, given, maximum):
+def _graded_by_the_tool(openedx, block, learner, given, maximum, **extra):
     """The tool posts a FullyGraded score for ``learner`` to the block's line item over AGS
     (token, endpoint, the real platform code); Open edX's adapter publishes it."""
     from django.test import Client
 
     tool, item, subject = _item_for(openedx, block, learner)
     client = Client()
-    response = post_score(client, item, tool.token(client), score(subject, given, maximum))
+    body = score(subject, given, maximum, **extra)
+    response = post_score(client, item, tool.token(client), body)
     assert response.status_code == 200, response.content
     return item
 
