@@ -6,7 +6,7 @@ Read values through :func:`get`, never from ``django.conf.settings`` directly.
 
 from django.conf import settings
 
-from .lti1p3.roles import DEFAULT_ROLE_MAP
+from .lti1p3.roles import DEFAULT_ROLE_MAP, default_role_map
 
 DEFAULTS = {
     # The LMS adapter (codio_xblock/adapter.py): "" picks Open edX when edx-platform is
@@ -36,6 +36,12 @@ DEFAULTS = {
     "CACHE": "default",
     # Open edX course role -> LTI roles (see README, "Roles"). Overridable per key.
     "ROLE_MAP": DEFAULT_ROLE_MAP,
+    # Forum helpers (Community TA, Group Moderator) have no course-staff rights in Open edX
+    # and launch as Learner. True sends them as Learner + the Instructor#TeachingAssistant
+    # sub-role (as xblock-lti-consumer does), which makes them teachers in a tool that
+    # follows Codio's role table (the built-in bridge does): they could then see and grade
+    # every learner's work. ROLE_MAP entries for them still win.
+    "FORUM_HELPERS_AS_TEACHING_ASSISTANTS": False,
     # Outside Open edX (workbench, tests): the course a block belongs to, and each
     # username's course roles. Ignored inside Open edX.
     "STANDALONE_COURSE": {
@@ -57,7 +63,10 @@ def get(name):
     if name not in DEFAULTS:
         raise KeyError(f"unknown codio_xblock setting {name!r}")
     if name == "ROLE_MAP":
-        return {**DEFAULTS["ROLE_MAP"], **overrides.get("ROLE_MAP", {})}
+        defaults = default_role_map(
+            forum_helpers_as_teaching_assistants=bool(get("FORUM_HELPERS_AS_TEACHING_ASSISTANTS"))
+        )
+        return {**defaults, **overrides.get("ROLE_MAP", {})}
     return overrides.get(name, DEFAULTS[name])
 
 

@@ -34,10 +34,13 @@ from .adapter import BlockGrading, CourseInfo, CourseMember, PlatformAdapter, Pl
 
 log = logging.getLogger(__name__)
 
-FORUM_TEACHING_ROLES = {
-    # django_comment_common FORUM_ROLE_COMMUNITY_TA / FORUM_ROLE_GROUP_MODERATOR
+FORUM_ROLES = {
+    # django_comment_common FORUM_ROLE_* -> names of ROLE_MAP. They moderate discussions and
+    # give no course-staff rights: Learner by default (lti1p3/roles.py).
     "Community TA": "community_ta",
     "Group Moderator": "group_moderator",
+    "Moderator": "forum_moderator",
+    "Administrator": "forum_administrator",
 }
 
 
@@ -64,7 +67,7 @@ def _strict_role_checking():
 def _roles_of(django_user, key, forum_role_names):
     """The user's course roles as names of ``ROLE_MAP``: access roles checked strictly (a
     limited staff member is not course staff), org-wide staff and instructor roles
-    included, inactive users holding none (roles.py ``has_user``); forum teaching roles."""
+    included, inactive users holding none (roles.py ``has_user``); forum roles."""
     from common.djangoapps.student import roles
 
     checks = [
@@ -79,9 +82,7 @@ def _roles_of(django_user, key, forum_role_names):
     with _strict_role_checking():  # a limited staff member is not course staff
         found = {name for name, role in checks if role.has_user(django_user)}
     if django_user.is_active:
-        found |= {
-            FORUM_TEACHING_ROLES[name] for name in forum_role_names if name in FORUM_TEACHING_ROLES
-        }
+        found |= {FORUM_ROLES[name] for name in forum_role_names if name in FORUM_ROLES}
     return found
 
 
@@ -194,7 +195,8 @@ class OpenEdxAdapter(PlatformAdapter):
         members = []
         for user in users:
             roles = _roles_of(user, key, forum.get(user.pk, ()))
-            on_team = bool(roles - {"beta_tester"})
+            # the course team: forum roles and beta testers are learners
+            on_team = bool(roles - {"beta_tester", *FORUM_ROLES.values()})
             members.append(
                 CourseMember(
                     position=user.pk,

@@ -121,7 +121,7 @@ def test_the_membership_endpoint_reads_the_lms_roster(openedx, roster):
     by_name = {m.get("name"): m for m in members}
     assert by_name["Carol Example"]["roles"] == [C.INSTRUCTOR.value]
     assert by_name["Dan Example"]["roles"] == [C.MENTOR.value]  # never also Instructor
-    assert by_name["Fay Example"]["roles"] == [C.INSTRUCTOR.value, C.TEACHING_ASSISTANT.value]
+    assert by_name["Fay Example"]["roles"] == [C.LEARNER.value]  # a forum TA is a learner
     assert by_name["Bob Example"]["status"] == "Inactive"
     assert all("email" not in m for m in members)  # the block does not share emails
     assert not any(

@@ -94,8 +94,11 @@ def test_check_client_exact_redirect_uri():
         ({"instructor"}, [ContextRole.INSTRUCTOR, ContextRole.ADMINISTRATOR]),
         ({"staff"}, [ContextRole.INSTRUCTOR]),
         ({"limited_staff"}, [ContextRole.MENTOR]),
-        ({"community_ta"}, [ContextRole.INSTRUCTOR, ContextRole.TEACHING_ASSISTANT]),
-        ({"group_moderator"}, [ContextRole.INSTRUCTOR, ContextRole.TEACHING_ASSISTANT]),
+        # forum roles give no course-staff rights in Open edX
+        ({"community_ta"}, [ContextRole.LEARNER]),
+        ({"group_moderator"}, [ContextRole.LEARNER]),
+        ({"forum_moderator"}, [ContextRole.LEARNER]),
+        ({"forum_administrator"}, [ContextRole.LEARNER]),
         ({"beta_tester"}, [ContextRole.LEARNER]),
         (set(), [ContextRole.LEARNER]),
         ({"something-new"}, [ContextRole.LEARNER]),

@@ -20,8 +20,9 @@ C = ContextRole
         ({"instructor"}, [C.INSTRUCTOR, C.ADMINISTRATOR], ("teacher", False)),
         ({"staff"}, [C.INSTRUCTOR], ("teacher", False)),
         ({"limited_staff"}, [C.MENTOR], ("teacher", True)),
-        ({"community_ta"}, [C.INSTRUCTOR, C.TEACHING_ASSISTANT], ("teacher", False)),
-        ({"group_moderator"}, [C.INSTRUCTOR, C.TEACHING_ASSISTANT], ("teacher", False)),
+        ({"community_ta"}, [C.LEARNER], ("student", False)),  # no course-staff rights
+        ({"group_moderator"}, [C.LEARNER], ("student", False)),
+        ({"forum_moderator"}, [C.LEARNER], ("student", False)),
         ({"beta_tester"}, [C.LEARNER], ("student", False)),
         (set(), [C.LEARNER], ("student", False)),
     ],
@@ -60,14 +61,18 @@ def test_operators_override_the_table(as_user, monkeypatch, settings):
     [
         ("instructor", ("teacher", False)),
         ("staff", ("teacher", False)),
-        ("ta", ("teacher", False)),
-        ("moderator", ("teacher", False)),
+        ("ta", ("student", False)),  # forum helpers are learners unless the operator says
+        ("moderator", ("student", False)),  # (tests/test_forum_roles.py)
         ("mentor", ("teacher", True)),
         ("beta", ("student", False)),
         ("learner", ("student", False)),
     ],
 )
-def test_demo_has_a_user_for_each_role(as_user, username, bridge):
+def test_demo_has_a_user_for_each_role(as_user, settings, username, bridge):
+    settings.CODIO_XBLOCK = {
+        **settings.CODIO_XBLOCK,
+        "FORUM_HELPERS_AS_TEACHING_ASSISTANTS": False,  # the default, whatever the demo sets
+    }
     launch_through_xblock(as_user(username))
     membership = ClassMembership.objects.get()
     assert (membership.role, membership.read_only) == bridge

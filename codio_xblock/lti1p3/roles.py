@@ -18,13 +18,36 @@ DEFAULT_ROLE_MAP: Final[dict[str, list[str]]] = {
     "instructor": [ContextRole.INSTRUCTOR.value, ContextRole.ADMINISTRATOR.value],
     "staff": [ContextRole.INSTRUCTOR.value],
     "limited_staff": [ContextRole.MENTOR.value],
-    # A TA is an Instructor with the TeachingAssistant sub-role (LTI Core 1.3, A.2.3.1: send
-    # the principal role with a sub-role), so tools that know only principal roles see them.
-    "community_ta": [ContextRole.INSTRUCTOR.value, ContextRole.TEACHING_ASSISTANT.value],
-    "group_moderator": [ContextRole.INSTRUCTOR.value, ContextRole.TEACHING_ASSISTANT.value],
+    # Forum roles (django_comment_common: Community TA, Group Moderator, Moderator,
+    # Administrator) moderate discussions and give no course-staff rights in Open edX: their
+    # holders are learners. See FORUM_HELPERS for the operator setting that sends the first
+    # two as teaching assistants.
+    "community_ta": [ContextRole.LEARNER.value],
+    "group_moderator": [ContextRole.LEARNER.value],
+    "forum_moderator": [ContextRole.LEARNER.value],
+    "forum_administrator": [ContextRole.LEARNER.value],
     "beta_tester": [ContextRole.LEARNER.value],
     "learner": [ContextRole.LEARNER.value],
 }
+
+# The forum roles xblock-lti-consumer sends as Learner + the TeachingAssistant sub-role
+# (lti_consumer/lti_1p3/constants.py LTI_1P3_ROLE_MAP), which a tool following Codio's role
+# table makes a teacher: what they get with FORUM_HELPERS_AS_TEACHING_ASSISTANTS.
+FORUM_HELPERS: Final = ("community_ta", "group_moderator")
+FORUM_HELPER_AS_TEACHING_ASSISTANT: Final[list[str]] = [
+    ContextRole.LEARNER.value,
+    ContextRole.TEACHING_ASSISTANT.value,
+]
+
+
+def default_role_map(*, forum_helpers_as_teaching_assistants: bool = False) -> dict[str, list[str]]:
+    """The default table, with forum helpers sent as teaching assistants if asked."""
+    table = {name: list(uris) for name, uris in DEFAULT_ROLE_MAP.items()}
+    if forum_helpers_as_teaching_assistants:
+        for name in FORUM_HELPERS:
+            table[name] = list(FORUM_HELPER_AS_TEACHING_ASSISTANT)
+    return table
+
 
 # Role vocabularies no table may hand to course-level staff (system and institution
 # roles, LTI Core 1.3 A.2.1-A.2.2): only global staff get the system Administrator role.
