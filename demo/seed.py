@@ -10,10 +10,10 @@ DEMO_USERS = [
     {"username": "learner", "name": ("Ada", "Lovelace"), "role": "Learner"},
     {"username": "learner2", "name": ("Alan", "Turing"), "role": "Learner"},
     {"username": "instructor", "name": ("Grace", "Hopper"), "role": "Instructor"},
-    {"username": "ta", "name": ("Edsger", "Dijkstra"), "role": "Teaching assistant"},
+    {"username": "ta", "name": ("Edsger", "Dijkstra"), "role": "Community TA (forum role: a learner)"},
     {"username": "mentor", "name": ("Barbara", "Liskov"), "role": "Limited staff (mentor)"},
-    {"username": "staff", "name": ("Frances", "Allen"), "role": "Course staff"},
-    {"username": "moderator", "name": ("Donald", "Knuth"), "role": "Group moderator"},
+    {"username": "staff", "name": ("Frances", "Allen"), "role": "Course staff (teaching assistant)"},
+    {"username": "moderator", "name": ("Donald", "Knuth"), "role": "Group moderator (forum role: a learner)"},
     {"username": "beta", "name": ("Margaret", "Hamilton"), "role": "Beta tester"},
     {
         "username": "admin",

@@ -146,7 +146,7 @@ CODIO_XBLOCK = {
     "STANDALONE_TIME_ZONES": {
         "learner": "Europe/Madrid",
         "instructor": "America/New_York",
-        "ta": "Asia/Kolkata",
+        "staff": "Asia/Kolkata",
     },
 }
 LTI_BRIDGE = {

@@ -44,7 +44,7 @@ def gradebook(request):
     from codio_xblock.models import LineItem, StandaloneScore
 
     roles = xblock_conf.get("STANDALONE_COURSE_ROLES").get(request.user.get_username(), [])
-    if not {"instructor", "staff", "limited_staff", "community_ta"} & set(roles):
+    if not {"instructor", "staff", "limited_staff"} & set(roles):
         raise Http404
     users = {str(u.pk): u for u in get_user_model().objects.all()}
     labels = dict(LineItem.objects.values_list("usage_id", "label"))

@@ -1,7 +1,7 @@
 """Every role through its main job, in one real browser session on the demo course, as a
-new user would: the learner completes a unit, the instructor grades and releases, the
-teaching assistant grades, the instructor names a mentor's learners and the mentor then sees
-only those (read-only), the administrator opens LTI Integrations and the class's exports, the
+new user would: the learner completes a unit, the instructor grades and releases, a forum
+Community TA is a learner, course staff grade, the instructor names a mentor's learners and
+the mentor then sees only those (read-only), the administrator opens LTI Integrations and the class's exports, the
 author edits a unit in /studio/, and the learner finds the grade. Each named screen is
 checked (its page is styled by the bridge's stylesheet and nothing spills out sideways) and
 kept as a screenshot in test-artifacts/roles-*.png."""
@@ -99,16 +99,22 @@ def test_every_role_does_its_main_job(browser, demo_site):  # noqa: F811
     expect(frame.get_by_test_id("delivery-progress")).to_contain_text("Sent: 1")
     check_screen(teacher, frame, "teacher-released")
 
-    # Teaching assistant: grades the second learner; the page shows the TA's own clock.
+    # Community TA (a forum role, no course-staff rights in Open edX): a learner in the unit.
     ta = open_course_as(browser, demo_site, "ta")
-    frame = unit_frame(ta)
-    expect(frame.get_by_test_id("who")).to_have_text("Signed in as Edsger Dijkstra · Teacher")
+    expect(unit_frame(ta).get_by_test_id("who")).to_have_text("Signed in as Edsger Dijkstra")
+    expect(unit_frame(ta).get_by_role("link", name="Alan Turing")).to_have_count(0)
+
+    # Course staff (Open edX's teaching assistant): grades the second learner; the page
+    # shows the staff member's own clock.
+    staff = open_course_as(browser, demo_site, "staff")
+    frame = unit_frame(staff)
+    expect(frame.get_by_test_id("who")).to_have_text("Signed in as Frances Allen · Teacher")
     frame.get_by_role("link", name="Alan Turing").click()
     frame.get_by_test_id("points").fill("70")
     frame.get_by_test_id("save-grade").click()
     expect(frame.get_by_test_id("messages")).to_contain_text("Grade saved: 70 out of 100")
     expect(frame.get_by_test_id("time-zone")).to_contain_text("Asia/Kolkata")
-    check_screen(ta, frame, "ta-work")
+    check_screen(staff, frame, "staff-work")
 
     # Instructor: the class filters learners for mentors; the mentor gets Ada only.
     frame = teacher.frame_locator(FRAME).first

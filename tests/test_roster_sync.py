@@ -51,7 +51,8 @@ def test_the_first_launch_reads_the_roster_with_roles_as_the_lms_grants_them(tea
     }
     assert roles["Alan Turing"] == ("student", False, True)  # learner2, never launched
     assert roles["Barbara Liskov"] == ("teacher", True, True)  # limited staff: a mentor
-    assert roles["Edsger Dijkstra"] == ("teacher", False, True)  # a TA
+    assert roles["Frances Allen"] == ("teacher", False, True)  # course staff
+    assert roles["Edsger Dijkstra"] == ("student", False, True)  # a forum Community TA
     # accounts made from the roster: nobody signed in
     assert Account.objects.get(name="Alan Turing").last_login is None
 
