@@ -18,11 +18,13 @@ def pytest_collection_modifyitems(config, items):
     the serial kinds in one xdist group (`-n 2 --dist loadgroup`) before the other plugins
     see the items (xdist reads the group); after them (pytest-django groups database
     tests), put the serial kinds first, so that the worker that takes them starts on them
-    while the other runs everything else."""
+    while the other runs everything else. Without pytest-xdist (`-p no:xdist`,
+    PYTEST_WORKERS=0) there is no group to join."""
+    xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
         if "live_server" in item.fixturenames:
             item.add_marker(pytest.mark.live)
-        if any(item.get_closest_marker(kind) for kind in SERIAL_KINDS):
+        if xdist and any(item.get_closest_marker(kind) for kind in SERIAL_KINDS):
             item.add_marker(pytest.mark.xdist_group("serial"))
     result = yield
 
