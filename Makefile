@@ -9,7 +9,9 @@ PYTHON ?= $(shell PATH='$(PATH)'; command -v python3.12 2>/dev/null || command -
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CONSTRAINTS ?= constraints/openedx-verawood.txt
-EXTRAS ?= test$(if $(filter mysql,$(CODIO_DB)),$(comma)mysql)
+# openedx-authz (course-team roles beside CourseAccessRole) exists from Verawood on: the
+# `authz` extra joins under Verawood's pins only (tox's Ulmo and Teak runs go without it).
+EXTRAS ?= test$(if $(findstring verawood,$(CONSTRAINTS)),$(comma)authz)$(if $(filter mysql,$(CODIO_DB)),$(comma)mysql)
 comma := ,
 # Tests run in PYTEST_WORKERS processes (pytest-xdist); the browser, live-server, Celery
 # worker and benchmark tests keep to one of them, one at a time (tests/conftest.py).

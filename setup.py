@@ -87,6 +87,10 @@ else:
         extras_require={
             "mysql": ["mysqlclient>=2.2"],
             "demo": ["XBlock[django]", "xblock-sdk>=0.12"],
+            # Open edX's authorization library (course-team roles from Verawood on) and the
+            # organizations app it needs, from PyPI, for the tests under Verawood's pins; the
+            # plugin itself runs with or without them (Ulmo, Teak)
+            "authz": ["openedx-authz>=1.2", "edx-organizations"],
             "test": [
                 "XBlock[django]",
                 "xblock-sdk>=0.12",

@@ -8,10 +8,12 @@ What it relies on, read in edx-platform master (Ulmo line):
 
 * users: the XBlock user service (common/djangoapps/xblock_django/user_service.py) gives the
   user id and ``full_name`` (``UserProfile.name``; auth first/last names are usually empty);
-* roles: common/djangoapps/student/roles.py. ``CourseLimitedStaffRole`` derives from
-  ``CourseStaffRole``, and role checks include derived roles unless they run inside
-  ``strict_role_checking()``; org-wide ``OrgStaffRole``/``OrgInstructorRole`` give course
-  staff access (lms/djangoapps/courseware/access.py); forum roles live in
+* roles: common/djangoapps/student/roles.py. ``RoleCache`` merges CourseAccessRole rows and
+  openedx-authz assignments (as legacy names); ``CourseLimitedStaffRole`` derives from
+  ``CourseStaffRole`` and role checks include derived roles, so roles are read by exact name
+  from ``RoleCache.roles_by_course_id``, never inside ``strict_role_checking()`` (a
+  process-wide switch with no try/finally); org-wide roles give course staff access
+  (lms/djangoapps/courseware/access.py); forum roles live in
   openedx/core/djangoapps/django_comment_common/models.py;
 * masquerade: lms/djangoapps/courseware/masquerade.py (settings on the request's user);
 * grades: the ``SCORE_PUBLISHED`` signal (lms/djangoapps/grades/api.py, handled by
@@ -23,7 +25,6 @@ What it relies on, read in edx-platform master (Ulmo line):
   unit complete when its score is published without a ``grader_response``.
 """
 
-import contextlib
 import logging
 from datetime import timedelta
 
@@ -56,34 +57,69 @@ def _usage_key(usage_id):
     return UsageKey.from_string(str(usage_id))
 
 
-def _strict_role_checking():
-    """``strict_role_checking()`` where edx-platform has it (Sumac and later); before it,
-    roles had no inheritance to switch off."""
-    from common.djangoapps.student import roles
+# Course access roles (CourseAccessRole.role, or an openedx-authz role's legacy name) ->
+# names of ROLE_MAP. Matched by exact name: a limited staff member is not course staff.
+COURSE_ACCESS_ROLES = {
+    "instructor": "instructor",
+    "staff": "staff",
+    "limited_staff": "limited_staff",
+    "beta_testers": "beta_tester",
+}
+# Org-wide roles (no course id: OrgInstructorRole, OrgStaffRole, an openedx-authz org or
+# platform grant) give the same access to every course of the org (courseware/access.py).
+ORG_ACCESS_ROLES = {
+    "instructor": "instructor",
+    "staff": "staff",
+    "limited_staff": "limited_staff",
+}
 
-    return getattr(roles, "strict_role_checking", contextlib.nullcontext)()
+
+def _role_names(roles_by_course_id, key):
+    """Names of ROLE_MAP for the access roles of ``RoleCache.roles_by_course_id`` (legacy
+    CourseAccessRole rows and openedx-authz assignments as edx-platform merges them), for
+    the course ``key``: its own roles and its org's org-wide roles. Read by name, never
+    through ``strict_role_checking()`` (which switches role inheritance off for the whole
+    process and leaves it off if anything inside raises)."""
+    from common.djangoapps.student.roles import get_role_cache_key_for_course
+
+    names = set()
+    for role in roles_by_course_id.get(get_role_cache_key_for_course(key), ()):
+        if role.org == key.org and role.role in COURSE_ACCESS_ROLES:
+            names.add(COURSE_ACCESS_ROLES[role.role])
+    for role in roles_by_course_id.get(get_role_cache_key_for_course(None), ()):
+        if role.org == key.org and role.role in ORG_ACCESS_ROLES:
+            names.add(ORG_ACCESS_ROLES[role.role])
+    return names
 
 
-def _roles_of(django_user, key, forum_role_names):
-    """The user's course roles as names of ``ROLE_MAP``: access roles checked strictly (a
-    limited staff member is not course staff), org-wide staff and instructor roles
-    included, inactive users holding none (roles.py ``has_user``); forum roles."""
-    from common.djangoapps.student import roles
-
-    checks = [
-        ("instructor", roles.CourseInstructorRole(key)),
-        ("staff", roles.CourseStaffRole(key)),
-        ("beta_tester", roles.CourseBetaTesterRole(key)),
-        ("instructor", roles.OrgInstructorRole(key.org)),
-        ("staff", roles.OrgStaffRole(key.org)),
-    ]
-    if hasattr(roles, "CourseLimitedStaffRole"):
-        checks.append(("limited_staff", roles.CourseLimitedStaffRole(key)))
-    with _strict_role_checking():  # a limited staff member is not course staff
-        found = {name for name, role in checks if role.has_user(django_user)}
-    if django_user.is_active:
-        found |= {FORUM_ROLES[name] for name in forum_role_names if name in FORUM_ROLES}
+def _roles_of(django_user, key, roles_by_course_id, forum_role_names):
+    """The user's course roles as names of ``ROLE_MAP``: access roles by exact name, org-wide
+    ones included, forum roles; an inactive user holds none (roles.py ``has_user``)."""
+    if not django_user.is_active:
+        return set()
+    found = _role_names(roles_by_course_id, key)
+    found |= {FORUM_ROLES[name] for name in forum_role_names if name in FORUM_ROLES}
     return found
+
+
+def _authz_team(key):
+    """Usernames with an openedx-authz role in the course itself that ``RoleCache`` turns into
+    a course access role (one with a legacy name): one read whatever the course's size.
+    (edx-platform's roles.py reads course-scoped assignments only: an org-wide
+    ``course-v1:ORG+*`` assignment gives no course role there, so none here.) Empty where
+    edx-platform has no openedx-authz course roles (Ulmo and before)."""
+    try:
+        from common.djangoapps.student.roles import get_legacy_role_from_authz_role
+        from openedx_authz.api import users as authz_api
+    except ImportError:
+        return set()
+    return {
+        assignment.subject.external_key
+        for assignment in authz_api.get_all_user_role_assignments_in_scope(
+            scope_external_key=str(key)
+        )
+        if any(get_legacy_role_from_authz_role(role.external_key) for role in assignment.roles)
+    }
 
 
 class OpenEdxAdapter(PlatformAdapter):
@@ -149,6 +185,10 @@ class OpenEdxAdapter(PlatformAdapter):
         )
 
     def course_roles(self, user, course_id):
+        """Roles as edx-platform grants them today: ``RoleCache`` merges CourseAccessRole rows
+        and openedx-authz assignments (common/djangoapps/student/roles.py), whatever the
+        ``authz.enable_course_authoring`` flag says; forum roles from django_comment_common."""
+        from common.djangoapps.student.roles import RoleCache
         from openedx.core.djangoapps.django_comment_common.models import Role
 
         if user.masquerading:
@@ -156,32 +196,41 @@ class OpenEdxAdapter(PlatformAdapter):
         django_user = get_user_model().objects.get(pk=user.user_key)
         key = _course_key(course_id)
         forum = Role.objects.filter(course_id=key, users=django_user).values_list("name", flat=True)
-        return _roles_of(django_user, key, forum)
+        return _roles_of(django_user, key, RoleCache(django_user).roles_by_course_id, forum)
 
     def course_members(self, course_id, *, after=0, limit=100):
         """Users enrolled in the course (CourseEnrollment, active or not) and the course team
-        (course-level CourseAccessRole rows), by user id. The page's roles are prefetched
-        with ``BulkRoleCache.prefetch`` (edx-platform's own bulk loading, which
-        ``RoleCache`` reads), then checked exactly as a launch checks them: a page costs a
-        few queries whatever the course's size."""
+        (course-level CourseAccessRole rows and openedx-authz course assignments), by user
+        id, their roles read exactly as a launch reads them. A page costs a few queries
+        whatever the course's size: legacy roles for the whole page at once; ``RoleCache``
+        (legacy and openedx-authz merged) only for the members openedx-authz grants a role
+        in this course. Not ``BulkRoleCache.prefetch``: on master it stores the wrong
+        role for openedx-authz assignments (and fails when the batch has no legacy role)."""
         from common.djangoapps.student.models import CourseAccessRole, CourseEnrollment
-        from common.djangoapps.student.roles import BulkRoleCache
+        from common.djangoapps.student.roles import RoleCache, get_role_cache_key_for_course
         from django.db.models import Q
         from openedx.core.djangoapps.django_comment_common.models import Role
 
         key = _course_key(course_id)
+        authz = _authz_team(key)
         enrolled = CourseEnrollment.objects.filter(course_id=key).values("user_id")
         team = CourseAccessRole.objects.filter(course_id=key).values("user_id")
         users = list(
             get_user_model()
-            .objects.filter(Q(pk__in=enrolled) | Q(pk__in=team), pk__gt=after)
+            .objects.filter(
+                Q(pk__in=enrolled) | Q(pk__in=team) | Q(username__in=authz), pk__gt=after
+            )
             .select_related("profile")
             .order_by("pk")[:limit]
         )
         if not users:
             return []
         ids = [user.pk for user in users]
-        BulkRoleCache.prefetch(users)
+        legacy = {}  # the shape of RoleCache.roles_by_course_id, per user
+        for row in CourseAccessRole.objects.filter(user_id__in=ids):
+            legacy.setdefault(row.user_id, {}).setdefault(
+                get_role_cache_key_for_course(row.course_id), set()
+            ).add(row)
         enrollment = dict(
             CourseEnrollment.objects.filter(course_id=key, user_id__in=ids).values_list(
                 "user_id", "is_active"
@@ -194,7 +243,11 @@ class OpenEdxAdapter(PlatformAdapter):
             forum.setdefault(user_id, []).append(name)
         members = []
         for user in users:
-            roles = _roles_of(user, key, forum.get(user.pk, ()))
+            if user.username in authz:
+                roles_by_course_id = RoleCache(user).roles_by_course_id
+            else:
+                roles_by_course_id = legacy.get(user.pk, {})
+            roles = _roles_of(user, key, roles_by_course_id, forum.get(user.pk, ()))
             # the course team: forum roles and beta testers are learners
             on_team = bool(roles - {"beta_tester", *FORUM_ROLES.values()})
             members.append(

@@ -193,6 +193,8 @@ def launch_as(bridge_setup):
 
 EDX_PLATFORM = __import__("pathlib").Path(__file__).resolve().parent / "edx_platform"
 EDX_TOP_LEVEL = ("common", "openedx", "lms", "xmodule")
+# openedx-authz, installed from PyPI under Verawood's pins only (the `authz` extra)
+HAS_AUTHZ = __import__("importlib.util").util.find_spec("openedx_authz") is not None
 
 
 def _forget_edx_modules():
@@ -213,6 +215,13 @@ class OpenEdx:
         from opaque_keys.edx.keys import CourseKey
 
         self.course_key = CourseKey.from_string(self.COURSE)
+        if HAS_AUTHZ:  # the course's organization and its published overview, as in the LMS
+            from organizations.api import add_organization
+
+            from tests.openedx_authz_standin.models import CourseOverview
+
+            add_organization({"short_name": self.course_key.org, "name": self.course_key.org})
+            CourseOverview.objects.create(id=self.course_key, org=self.course_key.org)
 
     def user(self, username, *, name="", first="", last="", is_staff=False, **roles):
         from django.contrib.auth import get_user_model
@@ -237,6 +246,19 @@ class OpenEdx:
             role=role,
             org=self.course_key.org,
             course_id="" if org_wide else self.COURSE,
+        )
+
+    def grant_authz(self, user, role, *, scope=None):
+        """An openedx-authz role assignment (``course_staff``, ``course_admin``, ...) made
+        with the real openedx-authz, in the course unless ``scope`` says otherwise (e.g. the
+        org-wide ``course-v1:Org+*``), as Open edX's course team pages make it once course
+        authoring has moved to openedx-authz."""
+        from openedx_authz.api import users as authz_api
+
+        assert authz_api.assign_role_to_user_in_scope(
+            user_external_key=user.username,
+            role_external_key=role,
+            scope_external_key=scope or self.COURSE,
         )
 
     def forum_role(self, user, name):
@@ -295,7 +317,14 @@ def openedx(monkeypatch, settings, db):
     """Run codio_xblock's Open edX adapter against the edx-platform stand-ins."""
     from codio_xblock import adapter
 
-    _forget_edx_modules()
+    def forget():
+        _forget_edx_modules()
+        if HAS_AUTHZ:  # the policies openedx-authz holds in memory belong to the last test
+            from openedx_authz.engine.enforcer import AuthzEnforcer
+
+            AuthzEnforcer._last_policy_loaded_version = None
+
+    forget()
     monkeypatch.syspath_prepend(str(EDX_PLATFORM))
     settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK, "ADAPTER": "openedx"}
     settings.ROOT_URLCONF = "lms.urls"
@@ -333,7 +362,7 @@ def openedx(monkeypatch, settings, db):
     from xmodule.modulestore.django import BLOCKS
 
     BLOCKS.clear()
-    _forget_edx_modules()
+    forget()
 
 
 @pytest.fixture

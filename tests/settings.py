@@ -1,6 +1,7 @@
 """Test settings: the demo project with test-friendly values (see demo/settings.py for
 the CODIO_DB=mysql switch used by CI)."""
 
+import importlib.util
 import os
 import re
 
@@ -40,6 +41,30 @@ INSTALLED_APPS = [
     "completion",
     "edx_when",
 ]
+# openedx-authz (from PyPI, with edx-organizations, as Open edX Verawood installs them: the
+# `authz` extra under Verawood's pins), where course-team roles may come from beside
+# CourseAccessRole. Ulmo's and Teak's pins have no course roles in it: there it is not
+# installed and the stand-ins are those releases' roles.py.
+if importlib.util.find_spec("openedx_authz") is not None:
+    INSTALLED_APPS += [
+        "organizations",
+        "openedx_authz.engine.apps.CasbinAdapterConfig",
+        "openedx_authz.apps.OpenedxAuthzConfig",
+        "tests.openedx_authz_standin",
+    ]
+    # what openedx_authz/settings/common.py plugin_settings sets in the LMS
+    CASBIN_MODEL = os.path.join(
+        os.path.dirname(importlib.util.find_spec("openedx_authz").origin),
+        "engine",
+        "config",
+        "model.conf",
+    )
+    CASBIN_AUTO_LOAD_POLICY_INTERVAL = 0
+    CASBIN_AUTO_SAVE_POLICY = True
+    CASBIN_LOG_LEVEL = "WARNING"
+    ENABLE_AUTOMATIC_AUTHZ_COURSE_AUTHORING_MIGRATION = False
+    OPENEDX_AUTHZ_COURSE_OVERVIEW_MODEL = "openedx_authz_standin.CourseOverview"
+    OPENEDX_AUTHZ_CONTENT_LIBRARY_MODEL = "openedx_authz_standin.ContentLibrary"
 
 # Inert unless a test arms tests.faults.PLAN (the platform of a live server).
 MIDDLEWARE = ["tests.faults.FaultInjectionMiddleware", *MIDDLEWARE]

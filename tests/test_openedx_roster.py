@@ -99,7 +99,7 @@ def test_pages_follow_user_ids_and_cost_the_same_whatever_the_course_size(opened
         learner = openedx.user(f"extra{i}")
         enroll(openedx, learner)
         openedx.grant(learner, "beta_testers")
-    # roles come from one BulkRoleCache prefetch per page: no query per member
+    # legacy roles are read once per page (openedx-authz ones once per course): no query per member
     assert queries(6) == queries(30) == small
 
 
