@@ -38,6 +38,10 @@ class PlatformUser:
     # Course staff viewing the course as a learner (Open edX masquerade): launched as a
     # Learner, under their own identity, never as the learner they may be viewing as.
     masquerading: bool = False
+    # Course staff viewing the course as a specific learner (Open edX "View this course as:
+    # Specific learner"): that learner. The unit then shows a read-only view with the
+    # learner's grade and never launches, neither as the learner nor as the staff member.
+    learner_viewed: "PlatformUser | None" = None
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,11 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     # which would start a launch from the authoring tool (cms/djangoapps/contentstore/
     # views/preview.py).
     has_author_view = True
+    # Staff viewing the course as a specific learner get student_view, which is then
+    # read-only (a view of the learner's grade, never a launch): without this flag the LMS
+    # shows "This type of component cannot be shown while viewing the course as a specific
+    # student" (lms/djangoapps/courseware/masquerade.py filter_displayed_blocks).
+    show_in_read_only_mode = True
 
     def max_score(self):
         """Raw points possible (Open edX's grades app weights them by ``weight``)."""
@@ -362,6 +367,8 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         user = platform.current_user(self)
         if user is None:
             return None
+        if user.learner_viewed is not None:  # staff viewing a learner: the learner's grade
+            user = user.learner_viewed
         raw = platform.current_grade(usage_id=str(self.scope_ids.usage_id), user_key=user.user_key)
         if raw is None:
             return None
@@ -369,6 +376,11 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         return f"{round(earned, 4):g}", f"{round(possible, 4):g}"
 
     def student_view(self, context=None):
+        viewer = adapter.get().current_user(self)
+        if viewer is not None and viewer.learner_viewed is not None:
+            from .read_only import read_only_view
+
+            return read_only_view(self, viewer.learner_viewed, self._grade())
         launch_url = self.runtime.handler_url(self, "launch")
         html = self._render(
             "codio_xblock/student_view.html",
@@ -531,6 +543,17 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         if user is None:
             return self._error_response(
                 403, self._gettext(_("Sign in to the course to open this unit."))
+            )
+        if user.learner_viewed is not None:
+            return self._error_response(
+                403,
+                self._gettext(
+                    _(
+                        "This unit does not open while you view the course as a specific "
+                        "learner: it would act as that learner. View the course as Staff to "
+                        "open it."
+                    )
+                ),
             )
         try:
             url = start_launch(self._launch_data(user))

@@ -137,15 +137,22 @@ class OpenEdxAdapter(PlatformAdapter):
             return None
         user = get_user_model().objects.get(pk=user_id)
         # Staff who masquerade as a specific learner are bound to that learner's id in the
-        # runtime; the request's user is the real one. Launch the real one, as a Learner.
+        # runtime (block_render.py get_block_by_usage_id: setup_masquerade's user); the
+        # request's user is the real one. They are the staff member, viewing that learner.
         request_user = get_current_user()
         course_key = block.scope_ids.usage_id.context_key
         masquerading = False
+        learner_viewed = None
         if request_user is not None and request_user.is_authenticated:
             masquerade = get_course_masquerade(request_user, course_key)
             if masquerade is not None and getattr(masquerade, "role", None) == "student":
                 masquerading = True
             if request_user.pk != user.pk:
+                learner_viewed = PlatformUser(
+                    user_key=str(user.pk),
+                    username=user.username,
+                    full_name=(xb_user.full_name or "").strip(),
+                )
                 masquerading, user = True, get_user_model().objects.get(pk=request_user.pk)
         full_name = (
             (xb_user.full_name or "")
@@ -171,6 +178,7 @@ class OpenEdxAdapter(PlatformAdapter):
                 )
             ),
             masquerading=masquerading,
+            learner_viewed=learner_viewed,
         )
 
     def course_info(self, block):

@@ -303,6 +303,11 @@ class OpenEdx:
         BLOCKS[str(usage_key)] = block
         return block
 
+    def enroll(self, user):
+        from tests.openedx_standin.models import CourseEnrollment
+
+        CourseEnrollment.objects.create(user=user, course_id=self.COURSE)
+
     @staticmethod
     def use_block_catalog(block):
         """The runtime's i18n service as the LMS and Studio give it (XBlockI18nService for
