@@ -169,6 +169,16 @@ class PlatformAdapter(ABC):
     def current_grade(self, *, usage_id, user_key):
         """The raw (earned, possible) the gradebook holds for the user on the block, or None."""
 
+    def shown_grade(self, *, usage_id, user_key, weight):
+        """The user's (earned, possible) on the block as the LMS's grades show it (Open edX:
+        the progress page), or None when the gradebook holds no score. Here the raw score
+        weighted by the block's ``weight`` today, as the standalone (demo) gradebook shows
+        it; Open edX weights it as its grades app does (:mod:`codio_xblock.openedx`)."""
+        raw = self.current_grade(usage_id=usage_id, user_key=user_key)
+        if raw is None:
+            return None
+        return weighted_score(raw[0], raw[1], weight)
+
     # ---- personal data ----
     def connect_signals(self):  # noqa: B027 - optional: only Open edX has signals to hear
         """Connect to the LMS's signals (retirement); called once when the app is ready."""

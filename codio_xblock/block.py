@@ -369,10 +369,12 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             return None
         if user.learner_viewed is not None:  # staff viewing a learner: the learner's grade
             user = user.learner_viewed
-        raw = platform.current_grade(usage_id=str(self.scope_ids.usage_id), user_key=user.user_key)
-        if raw is None:
+        shown = platform.shown_grade(
+            usage_id=str(self.scope_ids.usage_id), user_key=user.user_key, weight=self.weight
+        )
+        if shown is None:
             return None
-        earned, possible = adapter.weighted_score(raw[0], raw[1], self.weight)
+        earned, possible = shown
         return f"{round(earned, 4):g}", f"{round(possible, 4):g}"
 
     def student_view(self, context=None):

@@ -400,6 +400,47 @@ class OpenEdxAdapter(PlatformAdapter):
             return None
         return float(module.grade or 0.0), float(module.max_grade)
 
+    def shown_grade(self, *, usage_id, user_key, weight):
+        """The score as the grades app shows it on the progress page (course_home_api's
+        progress view: ``CourseGradeFactory().read``, whose subsection grades are
+        ``ReadSubsectionGrade`` once persisted). A persisted subsection grade keeps, per
+        block, a ``BlockRecord`` with the weight it was computed with, and
+        ``ReadSubsectionGrade.problem_scores`` weights the courseware's raw score by that
+        weight (grades/scores.py ``get_score``: ``_get_weight_from_block`` prefers the
+        persisted block), whatever the author has set since. The grade is recomputed with
+        the block's weight of the day only when the subsection grade is (the learner's next
+        score in that subsection, a rescore, an override, ``compute_grades``). A block not
+        in a persisted subsection grade yet is weighted by ``weight``, as that computation
+        will weight it (``CreateSubsectionGrade``, no persisted block)."""
+        from lms.djangoapps.grades.scores import weighted_score
+
+        raw = self.current_grade(usage_id=usage_id, user_key=user_key)
+        if raw is None:
+            return None
+        record = self._persisted_block_record(usage_id, user_key)
+        if record is not None:
+            weight = record.weight
+        return weighted_score(raw[0], raw[1], weight)
+
+    def _persisted_block_record(self, usage_id, user_key):
+        """The ``BlockRecord`` (locator, weight, raw_possible, graded) that the learner's
+        persisted subsection grade keeps for the block (grades/models.py
+        ``PersistentSubsectionGrade.visible_blocks``), or None. One query: the subsection
+        grade whose visible blocks name the block."""
+        from lms.djangoapps.grades.models import PersistentSubsectionGrade
+
+        key = _usage_key(usage_id)
+        grades = PersistentSubsectionGrade.objects.select_related("visible_blocks").filter(
+            user_id=int(user_key),
+            course_id=key.course_key,
+            visible_blocks__blocks_json__contains=f'"{key}"',
+        )
+        for grade in grades.order_by("-modified"):
+            for record in grade.visible_blocks.blocks:
+                if str(record.locator) == str(key):
+                    return record
+        return None
+
     # ---- personal data ----
 
     def connect_signals(self):

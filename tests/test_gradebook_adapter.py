@@ -50,3 +50,14 @@ def test_unknown_block_is_gone(standalone):
 )
 def test_weighted_score_is_open_edx_arithmetic(raw, weight, weighted):
     assert adapter.weighted_score(*raw, weight) == weighted
+
+
+def test_shown_grade_is_the_demo_gradebooks_arithmetic(standalone):
+    """Outside Open edX the gradebook (the demo's /gradebook/) weights the stored raw score by
+    the block's weight of the day; the unit shows the same."""
+    standalone.publish_grade(usage_id="b1", user_key="7", raw_earned=3, raw_possible=4)
+    for weight in (2.5, 10.0, None):
+        assert standalone.shown_grade(
+            usage_id="b1", user_key="7", weight=weight
+        ) == adapter.weighted_score(3, 4, weight)
+    assert standalone.shown_grade(usage_id="b1", user_key="8", weight=1.0) is None

@@ -79,7 +79,7 @@ def test_subsection_grade_weights_the_unit_like_any_problem(openedx, weight, per
     csm = {
         str(key): csm_get(learner.pk, key) for key in (problem.location, block.scope_ids.usage_id)
     }
-    scores = [get_score({}, csm, problem), get_score({}, csm, block)]
+    scores = [get_score({}, csm, None, problem), get_score({}, csm, None, block)]
     assert subsection_percent_graded(scores) == percent
     # the CSM holds the raw score, exactly (no whole-point rounding)
     assert (
@@ -101,7 +101,7 @@ def test_zero_is_a_grade_and_a_zero_weight_unit_stays_worth_nothing(openedx):
     key = block.scope_ids.usage_id
     module = csm_get(learner.pk, key)
     assert (module.grade, module.max_grade) == (0.0, 100.0)
-    problem_score = get_score({}, {str(key): module}, block)
+    problem_score = get_score({}, {str(key): module}, None, block)
     assert (problem_score.earned, problem_score.possible, problem_score.graded) == (0.0, 0.0, False)
 
 
@@ -117,6 +117,109 @@ def test_your_score_is_read_back_from_the_csm_and_weighted(openedx):
     with translation.override("en"):
         html = block.student_view().content
     assert "Your score: 1.875 / 2.5" in html
+
+
+def _shown(block):
+    from django.utils import translation
+
+    with translation.override("en"):
+        html = block.student_view().content
+    return html.split("Your score: ")[1].split(" in the course grade")[0]
+
+
+def _progress_page_score(learner, block):
+    """The unit's (earned, possible) as the progress page shows it: the learner's persisted
+    subsection grade read back (subsection_grade.py ReadSubsectionGrade.problem_scores,
+    get_score with the persisted BlockRecord), or computed with the block as it is today
+    when there is none (CreateSubsectionGrade)."""
+    from lms.djangoapps.courseware.model_data import get_score as csm_get
+    from lms.djangoapps.grades.models import PersistentSubsectionGrade
+    from lms.djangoapps.grades.scores import get_score
+
+    key = block.scope_ids.usage_id
+    csm = {str(key): csm_get(learner.pk, key)}
+    try:
+        grade = PersistentSubsectionGrade.read_grade(
+            learner.pk, key.context_key.make_usage_key("sequential", "seq1")
+        )
+    except PersistentSubsectionGrade.DoesNotExist:
+        record = None
+    else:
+        record = next(b for b in grade.visible_blocks.blocks if b.locator == key)
+    score = get_score({}, csm, record, block)
+    return f"{score.earned:g} / {score.possible:g}"
+
+
+def test_a_new_weight_changes_the_shown_grade_only_when_the_grades_app_recomputes(openedx):
+    """The subsection grade the LMS's worker persists keeps the weight it was computed with
+    (BlockRecord); the progress page weights the stored raw score by it until that grade is
+    recomputed (the learner's next score in the subsection). The unit shows the same."""
+    from lms.djangoapps.grades.tasks import run_queued
+
+    learner = openedx.user("ada")
+    block = openedx.block(weight=2.0, user=learner)
+    usage_id = str(block.scope_ids.usage_id)
+    platform = adapter.get()
+    platform.publish_grade(
+        usage_id=usage_id, user_key=str(learner.pk), raw_earned=3, raw_possible=4
+    )
+    run_queued()  # the grades app persists the subsection grade, weight 2
+    assert _shown(block) == _progress_page_score(learner, block) == "1.5 / 2"
+
+    block = openedx.block(weight=10.0, user=learner)  # the author publishes weight 10
+    assert _progress_page_score(learner, block) == "1.5 / 2"
+    assert _shown(block) == "1.5 / 2"
+
+    # the tool grades again: the grades app recomputes the subsection with weight 10
+    platform.publish_grade(
+        usage_id=usage_id, user_key=str(learner.pk), raw_earned=3, raw_possible=4
+    )
+    assert _shown(block) == "1.5 / 2"  # not before the worker has run
+    run_queued()
+    assert _shown(block) == _progress_page_score(learner, block) == "7.5 / 10"
+
+
+def test_before_the_subsection_grade_is_persisted_the_weight_of_the_day_applies(openedx):
+    """No persisted subsection grade yet (the worker has not run): the grades app computes
+    it with the block as it is (CreateSubsectionGrade), so does the unit."""
+    learner = openedx.user("ada")
+    block = openedx.block(weight=2.0, user=learner)
+    adapter.get().publish_grade(
+        usage_id=str(block.scope_ids.usage_id),
+        user_key=str(learner.pk),
+        raw_earned=3,
+        raw_possible=4,
+    )
+    block = openedx.block(weight=10.0, user=learner)
+    assert _shown(block) == _progress_page_score(learner, block) == "7.5 / 10"
+
+
+def test_another_units_score_in_the_subsection_recomputes_this_one(openedx):
+    """The whole subsection is recomputed (SubsectionGradeFactory.update), every block with
+    its weight of the day: a score on a sibling unit brings this unit's new weight in."""
+    from lms.djangoapps.grades.tasks import run_queued
+
+    learner = openedx.user("ada")
+    block = openedx.block(weight=2.0, user=learner)
+    sibling = openedx.block("unit2", weight=1.0, user=learner)
+    platform = adapter.get()
+    platform.publish_grade(
+        usage_id=str(block.scope_ids.usage_id),
+        user_key=str(learner.pk),
+        raw_earned=1,
+        raw_possible=2,
+    )
+    run_queued()
+    block = openedx.block(weight=4.0, user=learner)
+    assert _shown(block) == "1 / 2"
+    platform.publish_grade(
+        usage_id=str(sibling.scope_ids.usage_id),
+        user_key=str(learner.pk),
+        raw_earned=1,
+        raw_possible=1,
+    )
+    run_queued()
+    assert _shown(block) == _progress_page_score(learner, block) == "2 / 4"
 
 
 def test_published_only_after_the_score_commits(openedx):

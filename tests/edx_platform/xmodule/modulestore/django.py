@@ -1,9 +1,11 @@
 """Stand-in for xmodule/modulestore/django.py ``modulestore()``: ``get_item`` returns the
-course's block by usage key (tests put them in ``BLOCKS``) or raises ItemNotFoundError."""
+course's block by usage key (tests put them in ``BLOCKS``) or raises ItemNotFoundError;
+``get_parent_location`` reads the course tree from ``PARENTS`` (usage key -> parent's)."""
 
 from .exceptions import ItemNotFoundError
 
 BLOCKS = {}
+PARENTS = {}
 UPDATES = []
 
 
@@ -13,6 +15,9 @@ class _ModuleStore:
             return BLOCKS[str(usage_key)]
         except KeyError:
             raise ItemNotFoundError(usage_key) from None
+
+    def get_parent_location(self, location, **kwargs):
+        return PARENTS.get(str(location))
 
     def update_item(self, xblock, user_id, **kwargs):
         """Saves the block's fields as the draft (its field data here)."""

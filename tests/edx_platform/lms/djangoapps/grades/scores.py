@@ -3,6 +3,7 @@
 subsection grade (lms/djangoapps/grades/subsection_grade.py) is made of."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass
@@ -13,6 +14,7 @@ class ProblemScore:
     possible: float
     weight: float | None
     graded: bool
+    first_attempted: datetime | None = None
 
 
 def weighted_score(raw_earned, raw_possible, weight):
@@ -26,27 +28,42 @@ def compute_percent(earned, possible):
     return round(earned / possible, 2) if possible > 0 else 0.0
 
 
-def get_score(submissions_scores, csm_scores, block):
+def get_score(submissions_scores, csm_scores, persisted_block, block):
     """``block`` is the content block (``location``, ``weight``, ``max_score()``; ``graded``
-    explicit or None). Submissions API scores, already weighted, come first; then the CSM's
-    raw score weighted by the block's weight; else 0 of the block's max_score, weighted."""
-    weight = getattr(block, "weight", None)
+    explicit or None); ``persisted_block`` the ``BlockRecord`` a persisted subsection grade
+    keeps for it, or None. The weight (and graded) come from the persisted block if there is
+    one, else from the block (``_get_weight_from_block``). Submissions API scores, already
+    weighted, come first; then the CSM's raw score weighted by that weight; else 0 of the
+    persisted raw_possible or the block's max_score, weighted."""
+    weight = persisted_block.weight if persisted_block else getattr(block, "weight", None)
     submission = (submissions_scores or {}).get(str(block.location))
+    first_attempted = None
     if submission:
         raw_earned = raw_possible = None
         earned, possible = submission["points_earned"], submission["points_possible"]
+        first_attempted = submission.get("created_at")
     else:
         csm = csm_scores.get(str(block.location))
         if csm is not None and csm.max_grade is not None:
-            raw_earned, raw_possible = (csm.grade or 0.0), csm.max_grade
+            if csm.grade is not None:
+                raw_earned, first_attempted = csm.grade, csm.created
+            else:
+                raw_earned = 0.0
+            raw_possible = csm.max_grade
         else:
-            raw_earned, raw_possible = 0.0, block.max_score()
+            raw_earned = 0.0
+            raw_possible = persisted_block.raw_possible if persisted_block else block.max_score()
         if raw_possible is None:
             return None
         earned, possible = weighted_score(raw_earned, raw_possible, weight)
-    explicit = getattr(block, "graded_explicitly", None)
+    if possible is None or earned is None:
+        return None
+    if persisted_block:
+        explicit = persisted_block.graded
+    else:
+        explicit = getattr(block, "graded_explicitly", None)
     graded = possible > 0 and (True if explicit is None else explicit)
-    return ProblemScore(raw_earned, raw_possible, earned, possible, weight, graded)
+    return ProblemScore(raw_earned, raw_possible, earned, possible, weight, graded, first_attempted)
 
 
 def subsection_percent_graded(scores):
