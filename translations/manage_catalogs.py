@@ -31,6 +31,7 @@ def extract():
         subprocess.run(
             [
                 sys.executable,
+                "-P",  # not the app's folder on sys.path: lti_bridge/queue.py is no stdlib
                 "-m",
                 "django",
                 "makemessages",
