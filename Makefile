@@ -42,20 +42,20 @@ demo-setup: $(VENV)/.installed-$(EXTRAS)
 	$(PY) manage.py createcachetable
 	CODIO_DEMO_BASE_URL=$(DEMO_URL) $(PY) manage.py seed_demo
 
-## demo: install, migrate, seed, then serve the demo LMS + bridge on $(DEMO_URL)
-## (make demo PORT=8100; re-running after a change of PORT or DEMO_URL moves the registrations)
+## demo: install, migrate, seed, then serve the demo: the LMS on $(DEMO_URL), the Learning
+## MFE and Studio on the next two ports (three origins, as in Open edX). make demo PORT=8100
+## moves all three; re-running after a change of PORT or DEMO_URL moves the registrations.
 demo: demo-setup
 	@echo ""
-	@echo "Codio XBlock demo: $(DEMO_URL)/"
+	@echo "Codio XBlock demo: $(DEMO_URL)/  (the LMS; the Learning MFE and Studio on the next two ports)"
 	@echo "  open the course as a learner:    $(DEMO_URL)/  -> 'learner' (or 'learner2')"
 	@echo "  as the instructor:               $(DEMO_URL)/  -> 'instructor'"
-	@echo "  as the teaching assistant:       $(DEMO_URL)/  -> 'ta'"
+	@echo "  as course staff (a TA):          $(DEMO_URL)/  -> 'staff'"
 	@echo "  as limited staff (a mentor):     $(DEMO_URL)/  -> 'mentor'"
 	@echo "  as an administrator (LTI Integrations, exports): $(DEMO_URL)/  -> 'admin'"
 	@echo "  sign-in form (password 'demo'):  $(DEMO_URL)/accounts/login/"
-	@echo "  the course itself:               $(DEMO_URL)/scenario/codio_unit.1/"
 	@echo ""
-	CODIO_DEMO_BASE_URL=$(DEMO_URL) $(PY) manage.py runserver $(HOST):$(PORT)
+	CODIO_DEMO_BASE_URL=$(DEMO_URL) $(PY) manage.py serve_demo --host $(HOST) --port $(PORT)
 
 ## test: every test (unit, end-to-end, live, browser) on SQLite; CODIO_DB=mysql for MariaDB
 ## (with CODIO_REDIS_URL, as Open edX); PYTEST_ARGS for pytest, PYTEST_WORKERS=0 for one process

@@ -139,6 +139,12 @@ class PlatformAdapter(ABC):
     def is_studio(self, block):
         """True when ``block`` is rendered by the authoring tool (no launches there)."""
 
+    def writes_content(self, block):
+        """True where a handler may change the block's authored fields: Studio, which saves
+        them to the draft. The LMS reads published content only (its field data refuses
+        content and settings writes)."""
+        return self.is_studio(block)
+
     @abstractmethod
     def can_author(self, block):
         """May the current user change this block's settings (Studio write access to its
@@ -147,10 +153,6 @@ class PlatformAdapter(ABC):
     @abstractmethod
     def request_can_author(self, request, usage_id):
         """May the signed-in user of a Django request change the block ``usage_id``?"""
-
-    @abstractmethod
-    def update_block(self, request, usage_id, values):
-        """Save ``values`` (field name -> value) into the block's settings, as its author."""
 
     # ---- gradebook ----
     @abstractmethod

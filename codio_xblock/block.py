@@ -180,9 +180,19 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         for field in fields:
             for option in field.get("values") or ():
                 option["display_name"] = self._gettext(option["display_name"])
+        from lti_bridge.protocol.origins import url_origin
+
         html = self._render(
             "codio_xblock/studio_edit.html",
-            {"fields": fields, "deep_link_url": self.runtime.handler_url(self, "deep_link")},
+            {
+                "fields": fields,
+                "deep_link_url": self.runtime.handler_url(self, "deep_link"),
+                # the choice comes back from the LMS's origin; the editor applies it here
+                "apply_choice_url": self.runtime.handler_url(self, "apply_choice"),
+                "lms_origin": url_origin(conf.platform_issuer()),
+                "usage_id": str(self.scope_ids.usage_id),
+                "choice_pending": self._choice_pending(),
+            },
         )
         frag = Fragment(html)
         frag.add_javascript(ResourceLoader("xblock.utils").load_unicode("public/studio_edit.js"))
@@ -342,14 +352,54 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                     usage_id=str(self.scope_ids.usage_id),
                     tool_slug=tool.slug,
                     title=self.display_name,
+                    studio_origin=conf.studio_origin(request),
                 ),
             )
-            url = start_launch(data)
+            # answered by the LMS, which need not share Studio's cache or SECRET_KEY
+            url = start_launch(data, from_studio=True)
         except LtiPlatformError as exc:
             return self._error_response(exc.http_status, exc.translated(self._gettext))
         response = Response(status=302, location=url)
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    def _choice_pending(self):
+        """Whether the tool answered this author's "Choose a unit" for this block with a
+        choice the editor has not applied yet (the editor applies it when it opens)."""
+        from . import deep_linking
+
+        platform = adapter.get()
+        if not platform.can_author(self):
+            return False
+        user = platform.current_user(self)
+        return deep_linking.pending_choice(user.user_key, str(self.scope_ids.usage_id)) is not None
+
+    @XBlock.json_handler
+    def apply_choice(self, data, suffix=""):
+        """Studio's editor applies the unit the author chose in the tool (kept by the LMS's
+        deep linking endpoint) to this block: in Studio that is the draft, which learners
+        get when the author publishes. Returns the values, which the editor shows."""
+        from xblock.exceptions import JsonHandlerError
+
+        from . import deep_linking
+
+        platform = adapter.get()
+        if not (platform.writes_content(self) and platform.can_author(self)):
+            raise JsonHandlerError(
+                403, self._gettext(_("Only the course team may edit this unit."))
+            )
+        key = data.get("key", "") if isinstance(data, dict) else ""
+        user = platform.current_user(self)
+        choice = deep_linking.take_choice(
+            user.user_key, str(self.scope_ids.usage_id), key if isinstance(key, str) else ""
+        )
+        if choice is None:
+            raise JsonHandlerError(404, self._gettext(_("There is no chosen unit to apply.")))
+        for name, value in choice.values.items():
+            if name in self.editable_fields:
+                setattr(self, name, value)
+        self.save()
+        return {"values": {k: v for k, v in choice.values.items() if k in self.editable_fields}}
 
     # ---- views ----
 

@@ -75,6 +75,18 @@ def platform_issuer():
     return (issuer or "http://localhost:8000").rstrip("/")
 
 
+def studio_origin(request=None):
+    """Studio's origin, where the editor that asked for a deep linking choice waits for it:
+    Open edX's CMS_ROOT_URL (set in both the LMS's and Studio's settings), else the origin
+    of the Studio request (``request``: the handler's webob request)."""
+    from lti_bridge.protocol.origins import url_origin
+
+    found = url_origin(getattr(settings, "CMS_ROOT_URL", "") or "")
+    if not found and request is not None:
+        found = url_origin(getattr(request, "host_url", "") or "")
+    return found
+
+
 def frame_origins():
     """The origins, besides the LMS's own, whose pages frame the course's units: the Learning
     MFE (Open edX's LEARNING_MICROFRONTEND_URL: the unit is its ``render_xblock`` iframe)

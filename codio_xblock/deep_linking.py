@@ -12,10 +12,12 @@ before (its nonce).
 
 import logging
 import secrets
+from datetime import timedelta
 
-from django.core import signing
 from django.core.cache import caches
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from lti_bridge.protocol.vocabulary import Claim
 
@@ -23,10 +25,10 @@ from . import adapter, conf
 from .ags import Refusals, verify_tool_jwt
 from .lti1p3.deep_linking import parse_response, settings_claim
 from .lti1p3.exceptions import AccessDenied, InvalidRequest, gettext_noop
+from .models import DeepLinkingChoice
 
 log = logging.getLogger(__name__)
 
-SALT = "codio_xblock.deep_linking"
 DATA_MAX_AGE = 30 * 60  # seconds an author has to choose
 MAX_RESPONSE = 64 * 1024  # bytes of the response JWT
 
@@ -44,13 +46,20 @@ def return_url():
     return conf.platform_issuer() + path
 
 
-def request_settings(*, user_key, usage_id, tool_slug, title):
-    data = signing.dumps(
-        {"u": str(user_key), "b": usage_id, "t": tool_slug, "r": secrets.token_urlsafe(16)},
-        salt=SALT,
-        compress=True,
+def request_settings(*, user_key, usage_id, tool_slug, title, studio_origin=""):
+    """The deep linking settings claim of a new request; ``studio_origin``: the origin of
+    the Studio page that asked (where the LMS's "done" page sends the choice)."""
+    now = timezone.now()
+    DeepLinkingChoice.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
+    choice = DeepLinkingChoice.objects.create(
+        key=secrets.token_urlsafe(24),
+        user_key=str(user_key),
+        usage_id=usage_id,
+        tool_slug=tool_slug,
+        studio_origin=studio_origin[:255],
+        expires_at=now + timedelta(seconds=DATA_MAX_AGE),
     )
-    return settings_claim(return_url=return_url(), data=data, title=title)
+    return settings_claim(return_url=return_url(), data=choice.key, title=title)
 
 
 def _cache():
@@ -86,47 +95,90 @@ def _spend_nonce(tool, claims):
         raise AccessDenied(gettext_noop("This deep linking response was already used."))
 
 
+NOT_ASKED = gettext_noop("This choice was not asked for here, or it has expired.")
+
+
 def finish(request, token):
-    """Check the tool's response and save the author's choice into the block. Returns
-    (usage_id, response, tool slug); ``response`` has the choice (or None) and the tool's
-    words."""
+    """Check the tool's response and keep the author's choice for the Studio editor.
+    Returns (DeepLinkingChoice, response); ``response`` has the choice (or None) and the
+    tool's words."""
     tool, claims = _verified_claims(token)
     raw = claims.get(Claim.DL_DATA)
-    try:
-        data = signing.loads(raw, salt=SALT, max_age=DATA_MAX_AGE)
-    except (signing.BadSignature, TypeError) as exc:
-        raise AccessDenied(
-            gettext_noop("This choice was not asked for here, or it has expired.")
-        ) from exc
-    usage_id = data["b"]
-    if data["t"] != tool.slug:
+    if not isinstance(raw, str) or not raw or len(raw) > 64:
+        raise AccessDenied(NOT_ASKED)
+    asked = DeepLinkingChoice.objects.filter(key=raw, expires_at__gt=timezone.now()).first()
+    if asked is None:
+        raise AccessDenied(NOT_ASKED)
+    if asked.tool_slug != tool.slug:
         raise AccessDenied(gettext_noop("This choice comes from another tool than the one asked."))
     platform = adapter.get()
-    if str(platform.current_user_key(request)) != data["u"]:
+    if str(platform.current_user_key(request)) != asked.user_key:
         raise AccessDenied(gettext_noop("This choice was started by another user."))
-    if not platform.request_can_author(request, usage_id):
+    if not platform.request_can_author(request, asked.usage_id):
         raise AccessDenied(gettext_noop("Only the course team may choose this unit."))
     response = parse_response(claims, deployment_id=tool.deployment_id)
     # Spent only by the author's own, well-formed answer: a stranger who replays a stolen
     # response cannot use it up.
     _spend_nonce(tool, claims)
-    if not _cache().add(f"codio_xblock:dl-data:{data['r']}", 1, DATA_MAX_AGE + 60):
+    values = _block_values(response.choice, tool.slug)
+    answered = DeepLinkingChoice.objects.filter(pk=asked.pk, answered_at__isnull=True).update(
+        answered_at=timezone.now(), values=values
+    )
+    if not answered:
         raise AccessDenied(gettext_noop("This choice was already saved."))
-    if response.choice is not None:
-        choice = response.choice
-        values = {"unit": choice.unit, "tool": tool.slug}
-        if choice.title:
-            values["display_name"] = choice.title
-        values["custom_parameters"] = "\n".join(f"{k}={v}" for k, v in choice.custom)
-        if choice.score_maximum is not None:  # the line item's maximum, not the course weight
-            values["points_in_tool"] = choice.score_maximum
-        if choice.launch_mode:
-            values["launch_mode"] = choice.launch_mode
-        if choice.height:
-            values["iframe_height"] = choice.height
-        try:
-            platform.update_block(request, usage_id, values)
-        except LookupError as exc:
-            raise InvalidRequest(gettext_noop("This unit is no longer in its course.")) from exc
-        log.info("Deep linking: %s now opens %s on %s", usage_id, choice.unit, tool.slug)
-    return usage_id, response, tool.slug
+    asked.refresh_from_db()
+    if values is not None:
+        log.info("Deep linking: %s chose %s on %s", asked.usage_id, values["unit"], tool.slug)
+    return asked, response
+
+
+def _block_values(choice, tool_slug):
+    """The block's fields the tool's choice sets (None: the tool chose nothing)."""
+    if choice is None:
+        return None
+    values = {"unit": choice.unit, "tool": tool_slug}
+    if choice.title:
+        values["display_name"] = choice.title
+    values["custom_parameters"] = "\n".join(f"{k}={v}" for k, v in choice.custom)
+    if choice.score_maximum is not None:  # the line item's maximum, not the course weight
+        values["points_in_tool"] = choice.score_maximum
+    if choice.launch_mode:
+        values["launch_mode"] = choice.launch_mode
+    if choice.height:
+        values["iframe_height"] = choice.height
+    return values
+
+
+def pending_choice(user_key, usage_id):
+    """The newest choice the tool made for this author and block, not yet applied."""
+    return (
+        DeepLinkingChoice.objects.filter(
+            user_key=str(user_key),
+            usage_id=usage_id,
+            answered_at__isnull=False,
+            applied_at__isnull=True,
+            values__isnull=False,
+        )
+        .order_by("-answered_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def take_choice(user_key, usage_id, key=""):
+    """The choice (``key``, else the newest pending) of this author for this block, marked
+    applied: the caller (the block's Studio handler) writes its values to the draft. None
+    if there is none to apply."""
+    pending = DeepLinkingChoice.objects.select_for_update().filter(
+        user_key=str(user_key),
+        usage_id=usage_id,
+        answered_at__isnull=False,
+        applied_at__isnull=True,
+        values__isnull=False,
+    )
+    choice = (pending.filter(key=key) if key else pending).order_by("-answered_at", "-pk").first()
+    if choice is None:
+        return None
+    # older pending choices of the same block are superseded by this one
+    pending.update(applied_at=timezone.now())
+    return choice

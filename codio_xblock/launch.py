@@ -8,9 +8,11 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.core.cache import caches
+from django.utils import timezone
 
 from lti_bridge.protocol import keys
 
@@ -24,7 +26,7 @@ from .lti1p3.exceptions import (
     gettext_noop,
 )
 from .lti1p3.oidc import check_client, parse_auth_request
-from .models import PlatformSubject, ToolRegistration
+from .models import PlatformSubject, StudioLaunch, ToolRegistration
 
 log = logging.getLogger(__name__)
 
@@ -60,24 +62,61 @@ def get_tool(slug):
         ) from exc
 
 
-def start_launch(launch):
+# A Studio launch's hints: this prefix and the StudioLaunch's random key (ADR 0011).
+STUDIO_HINT = "studio."
+
+
+def start_launch(launch, *, from_studio=False):
     """Snapshot ``launch`` server-side and return the tool's OIDC login URL to send the
-    browser to (LTI Core 1.3, 4.1: third-party initiated login)."""
+    browser to (LTI Core 1.3, 4.1: third-party initiated login).
+
+    A launch of the LMS keeps its snapshot in the cache, named by signed hints. A launch
+    started in Studio (``from_studio``: the editor's deep linking request) is answered by
+    the LMS, another Django process that need share neither the cache nor SECRET_KEY with
+    Studio: its snapshot is a database row (both share the database), and both hints are
+    its random, single-use key (unguessable as a signature is unforgeable)."""
     tool = get_tool(launch.tool_slug)
     launch_key = secrets.token_urlsafe(24)
-    _cache().set(CACHE_PREFIX + launch_key, launch.to_dict(), conf.get("LAUNCH_HINT_MAX_AGE"))
+    max_age = conf.get("LAUNCH_HINT_MAX_AGE")
+    if from_studio:
+        StudioLaunch.objects.filter(expires_at__lt=timezone.now()).delete()
+        StudioLaunch.objects.create(
+            key=launch_key,
+            user_key=launch.user_key,
+            usage_id=launch.usage_id,
+            data=launch.to_dict(),
+            expires_at=timezone.now() + timedelta(seconds=max_age),
+        )
+        login_hint = message_hint = STUDIO_HINT + launch_key
+    else:
+        _cache().set(CACHE_PREFIX + launch_key, launch.to_dict(), max_age)
+        login_hint = hints.make_login_hint(launch.user_key)
+        message_hint = hints.make_message_hint(
+            user_key=launch.user_key, usage_id=launch.usage_id, launch_key=launch_key
+        )
     params = {
         "iss": platform_identity().issuer,
-        "login_hint": hints.make_login_hint(launch.user_key),
-        "lti_message_hint": hints.make_message_hint(
-            user_key=launch.user_key, usage_id=launch.usage_id, launch_key=launch_key
-        ),
+        "login_hint": login_hint,
+        "lti_message_hint": message_hint,
         "target_link_uri": launch.target_link_uri,
         "client_id": tool.client_id,
         "lti_deployment_id": tool.deployment_id,
     }
     separator = "&" if "?" in tool.oidc_login_url else "?"
     return tool.oidc_login_url + separator + urlencode(params)
+
+
+def _take_studio_launch(request):
+    """The StudioLaunch the hints name, taken (deleted: single use) if unexpired."""
+    key = request.lti_message_hint[len(STUDIO_HINT) :]
+    if request.login_hint != request.lti_message_hint or not key:
+        raise InvalidHint(gettext_noop("The login hint and the message hint name different users."))
+    row = StudioLaunch.objects.filter(key=key[:64], expires_at__gt=timezone.now()).first()
+    if row is None:
+        raise InvalidHint(
+            gettext_noop("This launch has expired or was already used; open the unit again.")
+        )
+    return row
 
 
 @dataclass(frozen=True)
@@ -94,21 +133,27 @@ def authorize(params, current_user_key, now=None):
     Raises a :class:`LtiPlatformError` subclass naming the problem.
     """
     request = parse_auth_request(params)
-    max_age = conf.get("LAUNCH_HINT_MAX_AGE")
-    message = hints.read_message_hint(request.lti_message_hint, max_age)
-    login_user = hints.read_login_hint(request.login_hint, max_age)
-    if login_user != message["u"]:
-        raise InvalidHint(gettext_noop("The login hint and the message hint name different users."))
-
-    cache = _cache()
-    data = cache.get(CACHE_PREFIX + message["k"])
-    if data is None:
-        raise InvalidHint(
-            gettext_noop("This launch has expired or was already used; open the unit again.")
-        )
-    launch = LaunchData.from_dict(data)
-    if launch.usage_id != message["b"] or launch.user_key != message["u"]:
-        raise InvalidHint(gettext_noop("The message hint does not belong to this unit."))
+    studio = request.lti_message_hint.startswith(STUDIO_HINT)
+    if studio:
+        row = _take_studio_launch(request)
+        launch = LaunchData.from_dict(row.data)
+    else:
+        max_age = conf.get("LAUNCH_HINT_MAX_AGE")
+        message = hints.read_message_hint(request.lti_message_hint, max_age)
+        login_user = hints.read_login_hint(request.login_hint, max_age)
+        if login_user != message["u"]:
+            raise InvalidHint(
+                gettext_noop("The login hint and the message hint name different users.")
+            )
+        cache = _cache()
+        data = cache.get(CACHE_PREFIX + message["k"])
+        if data is None:
+            raise InvalidHint(
+                gettext_noop("This launch has expired or was already used; open the unit again.")
+            )
+        launch = LaunchData.from_dict(data)
+        if launch.usage_id != message["b"] or launch.user_key != message["u"]:
+            raise InvalidHint(gettext_noop("The message hint does not belong to this unit."))
 
     tool = get_tool(launch.tool_slug)
     check_client(request, client_id=tool.client_id, redirect_uris=tool.redirect_uri_list())
@@ -118,7 +163,11 @@ def authorize(params, current_user_key, now=None):
     if str(current_user_key) != launch.user_key:
         raise AccessDenied(gettext_noop("This launch was started for another user."))
 
-    if not cache.delete(CACHE_PREFIX + message["k"]):
+    if studio:
+        spent = StudioLaunch.objects.filter(pk=row.pk).delete()[0]
+    else:
+        spent = cache.delete(CACHE_PREFIX + message["k"])
+    if not spent:
         raise InvalidHint(gettext_noop("This launch was already used; open the unit again."))
 
     now = int(now if now is not None else time.time())

@@ -303,3 +303,40 @@ class StandaloneScore(models.Model):
 
     def __str__(self):
         return f"{self.user_key} on {self.usage_id}: {self.grade}/{self.max_grade}"
+
+
+class StudioLaunch(models.Model):
+    """A launch started in Studio and answered by the LMS (the deep linking request of the
+    editor's "Choose a unit"): its snapshot, kept in the database both share rather than
+    in a cache or behind a signature that both would have to share (ADR 0011). The hints
+    name it by ``key``, a random single-use value."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user_key = models.CharField(max_length=255)
+    usage_id = models.CharField(max_length=255)
+    data = models.JSONField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"launch of {self.usage_id} for {self.user_key}"
+
+
+class DeepLinkingChoice(models.Model):
+    """An author's deep linking request (Deep Linking 2.0, 4.4 ``data``) and, once the tool
+    answered on the LMS, the choice it carried (4.5). The LMS never writes course content:
+    the Studio editor applies the choice to the block's draft (``applied_at``); learners
+    get it when the author publishes (ADR 0011)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user_key = models.CharField(max_length=255)
+    usage_id = models.CharField(max_length=255, db_index=True)
+    tool_slug = models.CharField(max_length=100)
+    studio_origin = models.CharField(max_length=255, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    values = models.JSONField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"choice for {self.usage_id} by {self.user_key}"

@@ -313,16 +313,6 @@ class OpenEdxAdapter(PlatformAdapter):
         except TypeError:
             return bool(has_studio_write_access(user, course_key))
 
-    def update_block(self, request, usage_id, values):
-        """The draft of the block in the modulestore, as Studio's own edits save it."""
-        from xmodule.modulestore.django import modulestore
-
-        store = modulestore()
-        block = store.get_item(_usage_key(usage_id))
-        for name, value in values.items():
-            setattr(block, name, value)
-        store.update_item(block, request.user.id)
-
     # ---- gradebook ----
 
     def _load_block(self, usage_id):

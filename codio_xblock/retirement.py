@@ -19,7 +19,14 @@ log = logging.getLogger(__name__)
 
 
 def retire_platform_user(user_key):
-    from .models import AgsScore, BlockLaunch, PlatformSubject, StandaloneScore
+    from .models import (
+        AgsScore,
+        BlockLaunch,
+        DeepLinkingChoice,
+        PlatformSubject,
+        StandaloneScore,
+        StudioLaunch,
+    )
 
     user_key = str(user_key)
     with transaction.atomic():
@@ -27,6 +34,8 @@ def retire_platform_user(user_key):
         AgsScore.objects.filter(user_key=user_key).delete()
         BlockLaunch.objects.filter(user_key=user_key).delete()
         StandaloneScore.objects.filter(user_key=user_key).delete()
+        DeepLinkingChoice.objects.filter(user_key=user_key).delete()
+        StudioLaunch.objects.filter(user_key=user_key).delete()
         if subject is not None:
             sub = subject.sub
             subject.delete()

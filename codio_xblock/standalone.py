@@ -74,6 +74,12 @@ class StandaloneAdapter(PlatformAdapter):
     def is_studio(self, block):
         return False  # the workbench has no authoring runtime; author_view is shown apart
 
+    def writes_content(self, block):
+        """The workbench has one runtime for learners and authors: its handlers may write
+        (the demo serves the authoring handlers on its Studio origin alone, on the draft
+        branch: demo/origins.py)."""
+        return True
+
     def can_author(self, block):
         """Course instructors and staff (``STANDALONE_COURSE_ROLES``) and global staff."""
         user = self.current_user(block)
@@ -89,14 +95,6 @@ class StandaloneAdapter(PlatformAdapter):
         name = user.get_username()
         roles = set(conf.get("STANDALONE_COURSE_ROLES").get(name, []))
         return name in conf.get("STANDALONE_GLOBAL_STAFF") or bool(roles & {"instructor", "staff"})
-
-    def update_block(self, request, usage_id, values):
-        block = self._load_block(usage_id)
-        if block is None:
-            raise LookupError(f"block {usage_id} is gone")
-        for name, value in values.items():
-            setattr(block, name, value)
-        block.save()
 
     def _load_block(self, usage_id):
         from workbench.runtime import WorkbenchRuntime

@@ -84,7 +84,7 @@ def oidc_auth(request):
 
 
 # The tool's page posts the author's choice here (Deep Linking 2.0, 4.5). The signed JWT,
-# its single-use nonce and the signed, single-use request data it echoes protect it, not a
+# its single-use nonce and the single-use request its data names protect it, not a
 # CSRF token: it comes from the tool's site.
 @transaction.non_atomic_requests  # no transaction held while the tool's key set is fetched
 @csrf_exempt
@@ -94,19 +94,9 @@ def deep_linking_response(request):
     from .deep_linking import finish
 
     try:
-        usage_id, answer, choice_tool = finish(request, request.POST.get("JWT"))
+        asked, answer = finish(request, request.POST.get("JWT"))
     except LtiPlatformError as exc:
         return error_page(request, exc)
-    values = {}
-    if answer.choice is not None:
-        choice = answer.choice
-        values = {"unit": choice.unit, "tool": choice_tool}
-        if choice.title:
-            values["display_name"] = choice.title
-        if choice.score_maximum is not None:
-            values["points_in_tool"] = choice.score_maximum
-        if choice.launch_mode:
-            values["launch_mode"] = choice.launch_mode
     nonce = secrets.token_urlsafe(16)
     response = render(
         request,
@@ -116,7 +106,9 @@ def deep_linking_response(request):
             "choice": answer.choice,
             "tool_msg": answer.msg,
             "tool_error": answer.errormsg,
-            "message": {"type": "codio-unit-chosen", "usage_id": usage_id, "values": values},
+            # a nudge to the editor, which reads the choice itself (apply_choice)
+            "message": {"type": "codio-unit-chosen", "usage_id": asked.usage_id, "key": asked.key},
+            "studio_origin": asked.studio_origin,
         },
     )
     response["Content-Security-Policy"] = (

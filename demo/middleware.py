@@ -3,7 +3,7 @@ Django user instead, so the platform can bind launches to a real user, as Open e
 
 from django.contrib.auth.views import redirect_to_login
 
-WORKBENCH_PREFIXES = ("/scenario/", "/view/", "/handler/")
+WORKBENCH_PREFIXES = ("/scenario/", "/view/", "/handler/", "/xblock/")
 
 
 class WorkbenchUserMiddleware:

@@ -10,10 +10,22 @@ DEMO_USERS = [
     {"username": "learner", "name": ("Ada", "Lovelace"), "role": "Learner"},
     {"username": "learner2", "name": ("Alan", "Turing"), "role": "Learner"},
     {"username": "instructor", "name": ("Grace", "Hopper"), "role": "Instructor"},
-    {"username": "ta", "name": ("Edsger", "Dijkstra"), "role": "Community TA (forum role: a learner)"},
+    {
+        "username": "ta",
+        "name": ("Edsger", "Dijkstra"),
+        "role": "Community TA (forum role: a learner)",
+    },
     {"username": "mentor", "name": ("Barbara", "Liskov"), "role": "Limited staff (mentor)"},
-    {"username": "staff", "name": ("Frances", "Allen"), "role": "Course staff (teaching assistant)"},
-    {"username": "moderator", "name": ("Donald", "Knuth"), "role": "Group moderator (forum role: a learner)"},
+    {
+        "username": "staff",
+        "name": ("Frances", "Allen"),
+        "role": "Course staff (teaching assistant)",
+    },
+    {
+        "username": "moderator",
+        "name": ("Donald", "Knuth"),
+        "role": "Group moderator (forum role: a learner)",
+    },
     {"username": "beta", "name": ("Margaret", "Hamilton"), "role": "Beta tester"},
     {
         "username": "admin",
@@ -34,7 +46,9 @@ UNITS = [
 
 
 @transaction.atomic
-def seed(base_url):
+def seed(base_url, tool_url=""):
+    """Seed the demo at ``base_url`` (the LMS); ``tool_url``: where the built-in bridge is
+    reached when not on the LMS's origin (the browser tests put it on another site)."""
     from codio_xblock.models import ToolRegistration
     from lti_bridge.models import Organization, Unit
 
@@ -51,6 +65,7 @@ def seed(base_url):
     call_command(
         "codio_register_builtin_bridge",
         base_url=base_url,
+        tool_url=tool_url,
         organization="demo-university",
         organization_name="Demo University",
         stdout=open("/dev/null", "w"),  # noqa: SIM115

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import django
 from workbench.settings import *  # noqa: F401,F403  (xblock-sdk's settings are the base)
-from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES
+from workbench.settings import INSTALLED_APPS, MIDDLEWARE, TEMPLATES, WORKBENCH
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("CODIO_VAR_DIR", ROOT / "var"))
@@ -22,12 +22,52 @@ SECRET_KEY = os.environ.get("CODIO_SECRET_KEY", "demo-only-secret-key-change-me-
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver", "[::1]"]
 BASE_URL = os.environ.get("CODIO_DEMO_BASE_URL", "http://localhost:8000").rstrip("/")
 
+
+def _next_port(url, step):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    port = (parts.port or (443 if parts.scheme == "https" else 80)) + step
+    return f"{parts.scheme}://{parts.hostname}:{port}"
+
+
+# A real Open edX serves the LMS, the Learning MFE and Studio on three origins (Tutor:
+# <lms host>, apps.<lms host>, studio.<lms host>); the demo serves them on three ports of
+# one host (demo/origins.py): the next two after the LMS's, unless given.
+DEMO_MFE_URL = os.environ.get("CODIO_DEMO_MFE_URL", "").rstrip("/") or _next_port(BASE_URL, 1)
+DEMO_STUDIO_URL = os.environ.get("CODIO_DEMO_STUDIO_URL", "").rstrip("/") or _next_port(BASE_URL, 2)
+DEMO_TOOL_URL = ""  # the tests put the bridge on a site of its own
+# The names Open edX gives them (openedx/envs/common.py, lms/envs/common.py; Tutor's mfe
+# plugin sets LEARNING_MICROFRONTEND_URL to http(s)://apps.<lms host>/learning).
+LEARNING_MICROFRONTEND_URL = DEMO_MFE_URL + "/learning"
+CMS_ROOT_URL = DEMO_STUDIO_URL
+# Over HTTPS the LMS's session cookie is SameSite=None; Secure, as Open edX's production
+# settings and Tutor make it: the platform's auth step is reached from the tool's site.
+if BASE_URL.startswith("https://"):
+    SESSION_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+
 INSTALLED_APPS = [*INSTALLED_APPS, "codio_xblock", "lti_bridge", "demo"]
 MIDDLEWARE = [
     *MIDDLEWARE,
     "django.middleware.locale.LocaleMiddleware",
     "demo.middleware.WorkbenchUserMiddleware",
 ]
+# As Open edX (lms/envs/common.py MIDDLEWARE; Tutor sets X_FRAME_OPTIONS = "SAMEORIGIN"):
+# only the views edx-platform exempts (render_xblock, the XBlock handlers) may be framed by
+# another origin, such as the Learning MFE.
+MIDDLEWARE.append("django.middleware.clickjacking.XFrameOptionsMiddleware")
+X_FRAME_OPTIONS = "SAMEORIGIN"
+# Each origin serves its own pages; Studio's requests read and write the draft.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "demo.origins.OriginRolesMiddleware",
+)
+# The workbench's field data with Open edX's draft and published branches (demo/modulestore.py).
+WORKBENCH = {
+    **WORKBENCH,
+    "services": {**WORKBENCH["services"], "field-data": "demo.modulestore.BranchingFieldData"},
+}
 # The server's clock is UTC, as Open edX's (lms/envs/common.py TIME_ZONE); xblock-sdk's
 # settings would make it America/New_York. Pages show each viewer's zone when the launch
 # gives one (lti_bridge/timezones.py).

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.clickjacking import xframe_options_exempt
 from workbench import views as workbench_views
 from workbench.urls import urlpatterns as workbench_urls
 
@@ -13,7 +14,23 @@ urlpatterns = [
     path("demo/as/<str:username>/", views.sign_in_as, name="demo-sign-in-as"),
     path("gradebook/", views.gradebook, name="demo-gradebook"),
     path("studio/", views.author, name="demo-studio"),
+    path("studio/publish/", views.publish, name="demo-studio-publish"),
+    path("learning/course/<str:scenario_id>/", views.mfe_course, name="demo-mfe-course"),
+    path("xblock/<str:scenario_id>/", views.render_xblock, name="demo-render-xblock"),
+    # edx-platform's XBlock handler views are exempt from X-Frame-Options
+    # (lms/djangoapps/courseware/block_render.py handle_xblock_callback): a unit's frame
+    # starts at its launch handler, inside the MFE's frame.
+    re_path(
+        r"^handler/(?P<usage_id>[^/]+)/(?P<handler_slug>[^/]*)(?:/(?P<suffix>.*))?$",
+        xframe_options_exempt(workbench_views.handler),
+        {"authenticated": True},
+        name="handler",
+    ),
     path("codio/", include("codio_xblock.urls")),
     path("lti-bridge/", include("lti_bridge.urls")),
-    *[p for p in workbench_urls if getattr(p.pattern, "_regex", None) != "^$"],
+    *[
+        p
+        for p in workbench_urls
+        if getattr(p.pattern, "_regex", None) != "^$" and getattr(p, "name", "") != "handler"
+    ],
 ]

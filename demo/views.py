@@ -3,9 +3,16 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
+from . import modulestore
 from .seed import COURSE_SCENARIO, DEMO_USERS
+
+
+def course_url():
+    """The course as learners open it: the Learning MFE's page (another origin)."""
+    return f"{settings.DEMO_MFE_URL}/learning/course/{COURSE_SCENARIO}/"
 
 
 def home(request):
@@ -14,8 +21,60 @@ def home(request):
         "demo/home.html",
         {
             "users": DEMO_USERS,
-            "course_url": f"/scenario/{COURSE_SCENARIO}/",
+            "course_url": course_url(),
+            "legacy_course_url": f"/scenario/{COURSE_SCENARIO}/",
+            "studio_url": f"{settings.DEMO_STUDIO_URL}/studio/",
             "debug": settings.DEBUG,
+        },
+    )
+
+
+def _scenario_or_404(scenario_id):
+    from workbench.scenarios import get_scenarios
+
+    try:
+        return get_scenarios()[scenario_id]
+    except KeyError as exc:
+        raise Http404 from exc
+
+
+def mfe_course(request, scenario_id):
+    """The Learning MFE's course page (frontend-app-learning: ``ContentIFrame`` frames the
+    LMS's ``/xblock/<unit id>`` page, with ``IFRAME_FEATURE_POLICY`` as its ``allow``, and
+    takes its height from the ``plugin.resize`` messages of the LMS's origin). Served on
+    the MFE's origin (demo/origins.py); the LMS's session decides who the learner is."""
+    _scenario_or_404(scenario_id)
+    return render(
+        request,
+        "demo/mfe_course.html",
+        {
+            "unit_url": f"{settings.BASE_URL}/xblock/{scenario_id}/",
+            "lms_origin": settings.BASE_URL,
+            "home_url": settings.BASE_URL + "/",
+        },
+    )
+
+
+@xframe_options_exempt  # as edx-platform's render_xblock: the Learning MFE frames it
+@login_required
+def render_xblock(request, scenario_id):
+    """The LMS's chromeless unit page (lms/djangoapps/courseware/views/views.py
+    ``render_xblock``, template courseware-chromeless.html): the unit's components for the
+    signed-in learner, published content only, telling the MFE its height."""
+    from workbench.runtime import WorkbenchRuntime
+
+    scenario = _scenario_or_404(scenario_id)
+    runtime = WorkbenchRuntime(request.user.get_username())
+    fragment = runtime.get_block(scenario.usage_id).render("student_view", {})
+    return render(
+        request,
+        "demo/render_xblock.html",
+        {
+            "body": fragment.body_html(),
+            "head_html": fragment.head_html(),
+            "foot_html": fragment.foot_html(),
+            "student_id": request.user.get_username(),
+            "mfe_origin": settings.DEMO_MFE_URL,
         },
     )
 
@@ -29,7 +88,7 @@ def sign_in_as(request, username):
     if user is None:
         raise Http404
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect(f"/scenario/{COURSE_SCENARIO}/")
+    return redirect(course_url())
 
 
 @login_required
@@ -95,7 +154,14 @@ def author(request):
         block = runtime.get_block(child)
         fragment = block.render("studio_view", {})
         page.add_fragment_resources(fragment)
-        editors.append({"title": block.display_name, "body": fragment.body_html()})
+        editors.append(
+            {
+                "title": block.display_name,
+                "body": fragment.body_html(),
+                "usage_id": str(child),
+                "draft": modulestore.has_draft(str(child)),
+            }
+        )
     return render(
         request,
         "demo/author.html",
@@ -104,6 +170,27 @@ def author(request):
             "head_html": page.head_html(),
             "foot_html": page.foot_html(),
             "student_id": request.user.get_username(),
-            "course_url": f"/scenario/{COURSE_SCENARIO}/",
+            "course_url": course_url(),
         },
     )
+
+
+@login_required
+@require_POST
+def publish(request):
+    """Studio's "Publish" for one unit: its draft becomes what learners see."""
+    from workbench.runtime import WorkbenchRuntime
+    from workbench.scenarios import get_scenarios
+
+    from codio_xblock import adapter
+
+    usage_id = request.POST.get("usage_id", "")
+    course = WorkbenchRuntime(request.user.get_username()).get_block(
+        get_scenarios()[COURSE_SCENARIO].usage_id
+    )
+    if usage_id not in {str(child) for child in course.children}:
+        raise Http404
+    if not adapter.get().request_can_author(request, usage_id):
+        return render(request, "demo/author.html", {"refused": True}, status=403)
+    modulestore.publish(usage_id)
+    return redirect("demo-studio")

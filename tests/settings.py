@@ -25,6 +25,10 @@ from demo.settings import CODIO_XBLOCK, INSTALLED_APPS, LTI_BRIDGE, MIDDLEWARE  
 
 DEBUG = False
 BASE_URL = "http://codio.test"  # a valid URL host; the test client ignores it
+# The test client has one origin ("testserver"): it is the LMS, the MFE and Studio at once.
+# The live and browser tests that serve the demo on its own origins set these
+# (tests/origins.py).
+DEMO_MFE_URL = DEMO_STUDIO_URL = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CODIO_XBLOCK = {**CODIO_XBLOCK, "PLATFORM_ISSUER": BASE_URL}
 LTI_BRIDGE = {**LTI_BRIDGE, "BASE_URL": BASE_URL}

@@ -1,5 +1,7 @@
 """A real browser (Debian's chromium driven by Playwright) opens the demo course as the
-learner and as the instructor. Never downloads a browser: CHROMIUM_PATH or
+learner and as the instructor, on the demo's three origins as ``make demo`` serves them
+(tests/origins.py): the Learning MFE's course page frames the LMS's unit page, which frames
+the tool; Studio is the third origin. Never downloads a browser: CHROMIUM_PATH or
 /usr/bin/chromium. Without chromium the test is skipped, unless CODIO_REQUIRE_BROWSER=1
 (CI sets it), when that is a failure."""
 
@@ -9,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from tests import origins
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -39,19 +43,12 @@ def _require_browser():
 
 
 @pytest.fixture
-def demo_site(live_server, settings, outbound):
-    from workbench.scenarios import init_scenarios
-
-    from demo.seed import seed
-
-    base = live_server.url
-    settings.BASE_URL = base
-    settings.DEBUG = True  # the demo's one-click sign-in buttons
-    settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK, "PLATFORM_ISSUER": base}
-    settings.LTI_BRIDGE = {**settings.LTI_BRIDGE, "BASE_URL": base}
-    init_scenarios()
-    seed(base)
-    return base
+def demo_site(settings, monkeypatch, transactional_db):
+    """The demo as ``make demo`` serves it (HTTP; the MFE, the LMS and Studio on three
+    ports of localhost, the built-in bridge on the LMS's origin); a tests.origins.Site."""
+    site, servers = origins.start(settings, monkeypatch, secure=False)
+    yield site
+    servers.stop()
 
 
 @pytest.fixture
@@ -70,26 +67,50 @@ def browser():
         browser.close()
 
 
-def open_course_as(browser, base, username):
+MFE_FRAME = '[data-testid="mfe-unit-frame"]'
+UNIT_FRAME = "iframe.codio-unit__frame"
+
+
+def open_course_as(browser, site, username):
+    """A new browser profile signed in on the LMS's home page as ``username``, which lands
+    on the course page of the Learning MFE."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto(base + "/")
+    page.goto(site.lms + "/")
     page.click(f"button[data-user={username}]")
-    page.wait_for_url("**/scenario/codio_unit.1/")
+    page.wait_for_url(site.course_url())
     return page
+
+
+def lms(page):
+    """The LMS's unit page (render_xblock) inside the MFE's course page."""
+    return page.frame_locator(MFE_FRAME)
+
+
+def units(page):
+    """The units' tool frames, inside the LMS's unit page."""
+    return lms(page).frame_locator(UNIT_FRAME)
+
+
+def lms_frame(page):
+    """The LMS's unit page as a Playwright Frame (to run script in it)."""
+    page.locator(MFE_FRAME).wait_for()
+    frame = page.locator(MFE_FRAME).element_handle().content_frame()
+    frame.wait_for_load_state()
+    return frame
 
 
 def test_learner_sees_unit_page_in_iframe_and_instructor_sees_teacher_view(browser, demo_site):
     ARTIFACTS.mkdir(exist_ok=True)
     page = open_course_as(browser, demo_site, "learner")
-    frame = page.frame_locator("iframe.codio-unit__frame").first
+    frame = units(page).first
     frame.get_by_test_id("who").wait_for(timeout=20000)
     assert frame.get_by_test_id("who").inner_text() == "Signed in as Ada Lovelace"
     assert frame.get_by_test_id("unit-title").inner_text() == "Hello, Python"
     page.screenshot(path=str(ARTIFACTS / "learner.png"), full_page=True)
 
     page = open_course_as(browser, demo_site, "instructor")
-    frame = page.frame_locator("iframe.codio-unit__frame").first
+    frame = units(page).first
     frame.get_by_test_id("teacher-view").wait_for(timeout=20000)
     learners = frame.get_by_test_id("learners").inner_text()
     assert "Ada Lovelace" in learners
@@ -100,7 +121,7 @@ def test_instructor_grades_and_releases_and_the_learner_sees_the_grade(browser, 
     from playwright.sync_api import expect
 
     learner = open_course_as(browser, demo_site, "learner")
-    frame = learner.frame_locator("iframe.codio-unit__frame").first
+    frame = units(learner).first
     frame.get_by_test_id("answer").fill("print('Hello, world!')")
     frame.get_by_test_id("complete").click()  # asks first: completing locks the work
     expect(frame.get_by_test_id("status")).not_to_contain_text("Completed")
@@ -108,7 +129,7 @@ def test_instructor_grades_and_releases_and_the_learner_sees_the_grade(browser, 
     expect(frame.get_by_test_id("status")).to_contain_text("Completed", timeout=20000)
 
     teacher = open_course_as(browser, demo_site, "instructor")
-    tframe = teacher.frame_locator("iframe.codio-unit__frame").first
+    tframe = units(teacher).first
     tframe.get_by_role("link", name="Ada Lovelace").click()
     tframe.get_by_test_id("points").fill("900")  # above the maximum: refused, kept as typed
     tframe.get_by_test_id("comment").fill("Well done")
@@ -128,10 +149,10 @@ def test_instructor_grades_and_releases_and_the_learner_sees_the_grade(browser, 
     expect(tframe.get_by_test_id("delivery")).to_contain_text("Sent")
 
     learner.reload()
-    expect(learner.get_by_test_id("grade").first).to_have_text(
+    expect(lms(learner).get_by_test_id("grade").first).to_have_text(
         "Your score: 0.9 / 1 in the course grade", timeout=20000
     )
-    frame = learner.frame_locator("iframe.codio-unit__frame").first
+    frame = units(learner).first
     expect(frame.get_by_test_id("grade")).to_have_text(
         "90 out of 100 points in Codio", timeout=20000
     )
@@ -153,7 +174,7 @@ def test_blocked_cookies_page_opens_the_unit_in_a_new_window(browser, demo_site)
 
     page.route("**/lti-bridge/lti/login?**", refuse_cookies)  # this page only, not a popup
     page.reload()
-    frame = page.frame_locator("iframe.codio-unit__frame").first
+    frame = units(page).first
     button = frame.get_by_test_id("open-new-window")
     button.wait_for(timeout=20000)
     with page.context.expect_page() as popup_info:
@@ -172,12 +193,10 @@ def test_administrator_changes_lti_integrations_and_downloads_the_export(browser
     from playwright.sync_api import expect
 
     learner = open_course_as(browser, demo_site, "learner")
-    learner.frame_locator("iframe.codio-unit__frame").first.get_by_test_id("who").wait_for(
-        timeout=20000
-    )
+    units(learner).first.get_by_test_id("who").wait_for(timeout=20000)
 
     admin = open_course_as(browser, demo_site, "admin")
-    frame = admin.frame_locator("iframe.codio-unit__frame").first
+    frame = units(admin).first
     frame.get_by_role("link", name="Class page and other exports").click()
     frame.get_by_test_id("lti-integrations-link").click()
     expect(frame.get_by_test_id("lti-integrations")).to_be_visible(timeout=20000)
@@ -208,34 +227,63 @@ def test_administrator_changes_lti_integrations_and_downloads_the_export(browser
     assert first.startswith("Ada Lovelace,learner@example.edu,learner,")
 
 
-def test_an_author_chooses_a_unit_from_the_editor_and_a_learner_opens_it(browser, demo_site):
-    """Deep Linking in a real browser: the Studio editor's "Choose a unit" opens the tool's
-    picker in a new window; the choice is saved and the editor's fields follow; a learner
-    then opens the chosen unit."""
+def test_an_author_chooses_a_unit_in_studio_and_learners_get_it_when_published(browser, demo_site):
+    """Deep Linking in a real browser, Studio on its own origin (issue 33): the editor's
+    "Choose a unit" opens the tool's picker in a new window; the tool answers the LMS (another
+    origin), whose page tells the editor; the editor applies the choice to the block's draft
+    and shows it; saving the editor keeps it; learners get it when the author publishes."""
     from playwright.sync_api import expect
 
-    author = open_course_as(browser, demo_site, "instructor")
-    author.goto(demo_site + "/scenario/codio_unit.0/studio_view/")
+    # Nobody opens the unit before it is chosen: the tool maps a resource link to its unit
+    # at the first launch, for good.
+    author = browser.new_context().new_page()
+    author.route("**/handler/**/launch/**", lambda route: route.abort())
+    author.goto(demo_site.lms + "/")
+    author.click("button[data-user=instructor]")
+    author.wait_for_url(demo_site.course_url())
+    author.goto(demo_site.studio + "/studio/")
+    editor = author.get_by_test_id("unit-editor").first
     with author.expect_popup() as popup_info:
-        author.get_by_test_id("choose-unit").click()
+        editor.get_by_test_id("choose-unit").click()
     picker = popup_info.value
     expect(picker.get_by_test_id("unit-picker")).to_be_visible(timeout=20000)
     picker.get_by_test_id("search").fill("loop")
     picker.get_by_test_id("search").press("Enter")
     picker.get_by_test_id("pick-loops").click()
     expect(picker.get_by_test_id("unit-chosen")).to_be_visible(timeout=20000)
+    assert picker.url.startswith(demo_site.lms + "/")  # the tool answered the LMS
     ARTIFACTS.mkdir(exist_ok=True)
     picker.screenshot(path=str(ARTIFACTS / "deep-linking-chosen.png"), full_page=True)
-    expect(author.locator("#xb-field-edit-unit")).to_have_value("loops", timeout=10000)
-    expect(author.locator("#xb-field-edit-display_name")).to_have_value("Loops")
-    expect(author.locator("#xb-field-edit-tool")).to_have_value("lti_bridge")
-    expect(author.locator("#xb-field-edit-points_in_tool")).to_have_value("100")
-    author.screenshot(path=str(ARTIFACTS / "deep-linking-editor.png"), full_page=True)
 
-    learner = open_course_as(browser, demo_site, "learner")
-    learner.goto(demo_site + "/scenario/codio_unit.0/")
-    frame = learner.frame_locator("iframe.codio-unit__frame").first
-    expect(frame.get_by_test_id("unit-title")).to_have_text("Loops", timeout=20000)
+    # The editor (Studio's origin) shows the choice at once, from the LMS's message.
+    expect(editor.locator("#xb-field-edit-unit")).to_have_value("loops", timeout=10000)
+    expect(editor.locator("#xb-field-edit-display_name")).to_have_value("Loops")
+    expect(editor.locator("#xb-field-edit-tool")).to_have_value("lti_bridge")
+    expect(editor.locator("#xb-field-edit-points_in_tool")).to_have_value("100")
+    expect(editor.get_by_test_id("choice-notice")).to_contain_text("learners get it")
+    author.screenshot(path=str(ARTIFACTS / "deep-linking-editor.png"), full_page=True)
+    # Save in that editor keeps the choice (it used to write the old unit back).
+    editor.locator(".save-button").click()
+    editor.get_by_test_id("editor-notice").get_by_text("Saved.").wait_for(timeout=20000)
+    author.reload()
+    editor = author.get_by_test_id("unit-editor").first
+    expect(editor.locator("#xb-field-edit-unit")).to_have_value("loops")
+    expect(editor.get_by_test_id("draft-state")).to_have_text("Draft (unpublished changes)")
+
+    # Learners see the published unit until the author publishes (not launched yet).
+    learner = browser.new_context().new_page()
+    learner.route("**/handler/**/launch/**", lambda route: route.abort())
+    learner.goto(demo_site.lms + "/")
+    learner.click("button[data-user=learner]")
+    learner.wait_for_url(demo_site.course_url())
+    title = lms(learner).locator(".codio-unit__title").first
+    expect(title).to_have_text("Hello, Python", timeout=20000)
+    editor.get_by_test_id("publish").click()
+    expect(author.get_by_test_id("draft-state").first).to_have_text("Published")
+    learner.unroute("**/handler/**/launch/**")
+    learner.reload()
+    expect(lms(learner).locator(".codio-unit__title").first).to_have_text("Loops", timeout=20000)
+    expect(units(learner).first.get_by_test_id("unit-title")).to_have_text("Loops", timeout=20000)
 
 
 FITS_ANY = """n => {
@@ -258,18 +306,19 @@ def test_the_unit_frame_fits_the_tool_page(browser, demo_site):
     """The bridge asks the LMS to fit its frame (lti.frameResize); the block honours it:
     a learner's short page shrinks the 700px frame, the teacher view is shown whole."""
     page = open_course_as(browser, demo_site, "instructor")
-    frame = page.frame_locator("iframe.codio-unit__frame").first
+    frame = units(page).first
     frame.get_by_test_id("teacher-view").wait_for(timeout=20000)
-    element = page.locator("iframe.codio-unit__frame").first
+    element = lms(page).locator(UNIT_FRAME).first
+    unit_page = lms_frame(page)  # the block's page: the LMS's, same origin as the tool here
 
-    page.wait_for_function(FITS_ANY, arg=0, timeout=20000)  # the frame's height is its page's
+    unit_page.wait_for_function(FITS_ANY, arg=0, timeout=20000)  # the frame's height: its page's
     height = element.evaluate("e => parseFloat(getComputedStyle(e).height)")
     assert 200 <= height <= 3000 and height != 700
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "instructor-fitted.png"), full_page=True)
 
     # a page from anywhere else cannot resize the frame
-    page.evaluate("window.postMessage({subject: 'lti.frameResize', height: 250}, '*')")
+    unit_page.evaluate("window.postMessage({subject: 'lti.frameResize', height: 250}, '*')")
     page.wait_for_timeout(300)
     assert abs(element.evaluate("e => parseFloat(getComputedStyle(e).height)") - height) <= 2
 
@@ -284,9 +333,7 @@ def test_release_progress_updates_without_a_reload(browser, demo_site):
     from lti_bridge.models import GradeDelivery, Work
 
     learner = open_course_as(browser, demo_site, "learner")
-    learner.frame_locator("iframe.codio-unit__frame").first.get_by_test_id("who").wait_for(
-        timeout=20000
-    )
+    units(learner).first.get_by_test_id("who").wait_for(timeout=20000)
     work = Work.objects.get(account__name="Ada Lovelace", resource_link__unit__code="hello-python")
     delivery = GradeDelivery.objects.create(
         work=work,
@@ -299,7 +346,7 @@ def test_release_progress_updates_without_a_reload(browser, demo_site):
         next_attempt_at=timezone.now() + timedelta(hours=1),
     )
     teacher = open_course_as(browser, demo_site, "instructor")
-    frame = teacher.frame_locator("iframe.codio-unit__frame").first
+    frame = units(teacher).first
     panel = frame.get_by_test_id("delivery-progress")
     expect(panel).to_contain_text("Waiting: 1", timeout=20000)
     GradeDelivery.objects.filter(pk=delivery.pk).update(state="sent", last_error="")
@@ -312,12 +359,10 @@ def test_release_progress_updates_without_a_reload(browser, demo_site):
 def test_a_short_tool_page_shrinks_its_frame(browser, demo_site):
     """A learner's unit page is shorter than the 700px frame: the frame shrinks to it."""
     page = open_course_as(browser, demo_site, "learner2")
-    frame = page.frame_locator("iframe.codio-unit__frame").nth(1)  # Loops: a short page
+    frame = units(page).nth(1)  # Loops: a short page
     frame.get_by_test_id("unit-title").wait_for(timeout=20000)
-    page.wait_for_function(FITS, arg=1, timeout=20000)
+    lms_frame(page).wait_for_function(FITS, arg=1, timeout=20000)
     height = (
-        page.locator("iframe.codio-unit__frame")
-        .nth(1)
-        .evaluate("e => parseFloat(getComputedStyle(e).height)")
+        lms(page).locator(UNIT_FRAME).nth(1).evaluate("e => parseFloat(getComputedStyle(e).height)")
     )
     assert 200 <= height < 700

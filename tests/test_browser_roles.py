@@ -1,18 +1,17 @@
 """Every role through its main job, in one real browser session on the demo course, as a
 new user would: the learner completes a unit, the instructor grades and releases, a forum
 Community TA is a learner, course staff grade, the instructor names a mentor's learners and
-the mentor then sees only those (read-only), the administrator opens LTI Integrations and the class's exports, the
-author edits a unit in /studio/, and the learner finds the grade. Each named screen is
-checked (its page is styled by the bridge's stylesheet and nothing spills out sideways) and
-kept as a screenshot in test-artifacts/roles-*.png."""
+the mentor then sees only those (read-only), the administrator opens LTI Integrations and
+the class's exports, the author edits and publishes a unit in Studio (its own origin), and
+the learner finds the grade. Each named screen is checked (its page is styled by the
+bridge's stylesheet and nothing spills out sideways) and kept as a screenshot in
+test-artifacts/roles-*.png."""
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, browser, demo_site, open_course_as  # noqa: F401
+from tests.test_browser import ARTIFACTS, browser, demo_site, lms, open_course_as, units  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-FRAME = "iframe.codio-unit__frame"
 
 # What the bridge's stylesheet (lti_bridge/static/lti_bridge/bridge.css) makes of a page:
 # the brand-coloured top bar and rounded, filled buttons. An unstyled page (the file not
@@ -44,7 +43,7 @@ def check_screen(page, frame, name):
 
 
 def unit_frame(page):
-    frame = page.frame_locator(FRAME).first  # the course's first unit: Hello, Python
+    frame = units(page).first  # the course's first unit: Hello, Python
     frame.get_by_test_id("who").wait_for(timeout=20000)
     return frame
 
@@ -117,7 +116,7 @@ def test_every_role_does_its_main_job(browser, demo_site):  # noqa: F811
     check_screen(staff, frame, "staff-work")
 
     # Instructor: the class filters learners for mentors; the mentor gets Ada only.
-    frame = teacher.frame_locator(FRAME).first
+    frame = units(teacher).first
     frame.get_by_role("link", name="Class page and other exports").click()
     expect(frame.get_by_test_id("class-page")).to_be_visible(timeout=20000)
     frame.get_by_label("Filter learners for mentors").check()
@@ -154,22 +153,28 @@ def test_every_role_does_its_main_job(browser, demo_site):  # noqa: F811
     expect(frame.get_by_test_id("registrations")).to_contain_text("Open edX demo", timeout=20000)
     check_screen(admin, frame, "admin-lti-integrations")
 
-    # Author (the course team in Studio): renames the unit through its editor.
+    # Author (the course team in Studio, its own origin): renames the unit through its
+    # editor, then publishes it.
     author = open_course_as(browser, demo_site, "instructor")
-    author.goto(demo_site + "/studio/")
+    author.goto(demo_site.studio + "/studio/")
     editor = author.get_by_test_id("unit-editor").first
     editor.locator("#xb-field-edit-display_name").fill("Hello, Python!")
     editor.locator(".save-button").click()
     editor.get_by_test_id("editor-notice").get_by_text("Saved.").wait_for(timeout=20000)
     ARTIFACTS.mkdir(exist_ok=True)
     author.screenshot(path=str(ARTIFACTS / "roles-author-studio.png"), full_page=True)
+    author.reload()
+    author.get_by_test_id("unit-editor").first.get_by_test_id("publish").click()
+    expect(author.get_by_test_id("unit-editor").first.get_by_test_id("draft-state")).to_have_text(
+        "Published"
+    )
 
     # Learner: the released grade, in Codio's points and as the LMS counts it.
     learner.reload()
-    expect(learner.get_by_test_id("grade").first).to_have_text(
+    expect(lms(learner).get_by_test_id("grade").first).to_have_text(
         "Your score: 0.9 / 1 in the course grade", timeout=20000
     )
-    assert "Hello, Python!" in learner.content()
+    expect(lms(learner).locator("body")).to_contain_text("Hello, Python!")
     frame = unit_frame(learner)
     expect(frame.get_by_test_id("grade")).to_have_text("90 out of 100 points in Codio")
     expect(frame.get_by_test_id("comment")).to_have_text("Well done")

@@ -1,16 +1,19 @@
-"""The demo's Studio page in a real browser: each unit's editor saves through the block,
-shows the block's refusals, and is for the course team only."""
+"""The demo's Studio page (its own origin) in a real browser: each unit's editor saves
+through the block into the unit's draft, shows the block's refusals, and is for the course
+team only; learners see an edit once it is published."""
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, browser, demo_site, open_course_as  # noqa: F401
+from tests.test_browser import ARTIFACTS, browser, demo_site, lms, open_course_as  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_studio_editor_saves_and_shows_refusals(browser, demo_site):  # noqa: F811
+    from playwright.sync_api import expect
+
     page = open_course_as(browser, demo_site, "instructor")
-    page.goto(demo_site + "/studio/")
+    page.goto(demo_site.studio + "/studio/")
     editors = page.locator('[data-testid="unit-editor"]')
     assert editors.count() == 3
     first = editors.nth(0)
@@ -31,12 +34,21 @@ def test_the_studio_editor_saves_and_shows_refusals(browser, demo_site):  # noqa
 
     page.reload()
     assert float(page.locator("#xb-field-edit-points_in_tool").first.input_value()) == 50
-    page.goto(demo_site + "/scenario/codio_unit.1/")
-    assert "Hello, Python (edited)" in page.content()
+    first = page.locator('[data-testid="unit-editor"]').nth(0)
+    assert first.get_by_test_id("draft-state").inner_text() == "Draft (unpublished changes)"
+
+    # The LMS reads the published version only: learners see the edit once it is published.
+    learner = open_course_as(page.context.browser, demo_site, "learner")
+    expect(lms(learner).locator("body")).to_contain_text("Hello, Python", timeout=20000)
+    assert "Hello, Python (edited)" not in lms(learner).locator("body").inner_text()
+    first.get_by_test_id("publish").click()
+    expect(page.locator('[data-testid="draft-state"]').first).to_have_text("Published")
+    learner.reload()
+    expect(lms(learner).locator("body")).to_contain_text("Hello, Python (edited)", timeout=20000)
 
 
 def test_the_studio_page_is_for_the_course_team(browser, demo_site):  # noqa: F811
     page = open_course_as(browser, demo_site, "learner")
-    response = page.goto(demo_site + "/studio/")
+    response = page.goto(demo_site.studio + "/studio/")
     assert response.status == 403
     assert page.locator('[data-testid="author-refused"]').is_visible()

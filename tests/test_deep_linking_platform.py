@@ -1,7 +1,8 @@
 """Deep Linking 2.0 end to end (issue 12): an author chooses the block's unit in the tool.
-The block's deep_link handler sends a signed deep linking request, the bridge's picker
-answers with a signed response, and the platform's endpoint saves the choice into the
-block. Hostile responses are refused and change nothing."""
+The block's deep_link handler (Studio) sends a signed deep linking request, the bridge's
+picker answers with a signed response, the platform's endpoint (the LMS) keeps the choice,
+and the Studio editor applies it to the block's draft (apply_choice; issue 33, ADR 0011).
+Hostile responses are refused and change nothing."""
 
 import re
 import time
@@ -56,6 +57,14 @@ def open_picker(client, usage_id):
     return launched["Location"]
 
 
+def apply_choice(client, usage_id, key=""):
+    """The Studio editor applies the choice (its JavaScript, on the LMS's message or when
+    it opens)."""
+    return client.post(
+        f"/handler/{usage_id}/apply_choice/", {"key": key}, content_type="application/json"
+    )
+
+
 def picker_token(picker_url):
     return picker_url.rstrip("/").rsplit("/", 1)[1]
 
@@ -83,6 +92,10 @@ def test_an_author_chooses_the_unit_in_the_tool(as_user, platform_http):
     done = author.post(RESPONSE_URL, {"JWT": token})
     assert done.status_code == 200, done.content.decode()[-400:]
     assert 'data-testid="unit-chosen"' in done.content.decode()
+    assert block(usage_id).unit == "hello-python"  # the LMS writes no course content
+    applied = apply_choice(author, usage_id)
+    assert applied.status_code == 200, applied.content
+    assert applied.json()["values"]["unit"] == "loops"
     chosen = block(usage_id)
     assert (chosen.unit, chosen.display_name, chosen.tool) == ("loops", "Loops", "lti_bridge")
     # the line item's maximum is the unit's points in Codio; the course weight is the author's
@@ -100,6 +113,7 @@ def test_the_chosen_unit_then_launches_for_learners(as_user, platform_http):
     picker = open_picker(author, usage_id)
     _, token = choose(author, picker, "functions")
     assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200
+    assert apply_choice(author, usage_id).status_code == 200
     response, _ = launch_through_xblock(as_user("learner"), scenario="codio_unit.0")
     assert response.status_code == 200
     assert "Functions" in response.content.decode()
@@ -203,7 +217,9 @@ def test_a_response_for_another_user_is_refused(pending, as_user):
     token = _bridge_signed(_response_claims(tool, data))
     assert as_user("ta").post(RESPONSE_URL, {"JWT": token}).status_code == 403
     assert block(usage_id).unit == "hello-python"
+    assert apply_choice(as_user("staff"), usage_id).status_code == 404  # not theirs
     assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200  # still the author's
+    assert apply_choice(author, usage_id).status_code == 200
     assert block(usage_id).unit == "loops"
 
 
@@ -225,6 +241,7 @@ def test_course_export_and_import_keep_the_choice(as_user, platform_http):
     usage_id = first_block(author)
     _, token = choose(author, open_picker(author, usage_id), "loops")
     assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200
+    assert apply_choice(author, usage_id).status_code == 200
     node = etree.Element("codio_unit")
     block(usage_id).add_xml_to_node(node)
     olx = etree.tostring(node).decode()
@@ -246,6 +263,8 @@ def test_a_choice_changes_only_the_block_it_was_asked_for(as_user, platform_http
     before_b = block(usage_b).unit
     _, token = choose(author, open_picker(author, usage_a), "loops")
     assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200
+    assert apply_choice(author, usage_b).status_code == 404  # asked for the other block
+    assert apply_choice(author, usage_a).status_code == 200
     assert block(usage_a).unit == "loops" and block(usage_b).unit == before_b
 
 
@@ -254,3 +273,82 @@ def test_studio_builds_the_return_url_without_the_lms_routes(settings):
 
     settings.ROOT_URLCONF = "workbench.urls"  # no codio_xblock routes, as in Studio
     assert deep_linking.return_url() == "http://codio.test" + deep_linking.LMS_RESPONSE_PATH
+
+
+def test_the_editor_applies_a_choice_once_and_only_for_the_course_team(as_user, platform_http):
+    author = as_user("instructor")
+    usage_id = first_block(author)
+    assert apply_choice(author, usage_id).status_code == 404  # nothing chosen yet
+    _, token = choose(author, open_picker(author, usage_id), "loops")
+    assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200
+    # the editor, opened now, applies the waiting choice (its window may have been closed)
+    editor = author.get("/scenario/codio_unit.0/studio_view/").content.decode()
+    assert 'data-choice-pending="1"' in editor
+    assert apply_choice(as_user("learner"), usage_id).status_code == 403
+    assert apply_choice(author, usage_id, key="not-the-key").status_code == 404
+    assert apply_choice(author, usage_id).status_code == 200
+    assert apply_choice(author, usage_id).status_code == 404  # applied: nothing waits
+    editor = author.get("/scenario/codio_unit.0/studio_view/").content.decode()
+    assert 'data-choice-pending=""' in editor
+    assert block(usage_id).unit == "loops"
+
+
+def test_a_studio_launch_needs_neither_the_lms_cache_nor_its_secret_key(
+    as_user, platform_http, settings
+):
+    """Studio and the LMS are two Django processes: they share the database, not always a
+    cache or SECRET_KEY. The deep linking launch started in Studio and its request data
+    are database rows named by random keys (ADR 0011)."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import caches
+
+    from codio_xblock import conf
+
+    author = as_user("instructor")
+    usage_id = first_block(author)
+    lms_key = settings.SECRET_KEY
+    user = get_user_model().objects.get(username="instructor")
+    settings.SECRET_KEY = "studio-key-" + "s" * 40  # Studio signs with a key of its own
+    author.force_login(user)  # Studio's session
+    start = author.get(f"/handler/{usage_id}/deep_link/")  # Studio
+    assert start.status_code == 302
+    settings.SECRET_KEY = lms_key
+    caches[conf.get("CACHE")].clear()  # the LMS's cache is another one
+    author.force_login(user)  # the LMS's session
+    login = author.get(path_of(start["Location"]) + "&lti1p3_new_window=1")
+    auth = author.get(path_of(login["Location"]))
+    assert auth.status_code == 200, auth.content.decode()[-400:]
+    action, fields = form_fields(auth.content.decode())
+    launched = author.post(path_of(action), fields)
+    assert launched.status_code == 302, launched.content.decode()[-400:]
+    _, token = choose(author, launched["Location"], "loops")
+    assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200
+    assert apply_choice(author, usage_id).status_code == 200
+    assert block(usage_id).unit == "loops"
+    # the launch was single use
+    assert author.get(path_of(login["Location"])).status_code == 403
+
+
+def test_a_studio_launch_hint_is_refused_when_unknown_mixed_or_expired(as_user, platform_http):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from codio_xblock.models import StudioLaunch
+
+    author = as_user("instructor")
+    usage_id = first_block(author)
+    start = author.get(f"/handler/{usage_id}/deep_link/")
+    login = author.get(path_of(start["Location"]) + "&lti1p3_new_window=1")
+    auth_url = path_of(login["Location"])
+    (row,) = StudioLaunch.objects.all()
+    forged = auth_url.replace(row.key, "x" * len(row.key))
+    assert author.get(forged).status_code == 403
+    assert b"expired or was already used" in author.get(forged).content
+    mixed = auth_url.replace("login_hint=studio." + row.key, "login_hint=studio.other", 1)
+    assert mixed != auth_url and author.get(mixed).status_code == 403
+    # someone else's session cannot use the author's launch
+    assert as_user("learner").get(auth_url).status_code == 403
+    StudioLaunch.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert author.get(auth_url).status_code == 403
+    assert StudioLaunch.objects.count() == 1  # refusals spend nothing

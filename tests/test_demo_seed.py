@@ -62,6 +62,6 @@ def test_make_demo_seeds_and_serves_at_the_same_url():
         in plan
     )
     assert (
-        "CODIO_DEMO_BASE_URL=http://localhost:8100 /nonexistent/bin/python manage.py runserver "
-        "127.0.0.1:8100" in plan
+        "CODIO_DEMO_BASE_URL=http://localhost:8100 /nonexistent/bin/python manage.py serve_demo "
+        "--host 127.0.0.1 --port 8100" in plan
     )

@@ -1,26 +1,96 @@
 /* Studio editor: "Choose a unit" opens the tool's unit picker (a deep linking launch) in a
- * new window; when the platform has saved the choice, that window tells this editor, which
- * shows the new values in its fields (the block itself is already saved). */
+ * new window. The tool answers the LMS (another origin than Studio's), which keeps the
+ * choice and tells this editor through window.opener; the editor then asks Studio to apply
+ * the choice to the block's draft (the block's apply_choice handler, which reads the choice
+ * from the server, not from the message) and shows the new values in its fields, so that
+ * Save keeps them. An editor that opens while a choice waits (its window was closed before
+ * the message came) applies it at once. See docs/decisions/0011. */
 (function () {
   "use strict";
   var FIELDS = ["unit", "display_name", "tool", "points_in_tool", "launch_mode",
                 "iframe_height", "custom_parameters"];
+  var pickers = [];  // [{button, window}] of the pickers this page opened
+
+  function editorOf(button) {
+    return button.closest(".codio-unit-editor") || document;
+  }
+
+  function notice(button, text, isError) {
+    var box = editorOf(button).querySelector(".codio-choice-notice");
+    if (!box) { return; }
+    box.textContent = text;
+    box.className = "codio-choice-notice" + (isError ? " error" : "");
+    box.hidden = !text;
+  }
+
+  function show(button, values) {
+    var editor = editorOf(button);
+    FIELDS.forEach(function (name) {
+      if (!(name in values)) { return; }
+      var input = editor.querySelector("#xb-field-edit-" + name);
+      if (!input) { return; }
+      input.value = values[name];
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function apply(button, key) {
+    var request = new XMLHttpRequest();
+    request.open("POST", button.getAttribute("data-apply-url"));
+    request.setRequestHeader("Content-Type", "application/json");
+    request.setRequestHeader("X-CSRFToken", csrfToken());
+    request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    request.onload = function () {
+      var answer = {};
+      try { answer = JSON.parse(request.responseText); } catch (error) { answer = {}; }
+      if (request.status === 200 && answer.values) {
+        show(button, answer.values);
+        notice(button, button.getAttribute("data-applied-text"), false);
+        button.setAttribute("data-choice-pending", "");
+      } else if (request.status !== 404) {
+        notice(button, button.getAttribute("data-failed-text"), true);
+      }
+    };
+    request.onerror = function () { notice(button, button.getAttribute("data-failed-text"), true); };
+    request.send(JSON.stringify({ key: key || "" }));
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".codio-choose-unit");
     if (!button) { return; }
     event.preventDefault();
-    window.open(button.getAttribute("data-url"), "codio-choose-unit", "width=1000,height=800");
+    var picker = window.open(button.getAttribute("data-url"),
+                             "codio-choose-unit-" + button.getAttribute("data-usage-id"),
+                             "width=1000,height=800");
+    pickers.push({ button: button, window: picker });
   });
+
   window.addEventListener("message", function (event) {
-    if (event.origin !== window.location.origin) { return; }
     var data = event.data || {};
-    if (data.type !== "codio-unit-chosen" || !data.values) { return; }
-    FIELDS.forEach(function (name) {
-      if (!(name in data.values)) { return; }
-      var input = document.getElementById("xb-field-edit-" + name);
-      if (!input) { return; }
-      input.value = data.values[name];
-      input.dispatchEvent(new Event("change", { bubbles: true }));
+    if (data.type !== "codio-unit-chosen" || typeof data.usage_id !== "string") { return; }
+    pickers.forEach(function (picker) {
+      var button = picker.button;
+      // the LMS's "done" page, in the window this button opened, for this block
+      if (event.source !== picker.window) { return; }
+      if (event.origin !== button.getAttribute("data-lms-origin")) { return; }
+      if (data.usage_id !== button.getAttribute("data-usage-id")) { return; }
+      apply(button, typeof data.key === "string" ? data.key : "");
     });
   });
+
+  function applyPending() {
+    var buttons = document.querySelectorAll(".codio-choose-unit[data-choice-pending='1']");
+    Array.prototype.forEach.call(buttons, function (button) { apply(button, ""); });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", applyPending);
+  } else {
+    applyPending();
+  }
 }());

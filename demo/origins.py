@@ -1,0 +1,92 @@
+"""The demo's origins, as a real Open edX has them (Tutor: ``<lms host>``, ``apps.<lms
+host>``, ``studio.<lms host>``): the LMS, the Learning MFE and Studio on three origins of one
+site (three ports of localhost), and optionally the tool on a site of its own.
+
+One Django project serves them all; :class:`OriginRolesMiddleware` gives each request the
+role of the origin it came to, and each origin answers only its own pages, as separate
+services would:
+
+* the MFE (``DEMO_MFE_URL``) serves the learner's course page, which frames the LMS's
+  ``/xblock/<unit>`` page (frontend-app-learning's ``ContentIFrame``);
+* the LMS (``BASE_URL``) serves everything else: sign-in, the chromeless unit page, the
+  XBlock handlers, the platform's endpoints and (unless ``DEMO_TOOL_URL`` is set) the
+  built-in bridge; it reads only published content, as Open edX's LMS does
+  (``MODULESTORE_BRANCH = 'published-only'``);
+* Studio (``DEMO_STUDIO_URL``) serves the editor page and the handlers it calls, on the
+  draft branch (``draft-preferred``, demo/modulestore.py);
+* the tool (``DEMO_TOOL_URL``, when set: the tests put it on another site) serves the
+  bridge alone.
+
+A request to a host no origin names (Django's test client: ``testserver``) is the LMS's.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpResponseNotFound
+
+from . import modulestore
+
+STATIC = ("/static/", "/resource/", "/jsi18n/")
+ROLE_PATHS = {
+    "mfe": ("/learning/", *STATIC),
+    "studio": ("/studio/", "/handler/", "/accounts/", "/admin/", *STATIC),
+    "tool": ("/lti-bridge/", *STATIC),
+}
+# Paths the LMS does not serve when another origin does (Studio's pages are Studio's).
+NOT_LMS = ("/learning/", "/studio/")
+# The block's handlers that change authored content: Studio's (/handler/<usage>/<name>/).
+STUDIO_HANDLERS = ("submit_studio_edits", "deep_link", "apply_choice")
+
+
+def netloc(url):
+    return urlsplit(url or "").netloc.lower()
+
+
+def roles():
+    """{host:port -> role} of the configured origins."""
+    found = {}
+    for role, name in (
+        ("lms", "BASE_URL"),
+        ("mfe", "DEMO_MFE_URL"),
+        ("studio", "DEMO_STUDIO_URL"),
+        ("tool", "DEMO_TOOL_URL"),
+    ):
+        host = netloc(getattr(settings, name, ""))
+        if host:
+            found.setdefault(host, role)
+    return found
+
+
+def role_of(request):
+    return roles().get(request.get_host().lower(), "lms")
+
+
+class OriginRolesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        role = role_of(request)
+        request.demo_role = role
+        allowed = ROLE_PATHS.get(role)
+        if allowed is not None and not request.path.startswith(allowed):
+            return HttpResponseNotFound(f"Not a page of the demo's {role} origin.")
+        if role == "lms" and _studio_only(request.path) and _served_elsewhere(request):
+            return HttpResponseNotFound("This page is served on another origin of the demo.")
+        with modulestore.branch("draft" if role == "studio" else "published"):
+            return self.get_response(request)
+
+
+def _studio_only(path):
+    """The MFE's and Studio's pages, and the block's authoring handlers: the LMS, which
+    reads published content only, serves none of them."""
+    if path.startswith(NOT_LMS):
+        return True
+    parts = path.split("/")  # "", "handler", usage id, handler name, ...
+    return parts[1] == "handler" and len(parts) > 3 and parts[3] in STUDIO_HANDLERS
+
+
+def _served_elsewhere(request):
+    other = "mfe" if request.path.startswith("/learning/") else "studio"
+    return other in roles().values()
