@@ -643,4 +643,10 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                     launch_mode="window" share_name="true" share_email="true"/>
             </vertical_demo>""",
             ),
+            # the demo's Studio: a unit the author added and has never published
+            (
+                "Codio unit, never published",
+                """<codio_unit unit="hello-python" display_name="New Codio unit"
+                share_name="true" share_email="true"/>""",
+            ),
         ]

@@ -8,7 +8,9 @@ own (user ``__draft__``). On the draft branch (Studio's requests, demo/origins.p
 finds the draft value, else the published one, and a write goes to the draft; on the
 published branch (the LMS's) only published values exist. :func:`publish` makes a block's
 draft its published version, as Studio's "Publish" does. Learners' state (user scopes) has
-no branches.
+no branches. A block added in Studio and never published (:func:`mark_never_published`)
+exists on the draft branch only: the LMS answers 404 for it, as edx-platform's
+published-only modulestore raises ItemNotFoundError.
 """
 
 import contextlib
@@ -21,6 +23,9 @@ from xblock.fields import Scope
 from xblock.runtime import KeyValueStore, KvsFieldData
 
 DRAFT_USER = "__draft__"
+# A block added in Studio and never published has this row: the LMS has no such block.
+NEVER_PUBLISHED_USER = "__never_published__"
+PUBLISHED_ONCE_USER = "__published__"
 AUTHORED = (Scope.content, Scope.settings)
 _local = threading.local()
 
@@ -93,11 +98,24 @@ def _scope_ids(usage_id):
 
 
 def has_draft(usage_id):
-    """Whether the block has changes not yet published."""
-    return any(
+    """Whether the block has changes not yet published (or was never published)."""
+    return not is_published(usage_id) or any(
         json.loads(row.state)
         for row in XBlockState.objects.filter(user_id=DRAFT_USER, scope_id__in=_scope_ids(usage_id))
     )
+
+
+def mark_never_published(usage_id):
+    """The block exists in Studio's draft only (added there, never published), unless it
+    was published already."""
+    if not XBlockState.objects.filter(scope_id=usage_id, user_id=PUBLISHED_ONCE_USER).exists():
+        XBlockState.objects.get_or_create(
+            scope=None, scope_id=usage_id, user_id=NEVER_PUBLISHED_USER
+        )
+
+
+def is_published(usage_id):
+    return not XBlockState.objects.filter(scope_id=usage_id, user_id=NEVER_PUBLISHED_USER).exists()
 
 
 def publish(usage_id):
@@ -120,3 +138,7 @@ def publish(usage_id):
             published.state = json.dumps(values, indent=2, sort_keys=True)
             published.save(update_fields=["state"])
             draft.delete()
+        XBlockState.objects.filter(scope_id=usage_id, user_id=NEVER_PUBLISHED_USER).delete()
+        XBlockState.objects.get_or_create(
+            scope=None, scope_id=usage_id, user_id=PUBLISHED_ONCE_USER
+        )

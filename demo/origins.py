@@ -11,7 +11,7 @@ services would:
 * the LMS (``BASE_URL``) serves everything else: sign-in, the chromeless unit page, the
   XBlock handlers, the platform's endpoints and (unless ``DEMO_TOOL_URL`` is set) the
   built-in bridge; it reads only published content, as Open edX's LMS does
-  (``MODULESTORE_BRANCH = 'published-only'``);
+  (``MODULESTORE_BRANCH = 'published-only'``): a unit never published is a 404 there;
 * Studio (``DEMO_STUDIO_URL``) serves the editor page and the handlers it calls, on the
   draft branch (``draft-preferred``, demo/modulestore.py);
 * the tool (``DEMO_TOOL_URL``, when set: the tests put it on another site) serves the
@@ -74,6 +74,9 @@ class OriginRolesMiddleware:
             return HttpResponseNotFound(f"Not a page of the demo's {role} origin.")
         if role == "lms" and _studio_only(request.path) and _served_elsewhere(request):
             return HttpResponseNotFound("This page is served on another origin of the demo.")
+        if role == "lms" and "studio" in roles().values() and _never_published(request.path):
+            # as edx-platform's published-only modulestore: ItemNotFoundError, a 404
+            return HttpResponseNotFound("No such unit: it was never published.")
         with modulestore.branch("draft" if role == "studio" else "published"):
             return self.get_response(request)
 
@@ -85,6 +88,22 @@ def _studio_only(path):
         return True
     parts = path.split("/")  # "", "handler", usage id, handler name, ...
     return parts[1] == "handler" and len(parts) > 3 and parts[3] in STUDIO_HANDLERS
+
+
+def _never_published(path):
+    """A unit page, scenario page or handler of a block that exists in Studio's draft only."""
+    parts = path.split("/")
+    if len(parts) < 3 or parts[1] not in ("handler", "xblock", "scenario"):
+        return False
+    usage_id = parts[2]
+    if parts[1] != "handler":
+        from workbench.scenarios import get_scenarios
+
+        scenario = get_scenarios().get(usage_id)
+        if scenario is None:
+            return False
+        usage_id = str(scenario.usage_id)
+    return not modulestore.is_published(usage_id)
 
 
 def _served_elsewhere(request):

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 COURSE_SCENARIO = "codio_unit.1"
+# A unit the author added in Studio and never published: the LMS has no such block.
+DRAFT_SCENARIO = "codio_unit.2"
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
     {"username": "learner", "name": ("Ada", "Lovelace"), "role": "Learner"},
@@ -81,4 +83,15 @@ def seed(base_url, tool_url=""):
             code=code,
             defaults={"title": title, "instructions": instructions},
         )
+    _seed_draft_unit()
     return tool
+
+
+def _seed_draft_unit():
+    """The unit the author added in Studio: never published (until the author publishes it;
+    seeding again leaves a published one alone)."""
+    from workbench.scenarios import get_scenarios
+
+    from demo import modulestore
+
+    modulestore.mark_never_published(str(get_scenarios()[DRAFT_SCENARIO].usage_id))

@@ -7,7 +7,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from . import modulestore
-from .seed import COURSE_SCENARIO, DEMO_USERS
+from .seed import COURSE_SCENARIO, DEMO_USERS, DRAFT_SCENARIO
 
 
 def course_url():
@@ -132,6 +132,16 @@ def gradebook(request):
     return render(request, "demo/gradebook.html", {"rows": rows})
 
 
+def _authored_units(runtime):
+    """The units Studio shows: the course's, then the one the author added and has not
+    published yet (demo.seed.DRAFT_SCENARIO)."""
+    from workbench.scenarios import get_scenarios
+
+    scenarios = get_scenarios()
+    course = runtime.get_block(scenarios[COURSE_SCENARIO].usage_id)
+    return [*course.children, scenarios[DRAFT_SCENARIO].usage_id]
+
+
 @login_required
 def author(request):
     """The demo's Studio: each unit's ``studio_view`` (the editor Studio shows), saving
@@ -140,17 +150,16 @@ def author(request):
     reports saving, errors and cancelling to."""
     from web_fragments.fragment import Fragment
     from workbench.runtime import WorkbenchRuntime
-    from workbench.scenarios import get_scenarios
 
     from codio_xblock import adapter
 
     runtime = WorkbenchRuntime(request.user.get_username())
-    course = runtime.get_block(get_scenarios()[COURSE_SCENARIO].usage_id)
+    units = _authored_units(runtime)
     platform = adapter.get()
-    if not all(platform.request_can_author(request, str(child)) for child in course.children):
+    if not all(platform.request_can_author(request, str(child)) for child in units):
         return render(request, "demo/author.html", {"refused": True}, status=403)
     page, editors = Fragment(), []
-    for child in course.children:
+    for child in units:
         block = runtime.get_block(child)
         fragment = block.render("studio_view", {})
         page.add_fragment_resources(fragment)
@@ -160,6 +169,7 @@ def author(request):
                 "body": fragment.body_html(),
                 "usage_id": str(child),
                 "draft": modulestore.has_draft(str(child)),
+                "never_published": not modulestore.is_published(str(child)),
             }
         )
     return render(
@@ -180,15 +190,13 @@ def author(request):
 def publish(request):
     """Studio's "Publish" for one unit: its draft becomes what learners see."""
     from workbench.runtime import WorkbenchRuntime
-    from workbench.scenarios import get_scenarios
 
     from codio_xblock import adapter
 
     usage_id = request.POST.get("usage_id", "")
-    course = WorkbenchRuntime(request.user.get_username()).get_block(
-        get_scenarios()[COURSE_SCENARIO].usage_id
-    )
-    if usage_id not in {str(child) for child in course.children}:
+    if usage_id not in {
+        str(u) for u in _authored_units(WorkbenchRuntime(request.user.get_username()))
+    }:
         raise Http404
     if not adapter.get().request_can_author(request, usage_id):
         return render(request, "demo/author.html", {"refused": True}, status=403)

@@ -286,6 +286,47 @@ def test_an_author_chooses_a_unit_in_studio_and_learners_get_it_when_published(b
     expect(units(learner).first.get_by_test_id("unit-title")).to_have_text("Loops", timeout=20000)
 
 
+def test_an_author_chooses_a_unit_for_a_block_never_published(browser, demo_site):
+    """The same in Studio for a unit the author added and never published: the LMS has no
+    such block (a 404 there, as edx-platform's published-only modulestore), yet the choice
+    reaches the draft; learners open it once it is published."""
+    from playwright.sync_api import expect
+
+    author = browser.new_context().new_page()
+    author.route("**/handler/**/launch/**", lambda route: route.abort())
+    author.goto(demo_site.lms + "/")
+    author.click("button[data-user=instructor]")
+    author.wait_for_url(demo_site.course_url())
+    author.goto(demo_site.studio + "/studio/")
+    editor = author.get_by_test_id("unit-editor").last
+    expect(editor.get_by_test_id("draft-state")).to_have_text(
+        "Never published (learners cannot see it)"
+    )
+    with author.expect_popup() as popup_info:
+        editor.get_by_test_id("choose-unit").click()
+    picker = popup_info.value
+    picker.get_by_test_id("search").fill("func")
+    picker.get_by_test_id("search").press("Enter")
+    picker.get_by_test_id("pick-functions").click()
+    expect(picker.get_by_test_id("unit-chosen")).to_be_visible(timeout=20000)
+    expect(editor.locator("#xb-field-edit-unit")).to_have_value("functions", timeout=10000)
+    expect(editor.locator("#xb-field-edit-display_name")).to_have_value("Functions")
+    editor.locator(".save-button").click()
+    editor.get_by_test_id("editor-notice").get_by_text("Saved.").wait_for(timeout=20000)
+    author.reload()
+    editor = author.get_by_test_id("unit-editor").last
+    expect(editor.locator("#xb-field-edit-unit")).to_have_value("functions")
+
+    learner = open_course_as(browser, demo_site, "learner")
+    assert learner.goto(demo_site.unit_url("codio_unit.2")).status == 404
+    editor.get_by_test_id("publish").click()
+    expect(author.get_by_test_id("draft-state").last).to_have_text("Published")
+    learner.goto(demo_site.course_url("codio_unit.2"))
+    expect(units(learner).first.get_by_test_id("unit-title")).to_have_text(
+        "Functions", timeout=20000
+    )
+
+
 FITS_ANY = """n => {
   const frame = document.querySelectorAll('iframe.codio-unit__frame')[n];
   const page = frame.contentDocument && frame.contentDocument.documentElement;
