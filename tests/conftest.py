@@ -267,18 +267,19 @@ class OpenEdx:
         role, _ = ForumRole.objects.get_or_create(name=name, course_id=self.COURSE)
         role.users.add(user)
 
-    def block(self, block_id="unit1", *, user=None, subsection="seq1", **fields):
+    def block(self, block_id="unit1", *, user=None, subsection="seq1", published=True, **fields):
         """A CodioUnitBlock of the course as the LMS runtime builds it: edx-platform's
         mixins give it ``location``, ``due`` and ``graceperiod`` (xmodule/x_module.py
         XModuleMixin, xmodule/modulestore/inheritance.py InheritanceMixin); the modulestore
         returns it, in a unit (vertical) of the subsection (sequential) ``subsection`` of
-        chapter ``ch1``; its user service is DjangoXBlockUserService for ``user``."""
+        chapter ``ch1``; its user service is DjangoXBlockUserService for ``user``.
+        ``published=False``: added in Studio and never published (the LMS has no such block)."""
         from common.djangoapps.xblock_django.user_service import DjangoXBlockUserService
         from workbench.runtime import WorkbenchRuntime
         from xblock.field_data import DictFieldData
         from xblock.fields import Date, Scope, ScopeIds, Timedelta
         from xblock.runtime import Mixologist
-        from xmodule.modulestore.django import BLOCKS, PARENTS
+        from xmodule.modulestore.django import BLOCKS, DRAFTS, PARENTS
 
         from codio_xblock.block import CodioUnitBlock
 
@@ -301,7 +302,7 @@ class OpenEdx:
             field_data=DictFieldData({"unit": "hello-python", **fields}),
             scope_ids=ScopeIds(user.pk if user else None, "codio_unit", usage_key, usage_key),
         )
-        BLOCKS[str(usage_key)] = block
+        (BLOCKS if published else DRAFTS)[str(usage_key)] = block
         sequential = self.course_key.make_usage_key("sequential", subsection)
         vertical = self.course_key.make_usage_key("vertical", f"{subsection}-unit")
         PARENTS[str(usage_key)] = vertical
@@ -370,9 +371,10 @@ def openedx(monkeypatch, settings, db):
     clear_request_cache()
     tracker.TRACKERS.clear()
     tracker.TRACKERS.update(trackers)
-    from xmodule.modulestore.django import BLOCKS
+    from xmodule.modulestore.django import BLOCKS, DRAFTS, PARENTS, UPDATES
 
-    BLOCKS.clear()
+    for store in (BLOCKS, DRAFTS, PARENTS, UPDATES):
+        store.clear()
     forget()
 
 

@@ -75,9 +75,9 @@ def test_a_never_published_block_gets_its_unit_in_studio_only(openedx, tool, set
 
     author = openedx.user("author")
     openedx.grant(author, "instructor")
-    block = openedx.block("draft1", user=author)
+    block = openedx.block("draft1", user=author, published=False)
     usage_id = str(block.scope_ids.usage_id)
-    del BLOCKS[usage_id]  # never published: the LMS's modulestore does not have it
+    assert usage_id not in BLOCKS  # never published: the LMS's modulestore has no such block
     with pytest.raises(ItemNotFoundError):
         modulestore().get_item(block.scope_ids.usage_id)
 
@@ -107,6 +107,8 @@ def test_a_never_published_block_gets_its_unit_in_studio_only(openedx, tool, set
         applied = _apply(block)
     assert applied.status_code == 200, applied.body
     assert (block.unit, block.display_name, block.tool) == ("loops", "Loops", "lti_bridge")
+    assert modulestore().get_item(block.scope_ids.usage_id).unit == "loops"  # Studio's draft
+    assert usage_id not in BLOCKS  # learners get it when the author publishes
 
 
 def test_a_learner_cannot_apply_a_choice_in_studio(openedx, tool, settings):

@@ -1,18 +1,33 @@
-"""Stand-in for xmodule/modulestore/django.py ``modulestore()``: ``get_item`` returns the
-course's block by usage key (tests put them in ``BLOCKS``) or raises ItemNotFoundError;
-``get_parent_location`` reads the course tree from ``PARENTS`` (usage key -> parent's)."""
+"""Stand-in for xmodule/modulestore/django.py ``modulestore()`` with the branches Open edX
+has (xmodule/modulestore/split_mongo/split_draft.py): course content has a draft, which
+Studio reads and writes (``MODULESTORE_BRANCH = 'draft-preferred'`` in cms/envs), and a
+published version, all the LMS ever reads (``'published-only'`` in lms/envs). Tests put
+published blocks in ``BLOCKS`` and blocks that exist in Studio only (added, never published)
+in ``DRAFTS``. ``get_item`` returns the block or raises ItemNotFoundError, as the branch of
+the running service (Studio: ROOT_URLCONF ``cms.urls``) sees it; ``get_parent_location``
+reads the course tree from ``PARENTS`` (usage key -> parent's)."""
 
 from .exceptions import ItemNotFoundError
 
 BLOCKS = {}
+DRAFTS = {}
 PARENTS = {}
 UPDATES = []
 
 
+def _studio():
+    from django.conf import settings
+
+    return str(getattr(settings, "ROOT_URLCONF", "")).startswith("cms.")
+
+
 class _ModuleStore:
     def get_item(self, usage_key, depth=0, **kwargs):
+        key = str(usage_key)
+        if _studio() and key in DRAFTS:
+            return DRAFTS[key]
         try:
-            return BLOCKS[str(usage_key)]
+            return BLOCKS[key]
         except KeyError:
             raise ItemNotFoundError(usage_key) from None
 
@@ -20,10 +35,11 @@ class _ModuleStore:
         return PARENTS.get(str(location))
 
     def update_item(self, xblock, user_id, **kwargs):
-        """Saves the block's fields as the draft (its field data here)."""
+        """Saves the block's fields to the branch of the running service: the draft in
+        Studio; in the LMS, the published version, behind Studio's back."""
         xblock.save()
         UPDATES.append((str(xblock.scope_ids.usage_id), user_id))
-        BLOCKS[str(xblock.scope_ids.usage_id)] = xblock
+        (DRAFTS if _studio() else BLOCKS)[str(xblock.scope_ids.usage_id)] = xblock
         return xblock
 
 
