@@ -395,11 +395,24 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         )
         if choice is None:
             raise JsonHandlerError(404, self._gettext(_("There is no chosen unit to apply.")))
-        for name, value in choice.values.items():
-            if name in self.editable_fields:
-                setattr(self, name, value)
+        values = {k: v for k, v in choice.values.items() if k in self.editable_fields}
+        if choice.values.get("custom"):  # the author's own parameters stay
+            values["custom_parameters"] = deep_linking.merge_custom(
+                self.custom_parameters, choice.values["custom"]
+            )
+        for name, value in values.items():
+            setattr(self, name, value)
         self.save()
-        return {"values": {k: v for k, v in choice.values.items() if k in self.editable_fields}}
+        answer = {"values": values}
+        if deep_linking.launched_before(str(self.scope_ids.usage_id)):
+            # the tool keeps the unit it mapped this link to at its first launch
+            answer["warning"] = self._gettext(
+                _(
+                    "Learners have opened this component already: Codio keeps the unit they "
+                    "first opened here. To give them another unit, add a new component."
+                )
+            )
+        return answer
 
     # ---- views ----
 

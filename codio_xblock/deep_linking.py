@@ -139,7 +139,8 @@ def _block_values(choice, tool_slug):
     values = {"unit": choice.unit, "tool": tool_slug}
     if choice.title:
         values["display_name"] = choice.title
-    values["custom_parameters"] = "\n".join(f"{k}={v}" for k, v in choice.custom)
+    if choice.custom:  # merged into the author's own when applied (merge_custom)
+        values["custom"] = [list(pair) for pair in choice.custom]
     if choice.score_maximum is not None:  # the line item's maximum, not the course weight
         values["points_in_tool"] = choice.score_maximum
     if choice.launch_mode:
@@ -147,6 +148,29 @@ def _block_values(choice, tool_slug):
     if choice.height:
         values["iframe_height"] = choice.height
     return values
+
+
+def merge_custom(text, pairs):
+    """The block's custom parameters (``key=value`` lines) with the tool's ``pairs`` merged
+    in: a key the author already has takes the tool's value in place, a new key is added;
+    every other line (the author's keys, comments) stays as it was."""
+    lines = (text or "").splitlines()
+    for key, value in pairs:
+        for index, line in enumerate(lines):
+            if "=" in line and line.split("=", 1)[0].strip() == key:
+                lines[index] = f"{key}={value}"
+                break
+        else:
+            lines.append(f"{key}={value}")
+    return "\n".join(lines)
+
+
+def launched_before(usage_id):
+    """Whether anyone launched this block into a tool already (its line item's launches):
+    the tool may have mapped the resource link to the unit it opened then, for good."""
+    from .models import BlockLaunch
+
+    return BlockLaunch.objects.filter(line_item__usage_id=usage_id).exists()
 
 
 def pending_choice(user_key, usage_id):

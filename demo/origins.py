@@ -74,6 +74,10 @@ class OriginRolesMiddleware:
             return HttpResponseNotFound(f"Not a page of the demo's {role} origin.")
         if role == "lms" and _studio_only(request.path) and _served_elsewhere(request):
             return HttpResponseNotFound("This page is served on another origin of the demo.")
+        if role == "studio" and _handler_name(request.path) not in (None, *STUDIO_HANDLERS):
+            # Studio serves the editor's handlers; a unit's launch is the LMS's (Open edX's
+            # Studio preview refuses it), whatever branch it would read
+            return HttpResponseNotFound("Studio serves the editors' handlers only.")
         if role == "lms" and "studio" in roles().values() and _never_published(request.path):
             # as edx-platform's published-only modulestore: ItemNotFoundError, a 404
             return HttpResponseNotFound("No such unit: it was never published.")
@@ -81,22 +85,33 @@ class OriginRolesMiddleware:
             return self.get_response(request)
 
 
+def _handler_name(path):
+    """The handler's name of a /handler/<usage id>/<name>/ path, else None."""
+    parts = path.split("/")  # "", "handler", usage id, handler name, ...
+    if parts[1] == "handler":
+        return parts[3] if len(parts) > 3 else ""
+    return None
+
+
 def _studio_only(path):
-    """The MFE's and Studio's pages, and the block's authoring handlers: the LMS, which
-    reads published content only, serves none of them."""
+    """The MFE's and Studio's pages, the blocks' editors (the workbench's studio_view pages)
+    and the block's authoring handlers: the LMS, which reads published content only, serves
+    none of them."""
     if path.startswith(NOT_LMS):
         return True
-    parts = path.split("/")  # "", "handler", usage id, handler name, ...
-    return parts[1] == "handler" and len(parts) > 3 and parts[3] in STUDIO_HANDLERS
+    parts = path.split("/")
+    if parts[1] in ("scenario", "view") and "studio_view" in parts[3:]:
+        return True
+    return _handler_name(path) in STUDIO_HANDLERS
 
 
 def _never_published(path):
     """A unit page, scenario page or handler of a block that exists in Studio's draft only."""
     parts = path.split("/")
-    if len(parts) < 3 or parts[1] not in ("handler", "xblock", "scenario"):
+    if len(parts) < 3 or parts[1] not in ("handler", "xblock", "scenario", "view"):
         return False
     usage_id = parts[2]
-    if parts[1] != "handler":
+    if parts[1] in ("xblock", "scenario", "view"):  # by scenario id
         from workbench.scenarios import get_scenarios
 
         scenario = get_scenarios().get(usage_id)

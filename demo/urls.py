@@ -6,10 +6,16 @@ from workbench.urls import urlpatterns as workbench_urls
 
 from . import views
 
+# The workbench's own routes the demo does not serve: its handler (replaced below), and its
+# developer tools, which an LMS has not: anyone could wipe every block's state with a GET
+# (reset_state), list the users (userlist) or call handlers unauthenticated.
+WORKBENCH_LEFT_OUT = ("handler", "reset_state", "userlist", "unauth_handler")
+
 urlpatterns = [
     path("", views.home, name="demo-home"),
     path("workbench/", workbench_views.index, name="workbench_index"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # the Learning MFE (another origin) sends signed-out learners here and back
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("demo/as/<str:username>/", views.sign_in_as, name="demo-sign-in-as"),
     path("gradebook/", views.gradebook, name="demo-gradebook"),
@@ -31,6 +37,13 @@ urlpatterns = [
     *[
         p
         for p in workbench_urls
-        if getattr(p.pattern, "_regex", None) != "^$" and getattr(p, "name", "") != "handler"
+        if getattr(p.pattern, "_regex", None) != "^$"
+        and getattr(p, "name", "") not in WORKBENCH_LEFT_OUT
+    ],
+    # their names stay (the workbench's templates link them), answered by a 404
+    *[
+        re_path(p.pattern.regex.pattern, views.not_served, name=p.name)
+        for p in workbench_urls
+        if getattr(p, "name", "") in WORKBENCH_LEFT_OUT and p.name != "handler"
     ],
 ]

@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
@@ -13,6 +16,11 @@ from .seed import COURSE_SCENARIO, DEMO_USERS, DRAFT_SCENARIO
 def course_url():
     """The course as learners open it: the Learning MFE's page (another origin)."""
     return f"{settings.DEMO_MFE_URL}/learning/course/{COURSE_SCENARIO}/"
+
+
+def not_served(request, *args, **kwargs):
+    """The workbench's developer tools, which the demo does not serve (demo/urls.py)."""
+    return HttpResponseNotFound("Not served by the demo.")
 
 
 def home(request):
@@ -38,12 +46,28 @@ def _scenario_or_404(scenario_id):
         raise Http404 from exc
 
 
+class LoginView(auth_views.LoginView):
+    """The LMS's sign-in, which may send the learner back to the Learning MFE or Studio
+    (other origins of the demo), as Open edX's login does for its MFEs."""
+
+    def get_success_url_allowed_hosts(self):
+        from .origins import netloc
+
+        hosts = {netloc(settings.DEMO_MFE_URL), netloc(settings.DEMO_STUDIO_URL)}
+        return super().get_success_url_allowed_hosts() | {h for h in hosts if h}
+
+
 def mfe_course(request, scenario_id):
     """The Learning MFE's course page (frontend-app-learning: ``ContentIFrame`` frames the
     LMS's ``/xblock/<unit id>`` page, with ``IFRAME_FEATURE_POLICY`` as its ``allow``, and
     takes its height from the ``plugin.resize`` messages of the LMS's origin). Served on
     the MFE's origin (demo/origins.py); the LMS's session decides who the learner is."""
     _scenario_or_404(scenario_id)
+    if not request.user.is_authenticated:
+        # as frontend-app-learning: a signed-out learner signs in on the LMS, then comes back
+        # (inside the frame the LMS's sign-in page would be refused: X-Frame-Options)
+        here = f"{settings.DEMO_MFE_URL}{request.path}" if settings.DEMO_MFE_URL else request.path
+        return redirect(f"{settings.BASE_URL}/accounts/login/?{urlencode({'next': here})}")
     return render(
         request,
         "demo/mfe_course.html",

@@ -261,6 +261,12 @@ def test_an_author_chooses_a_unit_in_studio_and_learners_get_it_when_published(b
     expect(editor.locator("#xb-field-edit-tool")).to_have_value("lti_bridge")
     expect(editor.locator("#xb-field-edit-points_in_tool")).to_have_value("100")
     expect(editor.get_by_test_id("choice-notice")).to_contain_text("learners get it")
+    # the author's own custom parameters stay; the page says the draft changed
+    expect(editor.locator("#xb-field-edit-custom_parameters")).to_have_value(
+        re.compile(r"student_id=\$User\.username")
+    )
+    expect(editor.get_by_test_id("draft-state")).to_have_text("Draft (unpublished changes)")
+    expect(editor.get_by_test_id("publish")).to_be_enabled()
     author.screenshot(path=str(ARTIFACTS / "deep-linking-editor.png"), full_page=True)
     # Save in that editor keeps the choice (it used to write the old unit back).
     editor.locator(".save-button").click()

@@ -352,3 +352,32 @@ def test_a_studio_launch_hint_is_refused_when_unknown_mixed_or_expired(as_user, 
     StudioLaunch.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert author.get(auth_url).status_code == 403
     assert StudioLaunch.objects.count() == 1  # refusals spend nothing
+
+
+def test_the_choice_keeps_the_authors_custom_parameters(as_user, platform_http):
+    from codio_xblock.deep_linking import merge_custom
+
+    assert merge_custom("a=1\n# note\nb=2", [["b", "3"], ["c", "4"]]) == "a=1\n# note\nb=3\nc=4"
+    author = as_user("instructor")
+    page = author.get("/scenario/codio_unit.1/").content.decode()
+    usage_id = re.findall(r"/handler/([^/]+)/launch/", page)[0]  # Hello, Python
+    before = block(usage_id).custom_parameters
+    assert "student_id=$User.username" in before
+    _, token = choose(author, open_picker(author, usage_id), "loops")
+    assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200
+    applied = apply_choice(author, usage_id).json()
+    assert block(usage_id).custom_parameters == before  # the tool sent none of its own
+    assert "custom_parameters" not in applied["values"]
+
+
+def test_the_editor_warns_when_learners_opened_the_component_already(as_user, platform_http):
+    from tests.support import launch_through_xblock
+
+    author = as_user("instructor")
+    usage_id = first_block(author)
+    response, _ = launch_through_xblock(as_user("learner"), scenario="codio_unit.0")
+    assert response.status_code == 200
+    _, token = choose(author, open_picker(author, usage_id), "loops")
+    assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200
+    applied = apply_choice(author, usage_id).json()
+    assert "Codio keeps the unit they first opened here" in applied["warning"]

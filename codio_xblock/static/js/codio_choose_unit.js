@@ -51,8 +51,12 @@
       try { answer = JSON.parse(request.responseText); } catch (error) { answer = {}; }
       if (request.status === 200 && answer.values) {
         show(button, answer.values);
-        notice(button, button.getAttribute("data-applied-text"), false);
+        var text = button.getAttribute("data-applied-text");
+        notice(button, answer.warning ? text + " " + answer.warning : text, !!answer.warning);
         button.setAttribute("data-choice-pending", "");
+        // the page around the editor (Studio) may show that the draft changed
+        button.dispatchEvent(new CustomEvent("codio:choice-applied",
+                                             { bubbles: true, detail: answer.values }));
       } else if (request.status !== 404) {
         notice(button, button.getAttribute("data-failed-text"), true);
       }
