@@ -61,7 +61,8 @@ def browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=CHROMIUM_ARGS,
+            # the HTTPS tests' certificate is their own (tests/origins.py)
+            args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"],
         )
         yield browser
         browser.close()
@@ -227,6 +228,17 @@ def test_administrator_changes_lti_integrations_and_downloads_the_export(browser
     assert first.startswith("Ada Lovelace,learner@example.edu,learner,")
 
 
+def studio_as_author(browser, site):
+    """The instructor signed in (on a page that launches no unit) and in Studio."""
+    author = browser.new_context().new_page()
+    author.route("**/handler/**/launch/**", lambda route: route.abort())
+    author.goto(site.lms + "/")
+    author.click("button[data-user=instructor]")
+    author.wait_for_url(site.course_url())
+    author.goto(site.studio + "/studio/")
+    return author
+
+
 def test_an_author_chooses_a_unit_in_studio_and_learners_get_it_when_published(browser, demo_site):
     """Deep Linking in a real browser, Studio on its own origin (issue 33): the editor's
     "Choose a unit" opens the tool's picker in a new window; the tool answers the LMS (another
@@ -236,12 +248,7 @@ def test_an_author_chooses_a_unit_in_studio_and_learners_get_it_when_published(b
 
     # Nobody opens the unit before it is chosen: the tool maps a resource link to its unit
     # at the first launch, for good.
-    author = browser.new_context().new_page()
-    author.route("**/handler/**/launch/**", lambda route: route.abort())
-    author.goto(demo_site.lms + "/")
-    author.click("button[data-user=instructor]")
-    author.wait_for_url(demo_site.course_url())
-    author.goto(demo_site.studio + "/studio/")
+    author = studio_as_author(browser, demo_site)
     editor = author.get_by_test_id("unit-editor").first
     with author.expect_popup() as popup_info:
         editor.get_by_test_id("choose-unit").click()
@@ -298,12 +305,7 @@ def test_an_author_chooses_a_unit_for_a_block_never_published(browser, demo_site
     reaches the draft; learners open it once it is published."""
     from playwright.sync_api import expect
 
-    author = browser.new_context().new_page()
-    author.route("**/handler/**/launch/**", lambda route: route.abort())
-    author.goto(demo_site.lms + "/")
-    author.click("button[data-user=instructor]")
-    author.wait_for_url(demo_site.course_url())
-    author.goto(demo_site.studio + "/studio/")
+    author = studio_as_author(browser, demo_site)
     editor = author.get_by_test_id("unit-editor").last
     expect(editor.get_by_test_id("draft-state")).to_have_text(
         "Never published (learners cannot see it)"

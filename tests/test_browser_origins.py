@@ -6,12 +6,10 @@ step answered X-Frame-Options: SAMEORIGIN, the bridge's pages named no MFE), and
 units opened at once on a fresh profile all but one were refused ("This launch was already
 used": their logins raced over one pylti1p3 session cookie)."""
 
-import os
-
 import pytest
 
 from tests import origins
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
+from tests.test_browser import ARTIFACTS, browser  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIRST_LOADS = 20
@@ -22,22 +20,6 @@ def site(settings, monkeypatch, transactional_db):
     site, servers = origins.start(settings, monkeypatch)
     yield site
     servers.stop()
-
-
-@pytest.fixture
-def browser():
-    _require_browser()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop in the test thread
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"],  # the tests' own CA
-        )
-        yield browser
-        browser.close()
 
 
 def unit_frames(page):
@@ -75,7 +57,7 @@ def expect_units(page, count):
     assert "already used" not in texts and "refused" not in texts.lower(), texts
 
 
-def test_a_learner_opens_the_units_inside_the_learning_mfe(site, browser):
+def test_a_learner_opens_the_units_inside_the_learning_mfe(site, browser):  # noqa: F811
 
     context = browser.new_context(ignore_https_errors=True)
     page = context.new_page()
@@ -96,7 +78,7 @@ def test_a_learner_opens_the_units_inside_the_learning_mfe(site, browser):
     context.close()
 
 
-def test_every_unit_of_a_page_launches_on_first_load(site, browser):
+def test_every_unit_of_a_page_launches_on_first_load(site, browser):  # noqa: F811
     """Fresh profiles, each opening a page with two framed units (their logins start at
     the same moment): every unit launches, every time."""
     from lti_bridge.models import Account
