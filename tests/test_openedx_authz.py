@@ -8,15 +8,11 @@ from unittest import mock
 
 import pytest
 from django.db import DatabaseError
-from django.test import Client
 
-from codio_xblock import adapter, nrps
-from codio_xblock.adapter import CourseInfo
-from codio_xblock.lti1p3.nrps import SCOPE_MEMBERSHIP_READONLY
+from codio_xblock import adapter
 from lti_bridge.protocol.vocabulary import ContextRole
 from tests.test_openedx_adapter import _roles
-from tests.test_openedx_roster import enroll
-from tests.test_platform_ags import ScriptedTool
+from tests.test_openedx_roster import enroll, nrps_members
 
 pytest.importorskip("openedx_authz", reason="openedx-authz has course roles from Verawood on")
 pytestmark = pytest.mark.django_db
@@ -29,20 +25,7 @@ def _members(openedx):
 
 def _nrps_roles(openedx):
     """Roles per name in the tool's NRPS membership answer (the LMS roster)."""
-    tool = ScriptedTool()
-    claim = nrps.service_claim(
-        tool.tool,
-        CourseInfo(id=openedx.COURSE, label="CS101", title="CS"),
-        usage_id="unit1",
-        title="Unit",
-        share_name=True,
-        share_email=False,
-    )
-    client = Client()
-    token = tool.token(client, SCOPE_MEMBERSHIP_READONLY)
-    response = client.get(claim["context_memberships_url"], HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert response.status_code == 200, response.content
-    return {m.get("name"): set(m["roles"]) for m in response.json()["members"]}
+    return {m.get("name"): set(m["roles"]) for m in nrps_members(openedx)}
 
 
 def test_authz_course_staff_and_admin_launch_as_teachers_and_are_in_the_roster(

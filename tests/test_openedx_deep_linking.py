@@ -4,18 +4,15 @@ the LMS keeps the author's choice and never writes course content; Studio's edit
 it to the draft (the LMS refuses that handler: its field data is read-only)."""
 
 import json
-import time
-import uuid
 
 import pytest
 
 from codio_xblock import adapter
+from tests.test_deep_linking_platform import _response_claims
 
 pytestmark = pytest.mark.django_db
 
 RESPONSE_URL = "/codio/lti/v1/deep-linking/response"
-DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
-LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
 @pytest.fixture
@@ -40,21 +37,7 @@ def _response(tool, data):
     from codio_xblock import conf
     from lti_bridge.protocol import keys
 
-    now = int(time.time())
-    claims = {
-        "iss": tool.client_id,
-        "aud": conf.platform_issuer(),
-        "iat": now,
-        "exp": now + 300,
-        "nonce": uuid.uuid4().hex,
-        LTI + "deployment_id": tool.deployment_id,
-        LTI + "message_type": "LtiDeepLinkingResponse",
-        LTI + "version": "1.3.0",
-        DL + "data": data,
-        DL + "content_items": [
-            {"type": "ltiResourceLink", "title": "Loops", "custom": {"codio_unit": "loops"}}
-        ],
-    }
+    claims = _response_claims(tool, data, aud=conf.platform_issuer())
     return keys.sign(claims, tool.private_pem, keys.kid_for(tool.private_pem))
 
 

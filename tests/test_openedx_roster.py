@@ -103,7 +103,9 @@ def test_pages_follow_user_ids_and_cost_the_same_whatever_the_course_size(opened
     assert queries(6) == queries(30) == small
 
 
-def test_the_membership_endpoint_reads_the_lms_roster(openedx, roster):
+def nrps_members(openedx):
+    """The members of the tool's NRPS membership answer for the course (the LMS roster),
+    read over HTTP with a token a scripted tool got."""
     tool = ScriptedTool()
     claim = nrps.service_claim(
         tool.tool,
@@ -117,7 +119,11 @@ def test_the_membership_endpoint_reads_the_lms_roster(openedx, roster):
     token = tool.token(client, SCOPE_MEMBERSHIP_READONLY)
     response = client.get(claim["context_memberships_url"], HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200, response.content
-    members = response.json()["members"]
+    return response.json()["members"]
+
+
+def test_the_membership_endpoint_reads_the_lms_roster(openedx, roster):
+    members = nrps_members(openedx)
     by_name = {m.get("name"): m for m in members}
     assert by_name["Carol Example"]["roles"] == [C.INSTRUCTOR.value]
     assert by_name["Dan Example"]["roles"] == [C.MENTOR.value]  # never also Instructor
