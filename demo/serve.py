@@ -25,6 +25,27 @@ class _QuietHandler(_Handler):
         pass
 
 
+class _Server(ThreadedWSGIServer):
+    """Django's threaded server; with an SSL context, each connection's TLS handshake runs in
+    the connection's own thread, with a deadline. (Wrapping the listening socket would make
+    ``accept`` do the handshake in the one thread that accepts: a client that connects and
+    never completes it, such as a browser's speculative connection, would stop the origin.)"""
+
+    ssl_context = None
+    HANDSHAKE_SECONDS = 10
+
+    def process_request_thread(self, request, client_address):
+        if self.ssl_context is not None:
+            try:
+                request.settimeout(self.HANDSHAKE_SECONDS)
+                request = self.ssl_context.wrap_socket(request, server_side=True)
+                request.settimeout(None)
+            except (OSError, ValueError):
+                self.shutdown_request(request)
+                return
+        super().process_request_thread(request, client_address)
+
+
 class Origins:
     """Listeners on ``addresses`` ({name: (host, port)}; port 0 picks a free one), each
     serving the same application. ``urls`` gives each name's base URL once started."""
@@ -37,9 +58,8 @@ class Origins:
             "Handler", (_QuietHandler if quiet else _Handler,), {"secure": bool(ssl_context)}
         )
         for name, (host, port) in addresses.items():
-            server = ThreadedWSGIServer((host, port), handler, allow_reuse_address=True)
-            if ssl_context:
-                server.socket = ssl_context.wrap_socket(server.socket, server_side=True)
+            server = _Server((host, port), handler, allow_reuse_address=True)
+            server.ssl_context = ssl_context
             server.set_app(self.app)
             self.servers[name] = server
             self.urls[name] = f"{scheme}://{host}:{server.server_address[1]}"
