@@ -173,19 +173,20 @@ def launched_before(usage_id):
     return BlockLaunch.objects.filter(line_item__usage_id=usage_id).exists()
 
 
+def _waiting(user_key, usage_id):
+    """The choices the tool made for this author and block that are not applied yet."""
+    return DeepLinkingChoice.objects.filter(
+        user_key=str(user_key),
+        usage_id=usage_id,
+        answered_at__isnull=False,
+        applied_at__isnull=True,
+        values__isnull=False,
+    )
+
+
 def pending_choice(user_key, usage_id):
     """The newest choice the tool made for this author and block, not yet applied."""
-    return (
-        DeepLinkingChoice.objects.filter(
-            user_key=str(user_key),
-            usage_id=usage_id,
-            answered_at__isnull=False,
-            applied_at__isnull=True,
-            values__isnull=False,
-        )
-        .order_by("-answered_at", "-pk")
-        .first()
-    )
+    return _waiting(user_key, usage_id).order_by("-answered_at", "-pk").first()
 
 
 @transaction.atomic
@@ -193,13 +194,7 @@ def take_choice(user_key, usage_id, key=""):
     """The choice (``key``, else the newest pending) of this author for this block, marked
     applied: the caller (the block's Studio handler) writes its values to the draft. None
     if there is none to apply."""
-    pending = DeepLinkingChoice.objects.select_for_update().filter(
-        user_key=str(user_key),
-        usage_id=usage_id,
-        answered_at__isnull=False,
-        applied_at__isnull=True,
-        values__isnull=False,
-    )
+    pending = _waiting(user_key, usage_id).select_for_update()
     choice = (pending.filter(key=key) if key else pending).order_by("-answered_at", "-pk").first()
     if choice is None:
         return None
