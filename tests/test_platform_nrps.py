@@ -270,3 +270,44 @@ def test_limit_is_capped_and_a_page_costs_the_same_queries_whatever_the_course_s
     assert len(response.json()["members"]) == 1000
     assert 'rel="next"' in response["Link"]
     assert asked and max(asked) <= 1001  # the LMS is read a page at a time, never whole
+
+
+@pytest.mark.parametrize(
+    "limit",
+    [
+        "²",  # str.isdigit accepts it, int() refuses it: answered 500 before
+        "1²",
+        "١٢",  # Arabic-Indic digits: int() takes them, a URL's number has none
+        "１０",  # fullwidth digits
+        "1_0",
+        "+5",
+        " 5 x",
+        "5\x00",
+        "0",
+        "000",
+        "-1",
+    ],
+)
+def test_limit_is_ascii_digits_or_refused_as_invalid_request(tool, limit):
+    """NRPS 2.0 §2.4.1: ``limit`` is a positive whole number; anything else is a 400
+    invalid_request, never a server error."""
+    make_users(2)
+    _context, claim = context_for(tool)
+    client = Client()
+    token = tool.token(client, SCOPE_MEMBERSHIP_READONLY)
+    response = get(client, claim["context_memberships_url"], token, limit=limit)
+    assert response.status_code == 400, (limit, response.status_code)
+    assert response.json()["error"] == "invalid_request"
+    assert "limit" in response.json()["error_description"]
+
+
+@pytest.mark.parametrize("limit, size", [("0001", 1), ("9" * 1000, 2), (" 2 ", 2)])
+def test_limit_with_leading_zeros_huge_or_padded_is_a_number(tool, limit, size):
+    """NRPS 2.0 §2.4.1: a huge limit is capped (the platform may return fewer members)."""
+    make_users(2)
+    _context, claim = context_for(tool)
+    client = Client()
+    token = tool.token(client, SCOPE_MEMBERSHIP_READONLY)
+    response = get(client, claim["context_memberships_url"], token, limit=limit)
+    assert response.status_code == 200, response.content
+    assert len(response.json()["members"]) == size

@@ -32,7 +32,10 @@ STATUS_ACTIVE: Final = "Active"
 STATUS_INACTIVE: Final = "Inactive"
 
 MEMBERSHIP_PREFIX: Final = MEMBERSHIP
-_SHORT_ROLE: Final = re.compile(r"^[A-Za-z]+(#[A-Za-z]+)?$")
+_SHORT_ROLE: Final = re.compile(r"[A-Za-z]+(#[A-Za-z]+)?")
+# ASCII digits only: str.isdigit and int() disagree on '²' (a digit int() refuses) and int()
+# takes '١٢' (Arabic-Indic digits) and '1_0', none of which is a number in a URL's query.
+_LIMIT: Final = re.compile(r"[0-9]+")
 
 
 def service_claim(memberships_url: str) -> dict[str, str | list[str]]:
@@ -45,7 +48,7 @@ def normalize_role(value: str) -> str:
     short LIS names of ``.../membership#Learner`` and ``.../membership/Instructor#...``."""
     if "://" in value or value.startswith("urn:"):
         return value
-    if not _SHORT_ROLE.match(value):
+    if not _SHORT_ROLE.fullmatch(value):
         raise InvalidRequest(gettext_noop("'role' is not an LTI role."))
     principal, _, sub = value.partition("#")
     if sub:
@@ -79,7 +82,8 @@ def parse_query(params: Mapping[str, object]) -> MembershipQuery:
         values[name] = value.strip()
     limit = DEFAULT_LIMIT
     if values["limit"]:
-        if not values["limit"].isdigit() or int(values["limit"]) < 1:
+        # at most MAX_QUERY_VALUE digits: far below int()'s limit on digits
+        if not _LIMIT.fullmatch(values["limit"]) or int(values["limit"]) < 1:
             raise InvalidRequest(gettext_noop("'limit' must be a positive whole number."))
         limit = min(int(values["limit"]), MAX_LIMIT)
     role = normalize_role(values["role"]) if values["role"] else ""
