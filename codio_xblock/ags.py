@@ -11,6 +11,7 @@ import jwt
 import requests
 from django.core.cache import caches
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,15 +20,30 @@ from lti_bridge.protocol.http import FetchError, fetch_json, find_key
 
 from . import adapter, conf, keystore
 from .lti1p3 import nrps
-from .lti1p3.ags import IMPLEMENTED_SCOPES, parse_score
+from .lti1p3.ags import (
+    IMPLEMENTED_SCOPES,
+    NARROWER_SCOPE,
+    LineItemQuery,
+    LineItemValues,
+    parse_line_item,
+    parse_score,
+)
 from .lti1p3.exceptions import AccessDenied, InvalidRequest, LtiPlatformError, gettext_noop
 from .lti1p3.oauth2 import (
     InvalidClient,
-    InvalidScopeRequest,
     check_assertion_claims,
+    grant_scopes,
     parse_token_request,
 )
-from .models import AgsScore, BlockLaunch, PlatformSubject, ToolRegistration
+from .models import (
+    AgsScore,
+    BlockLaunch,
+    LineItem,
+    PlatformSubject,
+    ToolContext,
+    ToolRegistration,
+    ToolResourceLink,
+)
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +148,7 @@ CLIENT_ASSERTION_REFUSALS = Refusals(
 def issue_token(params, now=None):
     """Answer a client-credentials token request (RFC 6749 4.4 with RFC 7523)."""
     now = int(now or time.time())
-    request = parse_token_request(params, OFFERED_SCOPES)
+    request = parse_token_request(params)
     tool, claims = verify_tool_jwt(
         request.assertion,
         audience=token_url(),
@@ -142,13 +158,15 @@ def issue_token(params, now=None):
     check_assertion_claims(claims, client_id=tool.client_id, token_url=token_url(), now=now)
     if not _cache().add(f"codio_xblock:jti:{tool.pk}:{claims['jti']}", 1, 600):
         raise InvalidClient(gettext_noop("The client assertion was already used."))
-    refused = [scope for scope in request.scopes if scope not in tool.scope_list()]
-    if refused:  # checked once the client is authenticated: strangers learn nothing
-        raise InvalidScopeRequest(
-            gettext_noop("These scopes are not granted to this tool: %(scopes)s."),
-            scopes=" ".join(refused),
+    # decided once the client is authenticated: strangers learn nothing of what is granted
+    scope = " ".join(
+        grant_scopes(
+            request.scopes,
+            offered=OFFERED_SCOPES,
+            allowed=tool.scope_list(),
+            narrower=NARROWER_SCOPE,
         )
-    scope = " ".join(request.scopes)
+    )
     key = keystore.signing_key()
     token = keys.sign(
         {
@@ -265,6 +283,12 @@ def _log_score(user_key, line_item, score):
     )
 
 
+def _reaches_gradebook(line_item, score):
+    """A final score (or a cleared one) on a block's own line item; the tool's own line
+    items never reach the Open edX gradebook (ADR 0012)."""
+    return not line_item.made_by_tool and (score.is_final or score.clears)
+
+
 def record_score(line_item, body):
     """Store a score for the line item and, once fully graded, write the gradebook.
 
@@ -276,18 +300,26 @@ def record_score(line_item, body):
     (the LMS's grade tasks must find it), never inside it.
     """
     score = parse_score(body)
-    # The learner's user key, if they were launched into this unit: one query.
-    user_key = (
-        PlatformSubject.objects.filter(
-            sub=score.user_id,
-            user_key__in=BlockLaunch.objects.filter(line_item=line_item).values("user_key"),
+    if line_item.made_by_tool:
+        # The tool's own column: any learner the tool was launched for in the course; it
+        # never reaches the gradebook (ADR 0012), so the block's rules do not apply.
+        launches = BlockLaunch.objects.filter(
+            line_item__tool_id=line_item.tool_id, line_item__course_id=line_item.course_id
         )
+        refusal = gettext_noop("'userId' is not a learner launched by this tool in this course.")
+    else:
+        launches = BlockLaunch.objects.filter(line_item=line_item)
+        refusal = gettext_noop("'userId' is not a learner launched into this unit.")
+    # The learner's user key, if they were launched: one query.
+    user_key = (
+        PlatformSubject.objects.filter(sub=score.user_id, user_key__in=launches.values("user_key"))
         .values_list("user_key", flat=True)
         .first()
     )
     if user_key is None:
-        raise InvalidRequest(gettext_noop("'userId' is not a learner launched into this unit."))
-    _check_block_takes_scores(line_item, timezone.now())
+        raise InvalidRequest(refusal)
+    if not line_item.made_by_tool:
+        _check_block_takes_scores(line_item, timezone.now())
     values = {
         "score_given": score.score_given,
         "score_maximum": score.score_maximum,
@@ -301,12 +333,12 @@ def record_score(line_item, body):
             line_item=line_item, user_key=user_key, defaults=values
         )
         if created:  # written whole by the insert
-            if score.is_final or score.clears:
+            if _reaches_gradebook(line_item, score):
                 transaction.on_commit(lambda: _publish(stored, line_item))
             _log_score(user_key, line_item, score)
             return stored
         if _same_score(stored, score):
-            if (score.is_final or score.clears) and stored.published is None:
+            if _reaches_gradebook(line_item, score) and stored.published is None:
                 transaction.on_commit(lambda: _publish(stored, line_item))
             return stored
         if score.timestamp <= stored.timestamp:
@@ -314,8 +346,154 @@ def record_score(line_item, body):
         for name, value in values.items():
             setattr(stored, name, value)
         stored.published = None
-        stored.save(update_fields=[*values, "published"])
-        if score.is_final or score.clears:
+        # ``received`` (auto_now) is set by save() only when named: a replaced score is a
+        # new score, received now.
+        stored.save(update_fields=[*values, "published", "received"])
+        if _reaches_gradebook(line_item, score):
             transaction.on_commit(lambda: _publish(stored, line_item))
     _log_score(user_key, line_item, score)
     return stored
+
+
+# ---- the line item service (AGS 2.0, 3.2) ----
+
+
+class NotFound(LtiPlatformError):
+    error_code = "not_found"
+    http_status = 404
+
+
+def context_for(tool, course):
+    """The course as this tool sees it (its line items container, its membership service):
+    made at the tool's first launch in the course, kept in step with the course's names."""
+    values = {"label": course.label[:255], "title": course.title[:255]}
+    context, created = ToolContext.objects.get_or_create(
+        tool=tool, course_id=course.id, defaults=values
+    )
+    changed = [name for name, value in values.items() if getattr(context, name) != value]
+    if not created and changed:
+        for name in changed:
+            setattr(context, name, values[name])
+        context.save(update_fields=changed)
+    return context
+
+
+def line_items_of(context):
+    """Every line item of the tool in the course: the blocks' own and the tool's."""
+    return LineItem.objects.filter(tool_id=context.tool_id, course_id=context.course_id)
+
+
+def context_of(item):
+    """The context (the tool's course) a line item belongs to."""
+    return ToolContext(tool_id=item.tool_id, course_id=item.course_id)
+
+
+def find_line_items(context, query: LineItemQuery):
+    """One page of the context's line items matching ``query``, in a stable order, and
+    whether another page follows."""
+    items = line_items_of(context)
+    if query.resource_link_id:
+        items = items.filter(
+            Q(usage_id=query.resource_link_id)
+            | Q(usage_id__isnull=True, resource_link_id=query.resource_link_id)
+        )
+    if query.resource_id:
+        items = items.filter(resource_id=query.resource_id)
+    if query.tag:
+        items = items.filter(tag=query.tag)
+    start = (query.page - 1) * query.limit
+    page = list(items.order_by("pk")[start : start + query.limit + 1])
+    return page[: query.limit], len(page) > query.limit
+
+
+def _check_resource_link(context, resource_link_id):
+    """A tool's line item may name a block of the course the tool was launched from."""
+    if not resource_link_id:
+        return
+    known = (
+        line_items_of(context).filter(usage_id=resource_link_id).exists()
+        or ToolResourceLink.objects.filter(
+            context__tool_id=context.tool_id,
+            context__course_id=context.course_id,
+            usage_id=resource_link_id,
+        ).exists()
+    )
+    if not known:
+        raise InvalidRequest(
+            gettext_noop("'resourceLinkId' is not a resource link of this tool in this course.")
+        )
+
+
+def _line_item_fields(values: LineItemValues):
+    return {
+        "label": values.label,
+        "score_maximum": values.score_maximum,
+        "resource_link_id": values.resource_link_id,
+        "resource_id": values.resource_id,
+        "tag": values.tag,
+        "start_date_time": values.start_date_time,
+        "end_date_time": values.end_date_time,
+    }
+
+
+def create_line_item(context, body):
+    """A new line item of the tool's own (AGS 2.0, 3.2.4), never in the gradebook."""
+    values = parse_line_item(body)
+    _check_resource_link(context, values.resource_link_id)
+    limit = conf.get("MAX_TOOL_LINE_ITEMS_PER_COURSE")
+    mine = line_items_of(context).filter(usage_id__isnull=True)
+    if mine.count() >= limit:
+        raise InvalidRequest(
+            gettext_noop("This tool has %(limit)s line items in this course, the most it may."),
+            limit=limit,
+        )
+    item = LineItem.objects.create(
+        tool_id=context.tool_id,
+        course_id=context.course_id,
+        usage_id=None,
+        **_line_item_fields(values),
+    )
+    log.info("AGS line item %s made by %s in %s", item.pk, context.tool_id, context.course_id)
+    return item
+
+
+class ReadOnlyLineItem(AccessDenied):
+    pass
+
+
+def update_line_item(item, body):
+    """Replace a line item of the tool's (AGS 2.0, 3.2.8). A block's own line item follows
+    the block, which the course team edits in Studio: a PUT may send it back unchanged,
+    never change it."""
+    values = parse_line_item(body)
+    if not item.made_by_tool:
+        unchanged = (
+            values.label == item.label
+            and values.score_maximum == item.score_maximum
+            and values.resource_link_id in ("", item.usage_id)
+        )
+        if not unchanged:
+            raise ReadOnlyLineItem(
+                gettext_noop(
+                    "This is a unit's own line item: the course team sets its label and "
+                    "points in Studio."
+                )
+            )
+        return item
+    _check_resource_link(context_of(item), values.resource_link_id)
+    fields = _line_item_fields(values)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save(update_fields=[*fields, "modified"])
+    return item
+
+
+def delete_line_item(item):
+    """Delete a line item of the tool's, with its scores (AGS 2.0, 3.2.9). A block's own
+    line item is the block's gradebook column: it cannot be deleted by the tool."""
+    if not item.made_by_tool:
+        raise ReadOnlyLineItem(
+            gettext_noop("This is a unit's own line item: it goes only with the unit.")
+        )
+    log.info("AGS line item %s deleted by %s", item.pk, item.tool_id)
+    item.delete()

@@ -1,20 +1,22 @@
-"""LTI Advantage service endpoints of the platform: OAuth 2 token and AGS line items and
-scores. Authentication and scope checks live in one decorator, never in view bodies."""
+"""LTI Advantage service endpoints of the platform: the OAuth 2 token and AGS 2.0 (the line
+item service, scores, results). Authentication and scope checks live in one decorator,
+never in view bodies; the work is in :mod:`.ags`."""
 
 from functools import wraps
 
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from . import ags, conf
 from .lti1p3 import ags as protocol
 from .lti1p3.exceptions import AccessDenied, LtiPlatformError, gettext_noop
-from .models import LineItem, PlatformSubject
+from .lti1p3.nrps import next_link
+from .models import LineItem, PlatformSubject, ToolContext
 
 
 def error_json(exc):
@@ -43,8 +45,9 @@ def line_item_url(item):
     return conf.platform_issuer() + reverse("codio_xblock:ags-lineitem", args=[item.pk])
 
 
-def line_items_url(item):
-    return conf.platform_issuer() + reverse("codio_xblock:ags-lineitems", args=[item.pk])
+def line_items_url(context):
+    """The line items container of a context (the tool's course)."""
+    return conf.platform_issuer() + reverse("codio_xblock:ags-lineitems", args=[context.pk])
 
 
 def _document(item):
@@ -52,23 +55,30 @@ def _document(item):
         url=line_item_url(item),
         label=item.label,
         score_maximum=item.score_maximum,
-        resource_link_id=item.usage_id,
+        resource_link_id=item.link_id,
         resource_id=item.resource_id,
+        tag=item.tag,
+        start_date_time=item.start_date_time,
+        end_date_time=item.end_date_time,
     )
 
 
 def tool_service(scopes, model, refusal):
-    """Authenticate the Bearer token for any of ``scopes`` and give the view the ``model``
-    row of the URL, which must belong to the token's own tool (``refusal`` otherwise): a
-    block's own line item, a course's own membership service."""
+    """Authenticate the Bearer token and give the view the ``model`` row of the URL, which
+    must belong to the token's own tool (``refusal`` otherwise): a line item, a course's
+    line items container or membership service. ``scopes``: the scopes any of which lets
+    the token in, or a dict of them per HTTP method (another method: 405)."""
 
     def decorate(view):
         @csrf_exempt
         @wraps(view)
         def wrapper(request, pk):
+            wanted = scopes.get(request.method) if isinstance(scopes, dict) else scopes
+            if wanted is None:
+                return HttpResponseNotAllowed(list(scopes))
             try:
                 tool, last = None, None
-                for scope in scopes:
+                for scope in wanted:
                     try:
                         tool = ags.authenticate(request.headers.get("Authorization"), scope)
                         break
@@ -88,22 +98,9 @@ def tool_service(scopes, model, refusal):
     return decorate
 
 
-def ags_service(scopes):
-    """The line item of the URL, for a token granting any of ``scopes``."""
-    return tool_service(scopes, LineItem, gettext_noop("This line item belongs to another tool."))
-
-
-@require_http_methods(["GET"])
-@ags_service([protocol.SCOPE_LINEITEM, protocol.SCOPE_LINEITEM_READONLY])
-def line_items(request, item):
-    """The block's line items container: exactly its own line item."""
-    return JsonResponse([_document(item)], safe=False, content_type=protocol.MEDIA_LINEITEMS)
-
-
-@require_http_methods(["GET"])
-@ags_service([protocol.SCOPE_LINEITEM, protocol.SCOPE_LINEITEM_READONLY])
-def line_item(request, item):
-    return JsonResponse(_document(item), content_type=protocol.MEDIA_LINEITEM)
+READ = [protocol.SCOPE_LINEITEM, protocol.SCOPE_LINEITEM_READONLY]
+WRITE = [protocol.SCOPE_LINEITEM]
+NOT_YOURS = gettext_noop("This line item belongs to another tool.")
 
 
 class UnsupportedMediaType(LtiPlatformError):
@@ -111,33 +108,96 @@ class UnsupportedMediaType(LtiPlatformError):
     http_status = 415
 
 
+def _json_body(request, media_type):
+    """The request's JSON body, posted as ``media_type`` (or plain application/json)."""
+    if request.content_type not in (media_type, "application/json"):
+        raise UnsupportedMediaType(gettext_noop("Send %(media)s."), media=media_type)
+    return protocol.load_json_body(request.body)
+
+
+def _paged(request, documents, more, media_type, base_url):
+    """A container page; ``Link: <...>; rel="next"`` names the next page when there is one
+    (AGS 2.0, 3.2.3 and 3.3.4), with the request's own filters."""
+    response = JsonResponse(documents, safe=False, content_type=media_type)
+    if more:
+        query = request.GET.copy()
+        query["page"] = str(int(query.get("page") or 1) + 1)
+        response["Link"] = next_link(f"{base_url}?{query.urlencode()}")
+    return response
+
+
+@tool_service(
+    {"GET": READ, "POST": WRITE},
+    ToolContext,
+    gettext_noop("This line items container belongs to another tool."),
+)
+def line_items(request, context):
+    """The course's line items container: the blocks' own line items and the tool's;
+    ``POST`` creates one of the tool's (AGS 2.0, 3.2.3 and 3.2.4)."""
+    if request.method == "POST":
+        with transaction.atomic():
+            item = ags.create_line_item(context, _json_body(request, protocol.MEDIA_LINEITEM))
+        response = JsonResponse(_document(item), status=201, content_type=protocol.MEDIA_LINEITEM)
+        response["Location"] = line_item_url(item)
+        return response
+    items, more = ags.find_line_items(context, protocol.parse_line_item_query(request.GET))
+    return _paged(
+        request,
+        [_document(item) for item in items],
+        more,
+        protocol.MEDIA_LINEITEMS,
+        line_items_url(context),
+    )
+
+
+@tool_service({"GET": READ, "PUT": WRITE, "DELETE": WRITE}, LineItem, NOT_YOURS)
+def line_item(request, item):
+    """One line item: read it; replace or delete one of the tool's (AGS 2.0, 3.2.7-3.2.9)."""
+    if request.method == "PUT":
+        with transaction.atomic():
+            item = ags.update_line_item(item, _json_body(request, protocol.MEDIA_LINEITEM))
+    elif request.method == "DELETE":
+        with transaction.atomic():
+            ags.delete_line_item(item)
+        return HttpResponse(status=204)
+    return JsonResponse(_document(item), content_type=protocol.MEDIA_LINEITEM)
+
+
 @transaction.non_atomic_requests  # the gradebook is written after commit
 @require_POST
-@ags_service([protocol.SCOPE_SCORE])
+@tool_service([protocol.SCOPE_SCORE], LineItem, NOT_YOURS)
 def scores(request, item):
-    if request.content_type not in (protocol.MEDIA_SCORE, "application/json"):
-        raise UnsupportedMediaType(
-            gettext_noop("Scores are posted as %(media)s."), media=protocol.MEDIA_SCORE
-        )
-    stored = ags.record_score(item, protocol.load_json_body(request.body))
+    stored = ags.record_score(item, _json_body(request, protocol.MEDIA_SCORE))
     return JsonResponse(
         {"resultUrl": line_item_url(item), "userKey": "", "id": stored.pk}, status=200
     )
 
 
-@require_http_methods(["GET"])
-@ags_service([protocol.SCOPE_RESULT_READONLY])
+@tool_service({"GET": [protocol.SCOPE_RESULT_READONLY]}, LineItem, NOT_YOURS)
 def results(request, item):
-    """The line item's results (AGS 2.0, 3.3), optionally for one ``user_id``."""
+    """The line item's results (AGS 2.0, 3.3), optionally for one ``user_id``, in pages of
+    ``limit``."""
+    limit = protocol.positive_int(
+        request.GET.get("limit", ""),
+        "limit",
+        default=protocol.DEFAULT_PAGE,
+        maximum=protocol.MAX_PAGE,
+    )
+    page = protocol.positive_int(request.GET.get("page", ""), "page", default=1, maximum=10**6)
     scores = item.scores.all()
+    user_id = request.GET.get("user_id", "")
+    if user_id:
+        scores = scores.filter(
+            user_key__in=PlatformSubject.objects.filter(sub=user_id[:64]).values("user_key")
+        )
+    start = (page - 1) * limit
+    taken = list(scores.order_by("pk")[start : start + limit + 1])
+    more, taken = len(taken) > limit, taken[:limit]
     subs = dict(
-        PlatformSubject.objects.filter(user_key__in=scores.values("user_key")).values_list(
+        PlatformSubject.objects.filter(user_key__in=[s.user_key for s in taken]).values_list(
             "user_key", "sub"
         )
     )
-    if request.GET.get("user_id"):
-        wanted = {k for k, v in subs.items() if v == request.GET["user_id"]}
-        scores = scores.filter(user_key__in=wanted)
     documents = [
         protocol.result(
             url=f"{line_item_url(item)}/results?user_id={subs.get(s.user_key, '')}",
@@ -147,6 +207,8 @@ def results(request, item):
             comment=s.comment,
             line_item_url=line_item_url(item),
         )
-        for s in scores.order_by("pk")
+        for s in taken
     ]
-    return JsonResponse(documents, safe=False, content_type=protocol.MEDIA_RESULTS)
+    return _paged(
+        request, documents, more, protocol.MEDIA_RESULTS, f"{line_item_url(item)}/results"
+    )

@@ -560,17 +560,21 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         return {name: value for name, value in variables.items() if value}
 
     def _ags_endpoint(self, tool, course, user):
-        """The block's own line item (made on first launch, kept in step with the block),
-        and the record that this user was launched into it (only they may be scored)."""
+        """The block's own line item (made on first launch, kept in step with the block:
+        the deep linking choice's line item label, resource id and tag when it gave them),
+        the course's line items container, and the record that this user was launched
+        into the block (only they may be scored on its line item)."""
+        from . import ags
         from .ags_views import line_item_url, line_items_url
         from .lti1p3.ags import endpoint_claim
         from .models import BlockLaunch, LineItem
 
         wanted = {
             "course_id": course.id,
-            "label": self.display_name,
+            "label": (getattr(self, "line_item_label", "") or self.display_name or "")[:255],
             "score_maximum": self.points_in_tool or float(self.weight or 0) or 1.0,
-            "resource_id": self.unit,
+            "resource_id": (getattr(self, "line_item_resource_id", "") or self.unit or "")[:255],
+            "tag": (getattr(self, "line_item_tag", "") or "")[:255],
         }
         # Read, and written only when the block changed: update_or_create would lock the
         # unit's one row (SELECT ... FOR UPDATE) and rewrite it at every learner's launch.
@@ -584,7 +588,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 setattr(item, name, value)
         BlockLaunch.objects.get_or_create(line_item=item, user_key=user.user_key)
         return endpoint_claim(
-            lineitems_url=line_items_url(item),
+            lineitems_url=line_items_url(ags.context_for(tool, course)),
             lineitem_url=line_item_url(item),
             scopes=tool.scope_list(),
         )

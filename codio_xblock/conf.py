@@ -42,6 +42,9 @@ DEFAULTS = {
     # follows Codio's role table (the built-in bridge does): they could then see and grade
     # every learner's work. ROLE_MAP entries for them still win.
     "FORUM_HELPERS_AS_TEACHING_ASSISTANTS": False,
+    # Line items a tool may create in one course through the line item service (tools
+    # granted the AGS ``lineitem`` scope; ADR 0012). They never reach the gradebook.
+    "MAX_TOOL_LINE_ITEMS_PER_COURSE": 1000,
     # Outside Open edX (workbench, tests): the course a block belongs to, and each
     # username's course roles. Ignored inside Open edX.
     "STANDALONE_COURSE": {

@@ -149,28 +149,60 @@ class PlatformSubject(models.Model):
 
 
 class LineItem(models.Model):
-    """The gradebook column of one Codio Unit block (LTI AGS 2.0, 3.2: line item).
+    """A gradebook column a tool posts scores to (LTI AGS 2.0, 3.2: line item).
 
-    One per block and tool; made when the block is first launched, kept in step with the
-    block's title and points. A tool may post scores to its own block's line item only.
+    Two kinds (ADR 0012). A scored block's own line item (``usage_id`` set, one per block
+    and tool) is made when the block is first launched and kept in step with the block's
+    title and points; its final scores are the block's grade in the Open edX gradebook, and
+    the tool may read it, never change or delete it. A line item the tool created through
+    the line item service (``usage_id`` empty, ``resource_link_id`` optional) holds scores
+    and results for the tool but never reaches the gradebook: Open edX keeps one graded
+    score per block.
     """
 
     tool = models.ForeignKey(ToolRegistration, on_delete=models.CASCADE, related_name="line_items")
-    usage_id = models.CharField(max_length=255, help_text=_("The block (resource link id)."))
+    # NULL for the tool's line items: unique NULLs are distinct in every database Open edX
+    # runs on (MySQL, PostgreSQL, SQLite), unlike a conditional unique constraint, which
+    # MySQL ignores.
+    usage_id = models.CharField(  # noqa: DJ001 (NULL is meant: see above)
+        max_length=255,
+        null=True,
+        blank=True,
+        help_text=_("The block whose gradebook column this is; empty for the tool's own."),
+    )
+    resource_link_id = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=_("The block (resource link) a line item of the tool is for, if any."),
+    )
     course_id = models.CharField(max_length=255)
     label = models.CharField(max_length=255)
     score_maximum = models.FloatField()
     resource_id = models.CharField(max_length=255, blank=True)
+    tag = models.CharField(max_length=255, blank=True)
+    start_date_time = models.DateTimeField(null=True, blank=True)
+    end_date_time = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("line item")
         constraints = [
             models.UniqueConstraint(fields=["tool", "usage_id"], name="unique_line_item_per_block"),
         ]
+        indexes = [models.Index(fields=["tool", "course_id"], name="line_items_of_tool_course")]
 
     def __str__(self):
-        return f"{self.label} ({self.usage_id})"
+        return f"{self.label} ({self.usage_id or self.resource_link_id or self.course_id})"
+
+    @property
+    def made_by_tool(self):
+        return self.usage_id is None
+
+    @property
+    def link_id(self):
+        """The resource link (block) the line item is for, or ''."""
+        return self.usage_id or self.resource_link_id
 
 
 class ToolContext(models.Model):

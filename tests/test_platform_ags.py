@@ -14,6 +14,7 @@ from codio_xblock.models import (
     BlockLaunch,
     LineItem,
     PlatformSubject,
+    ToolContext,
     ToolRegistration,
 )
 from lti_bridge.protocol import keys
@@ -318,9 +319,10 @@ def test_line_item_documents(client, tool, item):
     one = client.get(f"/codio/lti/v1/ags/lineitems/{item.pk}", **auth)
     assert one["Content-Type"] == "application/vnd.ims.lis.v2.lineitem+json"
     assert one.json()["scoreMaximum"] == 10 and one.json()["resourceLinkId"] == item.usage_id
-    assert client.get(f"/codio/lti/v1/ags/lineitems/{item.pk}/container", **auth).json() == [
-        one.json()
-    ]
+    context = ToolContext.objects.create(tool=tool.tool, course_id=item.course_id)
+    container = client.get(f"/codio/lti/v1/ags/contexts/{context.pk}/lineitems", **auth)
+    assert container["Content-Type"] == "application/vnd.ims.lis.v2.lineitemcontainer+json"
+    assert container.json() == [one.json()]
 
 
 def test_launch_carries_the_blocks_line_item(as_user):
@@ -449,7 +451,7 @@ def test_a_score_without_score_given_clears_the_grade(client, tool, item, learne
 def test_the_claim_advertises_only_scopes_granted_and_implemented(as_user, course):
     from codio_xblock.lti1p3.ags import SCOPE_LINEITEM, SCOPE_SCORE
 
-    course.service_scopes = f"{SCOPE_SCORE}\n{SCOPE_LINEITEM}"
+    course.service_scopes = f"{SCOPE_SCORE}\n{SCOPE_LINEITEM}\nhttps://example.com/not-a-scope"
     course.save()
     from tests.support import launch_through_xblock
 
@@ -460,16 +462,34 @@ def test_the_claim_advertises_only_scopes_granted_and_implemented(as_user, cours
 
     _, fields = form_fields(steps["auth"].content.decode())
     claims = pyjwt.decode(fields["id_token"], options={"verify_signature": False})
-    scopes = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]["scope"]
-    assert scopes == [SCOPE_SCORE]  # lineitem is granted but not implemented: not advertised
+    endpoint = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]
+    assert endpoint["scope"] == [SCOPE_LINEITEM, SCOPE_SCORE]
+    context = ToolContext.objects.get(tool=course)
+    assert endpoint["lineitems"].endswith(f"/codio/lti/v1/ags/contexts/{context.pk}/lineitems")
 
 
-def test_the_full_lineitem_scope_is_never_issued(client, tool):
+def test_the_full_lineitem_scope_is_issued_to_a_tool_granted_it(client, tool):
+    """AGS 2.0, 3.1: the line item service's full scope, for a tool the operator granted."""
     from codio_xblock.lti1p3.ags import SCOPE_LINEITEM
 
     tool.tool.service_scopes = SCOPE_LINEITEM
     tool.tool.save()
-    assert tool.token_response(client, scope=SCOPE_LINEITEM).json()["error"] == "invalid_scope"
+    response = tool.token_response(client, scope=SCOPE_LINEITEM)
+    assert response.status_code == 200 and response.json()["scope"] == SCOPE_LINEITEM
+
+
+def test_lineitem_asked_by_a_tool_that_may_only_read_is_narrowed_to_readonly(client, tool):
+    """RFC 6749, 3.3: the server may grant less than asked and says so in ``scope``. ltijs
+    asks for score + lineitem when a score has no scoreMaximum, then only reads the line
+    item: a tool granted lineitem.readonly gets that, not a refusal."""
+    from codio_xblock.lti1p3.ags import SCOPE_LINEITEM
+
+    response = tool.token_response(client, scope=f"{SCOPE_SCORE} {SCOPE_LINEITEM}")
+    assert response.status_code == 200, response.content
+    granted = response.json()["scope"].split()
+    assert granted == [SCOPE_SCORE, SCOPE_LINEITEM_READONLY]
+    token = jwt.decode(response.json()["access_token"], options={"verify_signature": False})
+    assert token["scope"].split() == granted
 
 
 def test_a_scope_withdrawn_after_the_token_was_issued_is_refused(client, tool, item, learner):
@@ -512,11 +532,16 @@ def test_results(client, tool, item, learner):
 
 
 def test_only_the_scopes_granted_to_the_tool(client, tool):
+    """RFC 6749, 3.3: what is not granted is left out of a narrower grant; nothing left is
+    ``invalid_scope``."""
     tool.tool.service_scopes = SCOPE_SCORE
     tool.tool.save()
-    response = tool.token_response(client, scope=f"{SCOPE_SCORE} {SCOPE_LINEITEM_READONLY}")
-    assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
-    assert tool.token_response(client, scope=SCOPE_SCORE).status_code == 200
+    response = tool.token_response(
+        client, scope=f"{SCOPE_SCORE} {SCOPE_LINEITEM_READONLY} https://example.com/unknown"
+    )
+    assert response.status_code == 200 and response.json()["scope"] == SCOPE_SCORE
+    refused = tool.token_response(client, scope=SCOPE_LINEITEM_READONLY)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_scope"
 
 
 HOSTILE_VALUES = [

@@ -17,9 +17,12 @@ SCOPE_LINEITEM_READONLY: Final = Scope.LINEITEM_READONLY.value
 SCOPE_RESULT_READONLY: Final = Scope.RESULT_READONLY.value
 SCOPE_SCORE: Final = Scope.SCORE.value
 ALL_SCOPES: Final = (SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
-# What this platform implements: a block's own line item is read, never created, changed or
-# deleted by the tool, so the full ``lineitem`` scope is neither advertised nor granted.
-IMPLEMENTED_SCOPES: Final = (SCOPE_LINEITEM_READONLY, SCOPE_RESULT_READONLY, SCOPE_SCORE)
+# What this platform implements: the line item service (read, create, update, delete the
+# tool's own line items; read the blocks' line items), scores and results.
+IMPLEMENTED_SCOPES: Final = ALL_SCOPES
+# A tool that asks for ``lineitem`` but may only read line items gets ``lineitem.readonly``
+# (RFC 6749, 3.3: the server may grant less than asked, and says so in ``scope``).
+NARROWER_SCOPE: Final = {SCOPE_LINEITEM: SCOPE_LINEITEM_READONLY}
 
 MEDIA_LINEITEM: Final = "application/vnd.ims.lis.v2.lineitem+json"
 MEDIA_LINEITEMS: Final = "application/vnd.ims.lis.v2.lineitemcontainer+json"
@@ -141,31 +144,163 @@ def result(
     return document
 
 
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
 def line_item(
     *,
     url: str,
     label: str,
     score_maximum: float,
-    resource_link_id: str,
+    resource_link_id: str = "",
     resource_id: str = "",
     tag: str = "",
+    start_date_time: datetime | None = None,
+    end_date_time: datetime | None = None,
 ) -> dict[str, str | float]:
-    item: dict[str, str | float] = {
-        "id": url,
-        "label": label,
-        "scoreMaximum": score_maximum,
-        "resourceLinkId": resource_link_id,
-    }
+    """A line item document (AGS 2.0, 3.2); optional members only when they have a value."""
+    item: dict[str, str | float] = {"id": url, "label": label, "scoreMaximum": score_maximum}
+    if resource_link_id:
+        item["resourceLinkId"] = resource_link_id
     if resource_id:
         item["resourceId"] = resource_id
     if tag:
         item["tag"] = tag
+    if start_date_time is not None:
+        item["startDateTime"] = _iso(start_date_time)
+    if end_date_time is not None:
+        item["endDateTime"] = _iso(end_date_time)
     return item
+
+
+MAX_TEXT: Final = 255  # label, resourceId, tag, resourceLinkId: what the columns hold
+
+
+@dataclass(frozen=True)
+class LineItemValues:
+    """A line item a tool posts or puts (AGS 2.0, 3.2.4 and 3.2.8), checked."""
+
+    label: str
+    score_maximum: float
+    resource_link_id: str = ""
+    resource_id: str = ""
+    tag: str = ""
+    start_date_time: datetime | None = None
+    end_date_time: datetime | None = None
+
+
+def _optional_text(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > MAX_TEXT or "\x00" in value:
+        raise InvalidRequest(
+            gettext_noop("'%(name)s' must be text of at most %(limit)s characters."),
+            name=name,
+            limit=MAX_TEXT,
+        )
+    return value.strip()
+
+
+def _date_time(body: dict[str, Any], name: str) -> datetime | None:
+    raw = body.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        if not isinstance(raw, str) or len(raw) > 64:
+            raise ValueError(raw)
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidRequest(
+            gettext_noop("'%(name)s' must be an ISO 8601 date-time."), name=name
+        ) from exc
+    if moment.tzinfo is None:
+        raise InvalidRequest(gettext_noop("'%(name)s' must carry a time zone."), name=name)
+    return moment
+
+
+def parse_line_item(body: object) -> LineItemValues:
+    """Validate a line item a tool creates or replaces: ``label`` and a positive
+    ``scoreMaximum`` are required (AGS 2.0, 3.2.4 and 3.2.5); unknown members are ignored,
+    as the specification lets tools add their own."""
+    if not isinstance(body, dict):
+        raise InvalidRequest(gettext_noop("The line item must be a JSON object."))
+    label = _optional_text(body, "label")
+    if not label:
+        raise InvalidRequest(gettext_noop("'label' is needed and may not be blank."))
+    if body.get("scoreMaximum") is None:
+        raise InvalidRequest(gettext_noop("'scoreMaximum' is needed."))
+    score_maximum = _number(body["scoreMaximum"], "scoreMaximum")
+    if score_maximum == 0:
+        raise InvalidRequest(gettext_noop("'scoreMaximum' must be more than zero."))
+    start = _date_time(body, "startDateTime")
+    end = _date_time(body, "endDateTime")
+    if start is not None and end is not None and end < start:
+        raise InvalidRequest(gettext_noop("'endDateTime' is before 'startDateTime'."))
+    return LineItemValues(
+        label=label,
+        score_maximum=score_maximum,
+        resource_link_id=_optional_text(body, "resourceLinkId"),
+        resource_id=_optional_text(body, "resourceId"),
+        tag=_optional_text(body, "tag"),
+        start_date_time=start,
+        end_date_time=end,
+    )
+
+
+DEFAULT_PAGE: Final = 100
+MAX_PAGE: Final = 1000
+
+
+def positive_int(raw: str, name: str, *, default: int, maximum: int) -> int:
+    """A page size or page number from a query string: ASCII digits only (``str.isdigit``
+    also takes '²', which ``int`` refuses), at least 1, capped at ``maximum``."""
+    if raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+        raise InvalidRequest(gettext_noop("'%(name)s' must be a positive whole number."), name=name)
+    return min(int(raw), maximum)
+
+
+@dataclass(frozen=True)
+class LineItemQuery:
+    """The line items container's filters and page (AGS 2.0, 3.2.3)."""
+
+    resource_link_id: str = ""
+    resource_id: str = ""
+    tag: str = ""
+    limit: int = DEFAULT_PAGE
+    page: int = 1
+
+
+def _single(params: Any, name: str) -> str:
+    values = params.getlist(name) if hasattr(params, "getlist") else [params.get(name, "")]
+    values = [v for v in values if v is not None]
+    if len(values) > 1:
+        raise InvalidRequest(gettext_noop("'%(name)s' is given more than once."), name=name)
+    value = values[0] if values else ""
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise InvalidRequest(gettext_noop("'%(name)s' is too long."), name=name)
+    return value
+
+
+def parse_line_item_query(params: Any) -> LineItemQuery:
+    return LineItemQuery(
+        resource_link_id=_single(params, "resource_link_id"),
+        resource_id=_single(params, "resource_id"),
+        tag=_single(params, "tag"),
+        limit=positive_int(
+            _single(params, "limit"), "limit", default=DEFAULT_PAGE, maximum=MAX_PAGE
+        ),
+        page=positive_int(_single(params, "page"), "page", default=1, maximum=10**6),
+    )
 
 
 def endpoint_claim(
     *, lineitems_url: str, lineitem_url: str, scopes: Iterable[str] = IMPLEMENTED_SCOPES
 ) -> dict[str, str | list[str]]:
     """The AGS endpoint claim: only scopes both implemented and granted (AGS 2.0, 3.1)."""
-    granted = [scope for scope in scopes if scope in IMPLEMENTED_SCOPES]
+    wanted = set(scopes)
+    granted: list[str] = [scope for scope in IMPLEMENTED_SCOPES if scope in wanted]
     return {"scope": granted, "lineitems": lineitems_url, "lineitem": lineitem_url}

@@ -2,7 +2,7 @@
 credentials grant with a JWT client assertion, RFC 7523). Pure checks; errors carry the
 RFC 6749 section 5.2 codes."""
 
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -36,7 +36,12 @@ class TokenRequest:
     scopes: tuple[str, ...]
 
 
-def parse_token_request(params: Mapping[str, str], allowed_scopes: Container[str]) -> TokenRequest:
+MAX_SCOPES: Final = 20
+
+
+def parse_token_request(params: Mapping[str, str]) -> TokenRequest:
+    """The grant, the client assertion and the scopes asked for; which of them the client
+    gets is decided once it is authenticated (:func:`grant_scopes`)."""
     if params.get("grant_type") != GRANT_TYPE:
         raise UnsupportedGrantType(gettext_noop("The grant type must be client_credentials."))
     if params.get("client_assertion_type") != ASSERTION_TYPE:
@@ -44,15 +49,39 @@ def parse_token_request(params: Mapping[str, str], allowed_scopes: Container[str
     assertion = params.get("client_assertion") or ""
     if not assertion or len(assertion) > 8192:
         raise TokenRequestError(gettext_noop("The client assertion is missing."))
-    requested = tuple(dict.fromkeys((params.get("scope") or "").split()))
+    raw = params.get("scope") or ""
+    requested = tuple(dict.fromkeys(raw.split()))
     if not requested:
         raise InvalidScopeRequest(gettext_noop("Ask for at least one scope."))
-    unknown = [s for s in requested if s not in allowed_scopes]
-    if unknown:
-        raise InvalidScopeRequest(
-            gettext_noop("These scopes are not offered: %(scopes)s."), scopes=" ".join(unknown)
-        )
+    if len(raw) > 4096 or len(requested) > MAX_SCOPES:
+        raise InvalidScopeRequest(gettext_noop("Too many scopes were asked for."))
     return TokenRequest(assertion, requested)
+
+
+def grant_scopes(
+    requested: Iterable[str],
+    *,
+    offered: Container[str],
+    allowed: Container[str],
+    narrower: Mapping[str, str],
+) -> tuple[str, ...]:
+    """What a client gets of the scopes it asked for (RFC 6749, 3.3: the server may grant
+    less, and says what it granted in the response's ``scope``): each scope this platform
+    offers and the client is allowed, else its narrower form when the client is allowed
+    that (``lineitem`` -> ``lineitem.readonly``); scopes neither offered nor allowed are
+    left out. Refused (``invalid_scope``) only when nothing is left."""
+    granted: dict[str, None] = {}
+    for scope in requested:
+        if scope in offered and scope in allowed:
+            granted[scope] = None
+        elif scope in narrower and narrower[scope] in offered and narrower[scope] in allowed:
+            granted[narrower[scope]] = None
+    if not granted:
+        raise InvalidScopeRequest(
+            gettext_noop("None of these scopes is granted to this tool: %(scopes)s."),
+            scopes=" ".join(requested)[:500],
+        )
+    return tuple(granted)
 
 
 def check_assertion_claims(

@@ -126,16 +126,22 @@ class Migration(migrations.Migration):
             name='LineItem',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('usage_id', models.CharField(help_text='The block (resource link id).', max_length=255)),
+                ('usage_id', models.CharField(blank=True, help_text="The block whose gradebook column this is; empty for the tool's own.", max_length=255, null=True)),
+                ('resource_link_id', models.CharField(blank=True, help_text='The block (resource link) a line item of the tool is for, if any.', max_length=255)),
                 ('course_id', models.CharField(max_length=255)),
                 ('label', models.CharField(max_length=255)),
                 ('score_maximum', models.FloatField()),
                 ('resource_id', models.CharField(blank=True, max_length=255)),
+                ('tag', models.CharField(blank=True, max_length=255)),
+                ('start_date_time', models.DateTimeField(blank=True, null=True)),
+                ('end_date_time', models.DateTimeField(blank=True, null=True)),
                 ('created', models.DateTimeField(auto_now_add=True)),
+                ('modified', models.DateTimeField(auto_now=True)),
                 ('tool', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='line_items', to='codio_xblock.toolregistration')),
             ],
             options={
                 'verbose_name': 'line item',
+                'indexes': [models.Index(fields=['tool', 'course_id'], name='line_items_of_tool_course')],
             },
         ),
         migrations.CreateModel(

@@ -1,0 +1,423 @@
+"""Platform: Assignment and Grade Services 2.0 (1EdTech's platform certification plan, AGS
+section): the token endpoint's grants, the line item service (list with filters and pages,
+create, read, update, delete), scores and results, on the blocks' own line items and on the
+tool's. Real HTTP through Django's test client and the real URLconf."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from django.test import Client
+
+from codio_xblock.lti1p3.ags import (
+    SCOPE_LINEITEM,
+    SCOPE_LINEITEM_READONLY,
+    SCOPE_RESULT_READONLY,
+    SCOPE_SCORE,
+)
+from codio_xblock.models import AgsScore, BlockLaunch, LineItem, PlatformSubject, ToolContext
+from tests.conformance.conftest import COURSE_ID
+from tests.support import gradebook
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the gradebook is written on commit
+
+MEDIA_LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
+MEDIA_CONTAINER = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+MEDIA_SCORE = "application/vnd.ims.lis.v1.score+json"
+ALL = f"{SCOPE_LINEITEM}\n{SCOPE_LINEITEM_READONLY}\n{SCOPE_RESULT_READONLY}\n{SCOPE_SCORE}"
+
+
+@pytest.fixture
+def managing(tool):
+    """``tool`` granted the full line item service (the operator's per-tool setting)."""
+    tool.tool.service_scopes = ALL
+    tool.tool.save()
+    return tool
+
+
+@pytest.fixture
+def context(tool, line_item):
+    return ToolContext.objects.create(tool=tool.tool, course_id=COURSE_ID, label="LTI13")
+
+
+@pytest.fixture
+def learner(line_item):
+    subject = PlatformSubject.objects.create(user_key="42")
+    BlockLaunch.objects.create(line_item=line_item, user_key="42")
+    return subject
+
+
+def bearer(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def container_url(context):
+    return f"/codio/lti/v1/ags/contexts/{context.pk}/lineitems"
+
+
+def create(client, context, token, body, content_type=MEDIA_LINEITEM):
+    return client.post(
+        container_url(context), json.dumps(body), content_type=content_type, **bearer(token)
+    )
+
+
+def put(client, url, token, body):
+    return client.put(url, json.dumps(body), content_type=MEDIA_LINEITEM, **bearer(token))
+
+
+def score(learner, given=8, maximum=10, when=None):
+    return {
+        "userId": learner.sub,
+        "scoreGiven": given,
+        "scoreMaximum": maximum,
+        "activityProgress": "Completed",
+        "gradingProgress": "FullyGraded",
+        "timestamp": (when or datetime.now(UTC)).isoformat(),
+    }
+
+
+def post_score(client, url, token, body):
+    return client.post(f"{url}/scores", json.dumps(body), content_type=MEDIA_SCORE, **bearer(token))
+
+
+# ---- token endpoint (LTI Security 1.0 §4.1, RFC 6749 §3.3) ----
+
+
+def test_a_narrower_grant_says_what_it_granted(tool):
+    """RFC 6749 §3.3 / AGS 2.0 §3.1: a tool that may only read line items and asks for
+    ``lineitem`` with ``score`` gets ``lineitem.readonly`` and ``score``."""
+    response = tool.token_response(Client(), scope=f"{SCOPE_SCORE} {SCOPE_LINEITEM}")
+    assert response.status_code == 200
+    assert response.json()["scope"].split() == [SCOPE_SCORE, SCOPE_LINEITEM_READONLY]
+
+
+def test_nothing_left_to_grant_is_invalid_scope(tool):
+    """RFC 6749 §5.2: ``invalid_scope`` only when nothing asked for may be granted."""
+    response = tool.token_response(Client(), scope="https://example.com/scope/unknown")
+    assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
+
+
+def test_a_token_carrying_a_scope_revoked_since_is_refused(managing, context):
+    """LTI Security 1.0 §4.1: a token is checked against the tool's grants at every use."""
+    token = managing.token(Client(), SCOPE_LINEITEM)
+    managing.tool.service_scopes = f"{SCOPE_LINEITEM_READONLY}\n{SCOPE_SCORE}"
+    managing.tool.save()
+    client = Client()
+    refused = create(client, context, token, {"label": "Quiz", "scoreMaximum": 5})
+    assert refused.status_code == 403
+    assert client.get(container_url(context), **bearer(token)).status_code == 403
+    assert not LineItem.objects.filter(usage_id__isnull=True).exists()
+
+
+# ---- line items container (AGS 2.0 §3.2.3, §3.2.4) ----
+
+
+def test_the_container_lists_the_courses_line_items_with_filters_and_pages(
+    managing, context, line_item
+):
+    """AGS 2.0 §3.2.3: GET the container; resource_link_id, resource_id and tag filter it;
+    limit pages it, and ``Link: rel="next"`` names the next page with the same filters."""
+    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    made = [
+        create(
+            client,
+            context,
+            token,
+            {"label": f"Part {n}", "scoreMaximum": n + 1, "tag": "part", "resourceId": f"r{n}"},
+        )
+        for n in range(5)
+    ]
+    assert all(response.status_code == 201 for response in made)
+    everything = client.get(container_url(context), **bearer(token))
+    assert everything["Content-Type"] == MEDIA_CONTAINER
+    assert [item["label"] for item in everything.json()] == ["Unit"] + [
+        f"Part {n}" for n in range(5)
+    ]
+    assert "Link" not in everything
+
+    own = client.get(
+        container_url(context), {"resource_link_id": line_item.usage_id}, **bearer(token)
+    )
+    assert [item["id"] for item in own.json()] == [everything.json()[0]["id"]]
+    assert client.get(container_url(context), {"resource_id": "r3"}, **bearer(token)).json()[0][
+        "label"
+    ] == ("Part 3")
+
+    seen, url, params = [], container_url(context), {"tag": "part", "limit": "2"}
+    for _ in range(5):
+        page = client.get(url, params, **bearer(token))
+        assert page.status_code == 200 and len(page.json()) <= 2
+        seen += [item["label"] for item in page.json()]
+        link = page.get("Link")
+        if not link:
+            break
+        assert link.endswith('>; rel="next"')
+        url, params = link[1 : link.index(">")], {}
+        assert "tag=part" in url and "limit=2" in url
+    assert seen == [f"Part {n}" for n in range(5)]
+
+
+def test_a_tool_creates_a_line_item(managing, context, line_item):
+    """AGS 2.0 §3.2.4: POST a line item; 201 with the line item (its ``id`` the URL it is
+    read at) as application/vnd.ims.lis.v2.lineitem+json."""
+    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    response = create(
+        client,
+        context,
+        token,
+        {
+            "label": "Challenge",
+            "scoreMaximum": 60,
+            "resourceLinkId": line_item.usage_id,
+            "resourceId": "challenge-1",
+            "tag": "bonus",
+            "startDateTime": "2026-12-01T00:00:00Z",
+            "endDateTime": "2026-12-31T23:59:59+00:00",
+            "someExtension": {"ignored": True},
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert response["Content-Type"] == MEDIA_LINEITEM
+    document = response.json()
+    assert document["id"] == response["Location"]
+    assert document["resourceLinkId"] == line_item.usage_id
+    assert (document["label"], document["scoreMaximum"], document["tag"]) == (
+        "Challenge",
+        60,
+        "bonus",
+    )
+    assert document["startDateTime"] == "2026-12-01T00:00:00Z"
+    read = client.get(document["id"], **bearer(managing.token(client, SCOPE_LINEITEM_READONLY)))
+    assert read.status_code == 200 and read.json() == document
+    created = LineItem.objects.get(label="Challenge")
+    assert created.made_by_tool and created.course_id == COURSE_ID
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"scoreMaximum": 10},
+        {"label": "   ", "scoreMaximum": 10},
+        {"label": "No maximum"},
+        {"label": "Zero", "scoreMaximum": 0},
+        {"label": "Negative", "scoreMaximum": -1},
+        {"label": "Huge", "scoreMaximum": 1e19},
+        {"label": "Text", "scoreMaximum": "10"},
+        {"label": "Bool", "scoreMaximum": True},
+        {"label": 5, "scoreMaximum": 10},
+        {"label": "x" * 256, "scoreMaximum": 10},
+        {"label": "Dates", "scoreMaximum": 10, "startDateTime": "yesterday"},
+        {"label": "Naive", "scoreMaximum": 10, "endDateTime": "2026-12-01T00:00:00"},
+        {
+            "label": "Backwards",
+            "scoreMaximum": 10,
+            "startDateTime": "2026-12-02T00:00:00Z",
+            "endDateTime": "2026-12-01T00:00:00Z",
+        },
+        {"label": "Stranger", "scoreMaximum": 10, "resourceLinkId": "block-of-another-course"},
+        ["not", "an", "object"],
+    ],
+)
+def test_a_malformed_line_item_is_refused_and_nothing_is_made(managing, context, body):
+    """AGS 2.0 §3.2.4: ``label`` and a positive ``scoreMaximum`` are required; a
+    resourceLinkId must be a link of the context."""
+    response = create(Client(), context, managing.token(Client(), SCOPE_LINEITEM), body)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "invalid_request"
+    assert not LineItem.objects.filter(usage_id__isnull=True).exists()
+
+
+def test_line_items_are_posted_as_json(managing, context):
+    """AGS 2.0 §3.2.4: the body is application/vnd.ims.lis.v2.lineitem+json."""
+    response = create(
+        Client(),
+        context,
+        managing.token(Client(), SCOPE_LINEITEM),
+        {"label": "Quiz", "scoreMaximum": 5},
+        content_type="text/plain",
+    )
+    assert response.status_code == 415 and not LineItem.objects.filter(label="Quiz").exists()
+
+
+def test_a_read_only_token_cannot_create(tool, context):
+    """AGS 2.0 §3.1: creating needs the ``lineitem`` scope."""
+    token = tool.token(Client(), SCOPE_LINEITEM_READONLY)
+    response = create(Client(), context, token, {"label": "Quiz", "scoreMaximum": 5})
+    assert response.status_code == 403 and not LineItem.objects.filter(label="Quiz").exists()
+
+
+def test_another_tools_container_and_line_items_are_refused(managing, other_tool, context):
+    """LTI Security 1.0 §4.1: a tool reaches only its own courses' services."""
+    other_tool.tool.service_scopes = ALL
+    other_tool.tool.save()
+    client, token = Client(), other_tool.token(Client(), SCOPE_LINEITEM)
+    assert client.get(container_url(context), **bearer(token)).status_code == 403
+    assert create(client, context, token, {"label": "Q", "scoreMaximum": 1}).status_code == 403
+    mine = create(
+        client, context, managing.token(client, SCOPE_LINEITEM), {"label": "M", "scoreMaximum": 1}
+    ).json()
+    assert client.delete(mine["id"], **bearer(token)).status_code == 403
+    assert LineItem.objects.filter(label="M").exists()
+
+
+def test_the_container_pages_are_bounded(managing, context):
+    """AGS 2.0 §3.2.3: ``limit`` is a positive whole number (ASCII digits); others are a
+    clear 400."""
+    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    for limit in ("0", "-1", "²", "abc", "1.5"):
+        response = client.get(container_url(context), {"limit": limit}, **bearer(token))
+        assert response.status_code == 400, limit
+
+
+def test_a_tool_may_make_only_so_many_line_items(managing, context, settings):
+    """The operator's bound on a tool's line items per course (MAX_TOOL_LINE_ITEMS_PER_COURSE)."""
+    settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK, "MAX_TOOL_LINE_ITEMS_PER_COURSE": 2}
+    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    codes = [
+        create(client, context, token, {"label": f"L{n}", "scoreMaximum": 1}).status_code
+        for n in range(3)
+    ]
+    assert codes == [201, 201, 400]
+
+
+# ---- one line item (AGS 2.0 §3.2.7 - §3.2.9) ----
+
+
+def test_a_tool_updates_and_deletes_its_line_item_with_its_scores(managing, context, learner):
+    """AGS 2.0 §3.2.8 (PUT replaces) and §3.2.9 (DELETE, with its results)."""
+    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    url = create(client, context, token, {"label": "Draft", "scoreMaximum": 5}).json()["id"]
+    updated = put(client, url, token, {"label": "Final", "scoreMaximum": 20, "tag": "t"})
+    assert updated.status_code == 200 and updated["Content-Type"] == MEDIA_LINEITEM
+    assert (updated.json()["label"], updated.json()["scoreMaximum"]) == ("Final", 20)
+    assert client.get(url, **bearer(token)).json() == updated.json()
+    scored = post_score(client, url, managing.token(client, SCOPE_SCORE), score(learner, 9, 20))
+    assert scored.status_code == 200
+    assert AgsScore.objects.filter(line_item__label="Final").count() == 1
+    assert client.delete(url, **bearer(token)).status_code == 204
+    assert client.get(url, **bearer(token)).status_code == 403  # gone: no longer the tool's
+    assert not LineItem.objects.filter(label="Final").exists()
+    assert not AgsScore.objects.filter(line_item__label="Final").exists()
+
+
+def test_the_blocks_own_line_item_is_never_changed_or_deleted_by_the_tool(
+    managing, context, line_item
+):
+    """AGS 2.0 §3.2.8-3.2.9: a platform may refuse; the block's own line item is the unit's
+    gradebook column, set by the course team (ADR 0012)."""
+    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    url = f"http://codio.test/codio/lti/v1/ags/lineitems/{line_item.pk}"
+    same = put(client, url, token, {"label": "Unit", "scoreMaximum": 10})
+    assert same.status_code == 200
+    changed = put(client, url, token, {"label": "Renamed", "scoreMaximum": 100})
+    assert changed.status_code == 403
+    assert client.delete(url, **bearer(token)).status_code == 403
+    line_item.refresh_from_db()
+    assert (line_item.label, line_item.score_maximum) == ("Unit", 10)
+
+
+def test_other_methods_are_not_allowed(managing, line_item):
+    """HTTP 405 with Allow, for a method the service does not have."""
+    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    response = client.patch(
+        f"/codio/lti/v1/ags/lineitems/{line_item.pk}",
+        "{}",
+        content_type=MEDIA_LINEITEM,
+        **bearer(token),
+    )
+    assert response.status_code == 405 and "PUT" in response["Allow"]
+
+
+# ---- scores and results on the tool's line items (AGS 2.0 §3.3, §3.4) ----
+
+
+def test_scores_on_the_tools_line_item_are_kept_and_never_reach_the_gradebook(
+    managing, context, learner
+):
+    """ADR 0012: the tool's line items hold scores and results for the tool; Open edX's
+    gradebook has one graded score per block, its own line item's."""
+    client = Client()
+    url = create(
+        client, context, managing.token(client, SCOPE_LINEITEM), {"label": "X", "scoreMaximum": 4}
+    ).json()["id"]
+    assert (
+        post_score(
+            client, url, managing.token(client, SCOPE_SCORE), score(learner, 3, 4)
+        ).status_code
+        == 200
+    )
+    assert gradebook() == []
+    results = client.get(f"{url}/results", **bearer(managing.token(client, SCOPE_RESULT_READONLY)))
+    [result] = results.json()
+    assert (result["userId"], result["resultScore"], result["resultMaximum"]) == (
+        learner.sub,
+        3,
+        4,
+    )
+    stranger = score(learner)
+    stranger["userId"] = "not-launched"
+    assert post_score(client, url, managing.token(client, SCOPE_SCORE), stranger).status_code == 400
+
+
+def test_results_are_paged(managing, context, learner, line_item):
+    """AGS 2.0 §3.3.4: ``limit`` and ``Link: rel="next"``."""
+    client = Client()
+    for user_key in ("43", "44"):
+        PlatformSubject.objects.create(user_key=user_key)
+        BlockLaunch.objects.create(line_item=line_item, user_key=user_key)
+    token = managing.token(client, SCOPE_SCORE)
+    url = f"http://codio.test/codio/lti/v1/ags/lineitems/{line_item.pk}"
+    for subject in PlatformSubject.objects.all():
+        body = score(learner, 1, 10)
+        body["userId"] = subject.sub
+        assert post_score(client, url, token, body).status_code == 200
+    reader = bearer(managing.token(client, SCOPE_RESULT_READONLY))
+    first = client.get(f"{url}/results", {"limit": "2"}, **reader)
+    assert len(first.json()) == 2 and first["Link"].endswith('rel="next"')
+    rest = client.get(first["Link"][1 : first["Link"].index(">")], **reader)
+    assert len(rest.json()) == 1 and "Link" not in rest
+    ids = {r["userId"] for r in first.json() + rest.json()}
+    assert ids == set(PlatformSubject.objects.values_list("sub", flat=True))
+
+
+def test_a_replaced_score_is_a_new_score(tool, line_item, learner):
+    """AGS 2.0 §3.4: a newer score replaces the stored one; everything describing the
+    latest score changes with it, its time of receipt included."""
+    client, token = Client(), tool.token(Client(), SCOPE_SCORE)
+    url = f"http://codio.test/codio/lti/v1/ags/lineitems/{line_item.pk}"
+    first_time = datetime.now(UTC) - timedelta(minutes=5)
+    assert post_score(client, url, token, score(learner, 2, 10, when=first_time)).status_code == 200
+    stored = AgsScore.objects.get()
+    AgsScore.objects.filter(pk=stored.pk).update(received=first_time)
+    newer = score(learner, 9, 10, when=first_time + timedelta(minutes=1))
+    newer["comment"] = "Better"
+    assert post_score(client, url, token, newer).status_code == 200
+    stored.refresh_from_db()
+    assert (stored.score_given, stored.comment) == (9, "Better")
+    assert stored.timestamp == first_time + timedelta(minutes=1)
+    assert stored.received > first_time + timedelta(minutes=4)
+    assert stored.published is not None and stored.published >= stored.received
+
+
+def test_the_launch_names_the_container_and_grants_only_what_the_tool_may(as_user, course):
+    """AGS 2.0 §3.1: the endpoint claim's ``lineitems`` is the course's container and its
+    ``scope`` what the tool is granted and the platform implements."""
+    from tests.support import form_fields, launch_through_xblock
+
+    course.service_scopes = ALL
+    course.save()
+    _, steps = launch_through_xblock(as_user("learner"))
+    _, fields = form_fields(steps["auth"].content.decode())
+    claims = jwt.decode(fields["id_token"], options={"verify_signature": False})
+    endpoint = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]
+    assert endpoint["scope"] == [
+        SCOPE_LINEITEM,
+        SCOPE_LINEITEM_READONLY,
+        SCOPE_RESULT_READONLY,
+        SCOPE_SCORE,
+    ]
+    context = ToolContext.objects.get(tool=course)
+    assert endpoint["lineitems"] == (
+        f"http://codio.test/codio/lti/v1/ags/contexts/{context.pk}/lineitems"
+    )
