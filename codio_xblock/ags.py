@@ -27,6 +27,7 @@ from .lti1p3.ags import (
     LineItemValues,
     parse_line_item,
     parse_score,
+    with_implied,
 )
 from .lti1p3.exceptions import AccessDenied, InvalidRequest, LtiPlatformError, gettext_noop
 from .lti1p3.oauth2 import (
@@ -163,7 +164,7 @@ def issue_token(params, now=None):
         grant_scopes(
             request.scopes,
             offered=OFFERED_SCOPES,
-            allowed=tool.scope_list(),
+            allowed=with_implied(tool.scope_list()),
             narrower=NARROWER_SCOPE,
         )
     )
@@ -213,7 +214,7 @@ def authenticate(authorization, scope):
     tool = ToolRegistration.objects.enabled().filter(client_id=claims.get("sub")).first()
     if tool is None:
         raise Unauthorized(gettext_noop("The tool of this token is not registered."))
-    if scope not in tool.scope_list():  # withdrawn since the token was issued
+    if scope not in with_implied(tool.scope_list()):  # withdrawn since the token was issued
         raise AccessDenied(gettext_noop("This service is no longer granted to the tool."))
     return tool
 

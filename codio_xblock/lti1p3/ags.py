@@ -24,6 +24,13 @@ IMPLEMENTED_SCOPES: Final = ALL_SCOPES
 # (RFC 6749, 3.3: the server may grant less than asked, and says so in ``scope``).
 NARROWER_SCOPE: Final = {SCOPE_LINEITEM: SCOPE_LINEITEM_READONLY}
 
+
+def with_implied(scopes: Iterable[str]) -> set[str]:
+    """A tool's grants with what they imply: ``lineitem`` includes reading line items, so
+    a tool granted it may also hold ``lineitem.readonly`` (which ltijs asks for to list)."""
+    granted = set(scopes)
+    return granted | {NARROWER_SCOPE[s] for s in granted if s in NARROWER_SCOPE}
+
 MEDIA_LINEITEM: Final = "application/vnd.ims.lis.v2.lineitem+json"
 MEDIA_LINEITEMS: Final = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 MEDIA_SCORE: Final = "application/vnd.ims.lis.v1.score+json"
