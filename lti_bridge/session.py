@@ -9,7 +9,11 @@ session cookie is the LMS's, and a launch must not change it (or sign anyone in 
 * Signing out deletes the session on the server: a copied cookie is worth nothing after.
 * A session carries a hash of the account's password: a password change ends every other
   session of the account. A deactivated or deleted account has no session.
-* Inside an iframe over HTTPS the cookie is ``SameSite=None; Secure``.
+* Inside an iframe over HTTPS the cookie is ``SameSite=None; Secure`` (and Partitioned:
+  cookies.py).
+* A page with a form and nobody signed in (sign-in, password, email verification, the unit
+  picker) gets an anonymous session (:func:`ensure`): every form's token is bound to a
+  session (forms_token.py), signed in or not. Signing in replaces it like any other.
 """
 
 from importlib import import_module
@@ -22,8 +26,11 @@ MAX_AGE = 8 * 60 * 60
 ACCOUNT_KEY = "lti_bridge_account"
 HASH_KEY = "lti_bridge_account_hash"
 ZONE_KEY = "lti_bridge_time_zone"
+ANONYMOUS_KEY = "lti_bridge_anonymous"
 _CACHED = "_lti_bridge_account"
 _CACHED_ZONE = "_lti_bridge_time_zone"
+_CACHED_LIVE = "_lti_bridge_live_key"  # the cookie's session key, if that session is alive
+_ANONYMOUS_NEW = "_lti_bridge_anonymous_key"  # an anonymous session begun by this request
 
 
 def session_store(session_key=None):
@@ -72,6 +79,7 @@ def begin(request, account, time_zone=""):
     if old:
         session_store(old).delete()
     setattr(request, _NEW_KEY, start_session(account, time_zone))
+    setattr(request, _ANONYMOUS_NEW, None)
     setattr(request, _CACHED, account)
     setattr(request, _CACHED_ZONE, time_zone)
 
@@ -80,6 +88,44 @@ def session_key(request):
     """The key of the request's bridge session: the one begun in this request, else the
     browser's cookie ("" without one)."""
     return getattr(request, _NEW_KEY, None) or request.COOKIES.get(COOKIE, "")
+
+
+def live_key(request):
+    """The key of the request's bridge session if that session is alive ("" otherwise): the
+    one begun in this request, else the cookie's while it exists on the server (not ended
+    by a sign-out, not expired) and, if someone signed in with it, is still theirs
+    (:func:`current_account`: active account, unchanged password)."""
+    new = getattr(request, _NEW_KEY, None)
+    if new:
+        return new
+    if not hasattr(request, _CACHED_LIVE):
+        current_account(request)
+    return getattr(request, _CACHED_LIVE, "") or ""
+
+
+def ensure(request):
+    """The request's live session key, or a new anonymous session's (its cookie is sent by
+    :func:`send_new_cookie`): what a page with a form and nobody signed in binds its form
+    token to."""
+    key = live_key(request)
+    if key:
+        return key
+    store = session_store()
+    store[ANONYMOUS_KEY] = True
+    store.set_expiry(MAX_AGE)
+    store.create()
+    setattr(request, _NEW_KEY, store.session_key)
+    setattr(request, _ANONYMOUS_NEW, store.session_key)
+    return store.session_key
+
+
+def send_new_cookie(request, response):
+    """Send the cookie of an anonymous session :func:`ensure` began in this request, unless
+    the response already sets or deletes the bridge's cookie (a sign-in, a sign-out)."""
+    key = getattr(request, _ANONYMOUS_NEW, None)
+    if key and COOKIE not in response.cookies and getattr(request, _NEW_KEY, None) == key:
+        _set_cookie(request, response, key)
+    return response
 
 
 def sign_in(request, response, account):
@@ -97,6 +143,9 @@ def sign_out(request, response):
     response.delete_cookie(COOKIE, samesite="None" if request.is_secure() else "Lax")
     setattr(request, _CACHED, None)
     setattr(request, _CACHED_ZONE, "")
+    setattr(request, _CACHED_LIVE, "")
+    setattr(request, _NEW_KEY, None)
+    setattr(request, _ANONYMOUS_NEW, None)
     return response
 
 
@@ -106,7 +155,7 @@ def current_account(request):
         return getattr(request, _CACHED)
     from .models import Account
 
-    account, zone = None, ""
+    account, zone, live = None, "", ""
     key = request.COOKIES.get(COOKIE)
     if key:
         store = session_store(key)
@@ -116,9 +165,12 @@ def current_account(request):
             if candidate is not None and constant_time_compare(
                 store.get(HASH_KEY, ""), account_hash(candidate)
             ):
-                account, zone = candidate, store.get(ZONE_KEY, "")
+                account, zone, live = candidate, store.get(ZONE_KEY, ""), key
+        elif store.get(ANONYMOUS_KEY):
+            live = key
     setattr(request, _CACHED, account)
     setattr(request, _CACHED_ZONE, zone)
+    setattr(request, _CACHED_LIVE, live)
     return account
 
 

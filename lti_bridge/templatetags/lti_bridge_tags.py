@@ -18,13 +18,15 @@ def markdown(text):
 
 @register.simple_tag(takes_context=True)
 def bridge_form_token(context):
-    """The hidden field of a framed form: the bridge session's token (forms_token.py)."""
+    """The hidden field every bridge form carries: the bridge session's token
+    (forms_token.py), with the account it belongs to for the page's token refresh."""
     from django.utils.html import format_html
 
-    from ..forms_token import FIELD, token_for
+    from ..forms_token import FIELD, form_token
 
+    token, account = form_token(context["request"])
     return format_html(
-        '<input type="hidden" name="{}" value="{}">', FIELD, token_for(context["request"])
+        '<input type="hidden" name="{}" value="{}" data-account="{}">', FIELD, token, account
     )
 
 

@@ -1,20 +1,17 @@
 """The unit picker a platform opens with a deep linking request (flows/deep_linking.py).
-Its pages are framed by the platform; the token in their URL is their authority."""
+Its pages are framed by the platform; the token in their URL is their authority, and its
+forms carry the bridge session's token as every bridge form does (forms_token.py)."""
 
 from urllib.parse import urlencode
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..flows import deep_linking
 from ..pages import paginate, render_page
 
 
-# The picker's token (unguessable, single use) protects its form, not Django's CSRF cookie,
-# which never reaches a page framed in another site.
-@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def picker(request, token):
     try:

@@ -5,7 +5,11 @@
   refusal pages) may be framed by nobody: ``X-Frame-Options: DENY`` and CSP
   ``frame-ancestors 'none'`` (LMS-framed pages set their own ``frame-ancestors``);
 * a 404, 405 or 403 never answers with an empty page: it states what happened;
-* cross-site cookies (``SameSite=None; Secure``) are Partitioned (cookies.py).
+* cross-site cookies (``SameSite=None; Secure``) are Partitioned (cookies.py);
+* every form is protected one way (forms_token.py): unsafe requests need the bridge
+  session's token and must not come from another origin; only the LTI endpoints the
+  platform calls from its own site are left to the LTI security framework. A page that
+  began an anonymous session for its forms sends its cookie.
 """
 
 from functools import wraps
@@ -14,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .. import forms_token, session
 from ..cookies import partition
 
 REFUSALS = {
@@ -47,6 +52,9 @@ def _protect(response):
 
 
 def bridge_view(view):
+    if view not in forms_token.lti_endpoints():
+        view = forms_token.protect(view)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
@@ -59,6 +67,7 @@ def bridge_view(view):
             and not getattr(response, "streaming", False)
         ):
             response = _refusal_page(request, response.status_code, response.get("Allow"))
+        session.send_new_cookie(request, response)
         return _protect(response)
 
     return wrapper
