@@ -54,6 +54,26 @@ class KeySetUnavailable(LaunchError):
     message = _("The learning platform's keys could not be fetched. Try again in a minute.")
 
 
+class KeySetTimeout(KeySetUnavailable):
+    """The platform's key set did not arrive within the fetch's deadline (HTTP_DEADLINE):
+    504, the gateway's own word for an upstream that did not answer in time."""
+
+    status = 504
+    message = _(
+        "Your learning platform did not send its keys within %(seconds)s seconds, so Codio "
+        "could not check this launch and nothing was changed. Open the unit again from your "
+        "course in a minute."
+    )
+
+    def __init__(self, reason="", seconds=None):
+        if seconds is None:
+            from .. import conf
+
+            seconds = conf.get("HTTP_DEADLINE")
+        super().__init__(reason, message=self.message % {"seconds": f"{seconds:g}"})
+        self.seconds = seconds
+
+
 class Expired(LaunchError):
     message = _("The launch message has expired. Open the unit again from your course.")
 

@@ -12,9 +12,11 @@ each one:
 * ``target_link_uri`` must be present and one of our launch URLs;
 * the OIDC redirect URI comes from our allowlist, never from the request;
 * platform key sets are cached in the shared cache and refetched once, with a
-  cooldown, on an unknown ``kid`` (key rotation); every fetch has a timeout.
+  cooldown, on an unknown ``kid`` (key rotation); every fetch is bounded by its deadline
+  and independent of the fetches of other key sets.
 """
 
+import copy
 import hashlib
 import logging
 import secrets
@@ -38,7 +40,7 @@ from .. import conf
 from ..http import OutboundError, get_json
 from ..models import SpentValue
 from ..protocol import keys
-from ..protocol.http import find_key
+from ..protocol.http import FetchTimeout, find_key
 from ..protocol.vocabulary import Claim, MessageType
 from . import errors
 from .message import check_claim_types, parse
@@ -97,29 +99,38 @@ def _claim_once(kind, value, ttl):
     return True
 
 
-_fetch_locks = {}
-_fetch_locks_guard = threading.Lock()
-
-
-def _process_lock(name):
-    with _fetch_locks_guard:
-        return _fetch_locks.setdefault(name, threading.Lock())
-
-
 def _was_claimed(kind, value):
     """Whether an accepted launch used ``value`` (see :func:`_claim_once`)."""
     digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
     return SpentValue.objects.filter(kind=kind, digest=digest, expires__gte=timezone.now()).exists()
 
 
+class _Flight:
+    """One fetch of a key set under way in this process, and how it ended."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.data = None
+        self.error = None
+
+
+_flights = {}  # cache key of a key set URL -> its _Flight
+_flights_guard = threading.Lock()
+
+
 class KeySetCache:
     """Platform key sets in the shared cache, with a refetch on an unknown kid.
 
     A cold cache is filled by one fetch, however many launches arrive at once: the threads
-    of a process queue on a lock, and across processes the first to take a lock in the
-    shared cache fetches while the others wait (up to the outbound timeout) for its result.
-    A burst of first launches used to fetch the key set once per launch, and the platform's
-    key set endpoint, hit by all of them, answered some with errors."""
+    of a process wait for the one fetch of that URL under way and share how it ended (its
+    key set, or its failure: they do not queue to try one after another), and across
+    processes the first to take a lock in the shared cache fetches while the others wait
+    (at most the fetch's deadline) for its result. A burst of first launches used to fetch
+    the key set once per launch, and the platform's key set endpoint, hit by all of them,
+    answered some with errors.
+
+    Everything here is per key set URL: a fetch of one registration's key set never waits
+    for, or shares a lock or a connection with, a fetch of another's (protocol.http)."""
 
     POLL_SECONDS = 0.05
 
@@ -130,11 +141,21 @@ class KeySetCache:
         self.cooldown_key = f"lti_bridge:keyset-refetch:{digest}"
         self.lock_key = f"lti_bridge:keyset-fetching:{digest}"
 
+    @staticmethod
+    def deadline():
+        """Seconds one fetch may take in all (HTTP_DEADLINE): what others wait for it."""
+        return float(conf.get("HTTP_DEADLINE"))
+
     def fetch(self):
         local = local_key_set(self.url)
         try:
             data = local() if local else get_json(self.url)
         except OutboundError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, FetchTimeout):
+                raise errors.KeySetTimeout(
+                    f"key set {self.url}: {exc}", seconds=cause.deadline
+                ) from exc
             raise errors.KeySetUnavailable(f"key set {self.url}: {exc}") from exc
         if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
             raise errors.KeySetUnavailable(f"key set {self.url} is not a JWKS")
@@ -145,27 +166,57 @@ class KeySetCache:
         data = _cache().get(self.key)
         if data:
             return data
-        with _process_lock(self.key):
-            return _cache().get(self.key) or self._fetch_once()
+        with _flights_guard:
+            flight = _flights.get(self.key)
+            leads = flight is None
+            if leads:
+                flight = _flights[self.key] = _Flight()
+        if not leads:
+            return self._join(flight)
+        try:
+            flight.data = _cache().get(self.key) or self._fetch_once()
+        except errors.LaunchError as exc:
+            flight.error = exc
+            raise
+        except Exception as exc:  # the waiters get a refusal, never a missing key set
+            flight.error = errors.KeySetUnavailable(f"key set {self.url}: {exc}")
+            raise
+        finally:
+            with _flights_guard:
+                _flights.pop(self.key, None)
+            flight.done.set()
+        return flight.data
+
+    def _join(self, flight):
+        """The outcome of the fetch another thread of this process is making."""
+        # the leader waits at most for another process's fetch, then makes its own
+        if not flight.done.wait(2 * self.deadline() + 2):  # pragma: no cover - it ends
+            raise errors.KeySetTimeout(f"key set {self.url}: the fetch under way did not end")
+        if flight.error is not None:
+            raise copy.copy(flight.error) from flight.error
+        return flight.data
 
     def _fetch_once(self):
         """Fetch, unless another process is fetching: then wait for what it stores."""
-        timeout = conf.get("HTTP_TIMEOUT")  # (connect, read) or one number, as requests
-        wait = float(sum(timeout) if isinstance(timeout, (list, tuple)) else timeout)
-        if _cache().add(self.lock_key, 1, int(wait) + 1):
+        deadline = self.deadline()
+        # the lock outlives the fetch it guards (never an early second fetch), not longer
+        if _cache().add(self.lock_key, 1, int(deadline) + 2):
             try:
                 return self.fetch()
             finally:
                 _cache().delete(self.lock_key)
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
+        ends = time.monotonic() + deadline + 1
+        while time.monotonic() < ends:
             time.sleep(self.POLL_SECONDS)
             data = _cache().get(self.key)
             if data:
                 return data
             if _cache().get(self.lock_key) is None:  # its fetch failed: try ours
-                break
-        return self.fetch()
+                return self.fetch()
+        # the other process's fetch ran out its deadline: the platform is that slow now
+        raise errors.KeySetTimeout(
+            f"key set {self.url}: another process's fetch did not end", seconds=deadline
+        )
 
     def refetch_allowed(self):
         return _cache().add(self.cooldown_key, 1, conf.get("KEYSET_REFETCH_COOLDOWN"))

@@ -84,3 +84,58 @@ def test_a_failed_fetch_releases_the_lock_and_says_why(shared_cache, monkeypatch
     with pytest.raises(errors.KeySetUnavailable, match="connect timeout"):
         cache.get()
     assert shared_cache.get(cache.lock_key) is None  # the next launch may try at once
+
+
+def test_launches_waiting_for_a_failed_fetch_share_its_failure(shared_cache, monkeypatch):
+    """A burst of launches on a key set that times out: one fetch, cut at its deadline,
+    and every launch that waited for it gets its answer then (a 504 saying so), instead
+    of fetching again one after the other, each a deadline long (issue 26, item 10)."""
+    from lti_bridge.http import OutboundError
+    from lti_bridge.protocol.http import FetchTimeout
+
+    calls = []
+
+    def times_out(url):
+        calls.append(url)
+        time.sleep(0.4)
+        try:
+            raise FetchTimeout(f"{url!r} did not answer within 0.4 seconds", 0.4)
+        except FetchTimeout as exc:  # as lti_bridge.http.get_json wraps it
+            raise OutboundError(str(exc)) from exc
+
+    monkeypatch.setattr(hardening, "get_json", times_out)
+
+    def launch(_):
+        started = time.monotonic()
+        with pytest.raises(errors.KeySetTimeout) as refused:
+            hardening.KeySetCache(URL).get()
+        return time.monotonic() - started, refused.value
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(launch, range(4)))
+    assert calls == [URL]
+    assert max(took for took, _ in outcomes) < 0.8  # one deadline, not four in a row
+    for _, refusal in outcomes:
+        assert refusal.status == 504
+        assert "within 0.4 seconds" in str(refusal.message)
+
+
+def test_a_slow_key_set_does_not_hold_another_key_sets_fetch(shared_cache, monkeypatch):
+    """Nothing in the cache's locks is shared between key set URLs."""
+    other = "https://lms.example.edu/other/jwks"
+    slow_started = threading.Event()
+
+    def get_json(url):
+        if url == URL:
+            slow_started.set()
+            time.sleep(1.0)
+        return KEY_SET
+
+    monkeypatch.setattr(hardening, "get_json", get_json)
+    slow = threading.Thread(target=hardening.KeySetCache(URL).get)
+    slow.start()
+    assert slow_started.wait(1)
+    started = time.monotonic()
+    assert hardening.KeySetCache(other).get() == KEY_SET
+    assert time.monotonic() - started < 0.3
+    slow.join()
