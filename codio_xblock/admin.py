@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import PlatformKey, PlatformSubject, ToolRegistration
+from .models import LineItem, PlatformKey, PlatformSubject, ToolRegistration
 
 
 @admin.register(ToolRegistration)
@@ -9,6 +10,43 @@ class ToolRegistrationAdmin(admin.ModelAdmin):
     list_filter = ("enabled",)
     search_fields = ("slug", "name", "client_id")
     readonly_fields = ("created", "modified")
+    fieldsets = (
+        (None, {"fields": ("slug", "name", "enabled")}),
+        (
+            _("LTI 1.3"),
+            {
+                "fields": (
+                    "client_id",
+                    "deployment_id",
+                    "oidc_login_url",
+                    "launch_url",
+                    "deep_linking_url",
+                    "redirect_uris",
+                    "keyset_url",
+                    "public_key_pem",
+                )
+            },
+        ),
+        # who may get what of the services (ADR 0012): the operator decides per tool
+        (_("Services (AGS, NRPS)"), {"fields": ("service_scopes",)}),
+        (None, {"fields": ("created", "modified")}),
+    )
+
+
+@admin.register(LineItem)
+class LineItemAdmin(admin.ModelAdmin):
+    """The blocks' line items and those tools made (read-only: the blocks and the tools keep
+    them; ADR 0012)."""
+
+    list_display = ("label", "course_id", "tool", "usage_id", "resource_link_id", "tag", "modified")
+    list_filter = ("tool",)
+    search_fields = ("label", "course_id", "usage_id", "resource_link_id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PlatformKey)

@@ -78,7 +78,13 @@ class ToolRegistration(models.Model):
                 Scope.CONTEXT_MEMBERSHIP_READONLY.value,
             ]
         ),
-        help_text=_("LTI service scopes this tool may be granted, one per line."),
+        help_text=_(
+            "LTI service scopes this tool may be granted, one per line. The default lets it "
+            "post scores, read its line items and results, and read the course roster. Add "
+            "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem to let it create, change "
+            "and delete line items of its own (kept for the tool, not in the course grade); "
+            "remove the roster scope to keep the roster from it."
+        ),
     )
     enabled = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -111,6 +117,12 @@ class ToolRegistration(models.Model):
                 check(uri)
             except ValidationError:
                 errors["redirect_uris"] = _("'%(uri)s' is not a valid URL.") % {"uri": uri}
+        offered = {scope.value for scope in Scope}
+        unknown = [scope for scope in self.scope_list() if scope not in offered]
+        if unknown:
+            errors["service_scopes"] = _(
+                "Not an LTI service scope this platform offers: %(scopes)s"
+            ) % {"scopes": ", ".join(unknown)}
         if self.public_key_pem:
             from lti_bridge.protocol.keys import jwk_from_public_pem
 

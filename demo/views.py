@@ -130,7 +130,9 @@ def gradebook(request):
     if not {"instructor", "staff", "limited_staff"} & set(roles):
         raise Http404
     users = {str(u.pk): u for u in get_user_model().objects.all()}
-    labels = dict(LineItem.objects.values_list("usage_id", "label"))
+    labels = dict(
+        LineItem.objects.filter(usage_id__isnull=False).values_list("usage_id", "label")
+    )
     runtime = WorkbenchRuntime()
     weights = {}
     rows = []
@@ -153,7 +155,36 @@ def gradebook(request):
                 "modified": score.modified,
             }
         )
-    return render(request, "demo/gradebook.html", {"rows": rows})
+    return render(
+        request,
+        "demo/gradebook.html",
+        {"rows": rows, "tool_items": _tool_line_items(users, labels)},
+    )
+
+
+def _tool_line_items(users, labels):
+    """The line items tools made through the line item service, with their scores: shown
+    to staff beside the gradebook, never counted in the course grade (ADR 0012)."""
+    from codio_xblock import conf as xblock_conf
+    from codio_xblock.models import AgsScore, LineItem
+
+    items = LineItem.objects.filter(
+        usage_id__isnull=True, course_id=xblock_conf.get("STANDALONE_COURSE")["id"]
+    ).select_related("tool")
+    scores = AgsScore.objects.filter(line_item__in=items).order_by("user_key")
+    by_item = {}
+    for score in scores:
+        by_item.setdefault(score.line_item_id, []).append(
+            {"learner": users.get(score.user_key), "score": score}
+        )
+    return [
+        {
+            "item": item,
+            "unit": labels.get(item.resource_link_id, item.resource_link_id),
+            "scores": by_item.get(item.pk, []),
+        }
+        for item in items.order_by("pk")
+    ]
 
 
 def _authored_units(runtime):

@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('keyset_url', models.URLField(blank=True, max_length=1024)),
                 ('public_key_pem', models.TextField(blank=True)),
                 ('redirect_uris', models.TextField(help_text='Allowed redirect URIs, one per line; compared exactly.')),
-                ('service_scopes', models.TextField(blank=True, default='https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly\nhttps://purl.imsglobal.org/spec/lti-ags/scope/result.readonly\nhttps://purl.imsglobal.org/spec/lti-ags/scope/score\nhttps://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly', help_text='LTI service scopes this tool may be granted, one per line.')),
+                ('service_scopes', models.TextField(blank=True, default='https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly\nhttps://purl.imsglobal.org/spec/lti-ags/scope/result.readonly\nhttps://purl.imsglobal.org/spec/lti-ags/scope/score\nhttps://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly', help_text='LTI service scopes this tool may be granted, one per line. The default lets it post scores, read its line items and results, and read the course roster. Add https://purl.imsglobal.org/spec/lti-ags/scope/lineitem to let it create, change and delete line items of its own (kept for the tool, not in the course grade); remove the roster scope to keep the roster from it.')),
                 ('enabled', models.BooleanField(default=True)),
                 ('created', models.DateTimeField(auto_now_add=True)),
                 ('modified', models.DateTimeField(auto_now=True)),

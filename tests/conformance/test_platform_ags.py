@@ -421,3 +421,50 @@ def test_the_launch_names_the_container_and_grants_only_what_the_tool_may(as_use
     assert endpoint["lineitems"] == (
         f"http://codio.test/codio/lti/v1/ags/contexts/{context.pk}/lineitems"
     )
+
+
+def test_staff_see_the_tools_line_items_beside_the_gradebook(as_user, users, course):
+    """ADR 0012: the demo LMS's staff gradebook lists the line items tools made, with their
+    scores, apart from the course grade (which they never change)."""
+    from codio_xblock import conf as xblock_conf
+
+    course_id = xblock_conf.get("STANDALONE_COURSE")["id"]
+    item = LineItem.objects.create(
+        tool=course,
+        usage_id=None,
+        course_id=course_id,
+        label="Speed run",
+        score_maximum=5,
+        tag="bonus",
+    )
+    learner = users["learner"]
+    AgsScore.objects.create(
+        line_item=item,
+        user_key=str(learner.pk),
+        score_given=4,
+        score_maximum=5,
+        activity_progress="Completed",
+        grading_progress="FullyGraded",
+        timestamp=datetime.now(UTC),
+    )
+    page = as_user("instructor").get("/gradebook/").content.decode()
+    assert 'data-testid="tool-line-items"' in page
+    assert "Speed run" in page and "4 / 5" in page and "bonus" in page
+    assert 'data-testid="gradebook-empty"' in page  # no course grade from it
+
+
+def test_the_operator_grants_the_line_item_service_per_tool(tool, admin_client):
+    """Who may get ``lineitem``: the tool registration's service scopes, documented where
+    the operator registers the tool; the default does not grant it, and a scope this
+    platform does not offer is refused there."""
+    from django.core.exceptions import ValidationError
+
+    assert SCOPE_LINEITEM not in tool.tool.scope_list()
+    assert SCOPE_LINEITEM_READONLY in tool.tool.scope_list()
+    page = admin_client.get(f"/admin/codio_xblock/toolregistration/{tool.tool.pk}/change/")
+    assert page.status_code == 200
+    assert "scope/lineitem to let it create" in page.content.decode()
+    tool.tool.service_scopes = f"{SCOPE_SCORE}\nhttps://example.com/scope/everything"
+    with pytest.raises(ValidationError) as refused:
+        tool.tool.full_clean()
+    assert "service_scopes" in refused.value.message_dict
