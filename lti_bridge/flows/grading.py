@@ -64,7 +64,8 @@ def grade(work, raw_points, comment, grader):
     change.save()
     if work.released_version == work.grade_version:  # released at once (the class's setting)
         _record_release(work, grader)
-    outbox.on_grade(work)
+    if work.resource_link.is_current:  # a replaced unit's grades are held (send_held_grades)
+        outbox.on_grade(work)
     return work
 
 
@@ -94,7 +95,11 @@ def release(resource_link, by=None):
     is released at its new version or not at all), then a few statements per thousand
     learners mark them released, record the audit rows and queue their deliveries
     (outbox.queue_many; why plain INSERTs, there). It used to cost 8 queries per learner,
-    every work row of the unit locked."""
+    every work row of the unit locked.
+
+    The grades of a unit its LMS activity no longer opens (a replaced link) are released
+    here, in Codio, and held from the LMS, whose grade column belongs to the unit the
+    activity opens now; they are sent if the activity opens this unit again."""
     from ..models import ResourceLink
 
     link = ResourceLink.objects.select_related("unit", "classroom").get(pk=resource_link.pk)
@@ -146,5 +151,24 @@ def release(resource_link, by=None):
             )
         with connection.cursor() as cursor:
             cursor.executemany(insert, rows)
-    outbox.on_release_many(link, released)
+    if link.is_current:  # a replaced unit's grades are held (send_held_grades)
+        outbox.on_release_many(link, released)
     return len(released)
+
+
+def send_held_grades(link):
+    """Queue the grades a unit released while its LMS activity opened another unit, now that
+    the activity opens it again (docs/decisions/0013-relinked-units.rst): released grades
+    with no delivery of their version, by the link's send mode as a release would."""
+    held = [
+        outbox.Released(*row)
+        for row in Work.objects.filter(
+            resource_link=link, points__isnull=False, released_version=F("grade_version")
+        )
+        .exclude(deliveries__version=F("grade_version"))
+        .order_by("pk")
+        .values_list("pk", "grade_version", "points", "comment", "status")
+    ]
+    if held:
+        outbox.on_release_many(link, held)
+    return len(held)

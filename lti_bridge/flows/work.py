@@ -1,4 +1,7 @@
-"""A learner's work on a unit: drafts, "Mark as complete" (locks it), reopening."""
+"""A learner's work on a unit: drafts, "Mark as complete" (locks it), reopening.
+
+Work on a unit its LMS activity no longer opens (a replaced link, ADR 0013) is kept as it
+was: the learner can no longer change it; a teacher may still complete or reopen it."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +18,13 @@ class WorkError(ValueError):
 
 
 def save_draft(work, answer):
+    if not work.resource_link.is_current:
+        raise WorkError(
+            _(
+                "Your course's activity now opens another unit. This work is kept as it was, "
+                "with its grade, and can no longer be changed."
+            )
+        )
     if work.status == Work.Status.COMPLETED:
         raise WorkError(_("This work is marked complete; it can no longer be changed."))
     if len(answer) > MAX_ANSWER:
@@ -34,7 +44,8 @@ def mark_complete(work, answer=None):
     work.status = Work.Status.COMPLETED
     work.completed_at = timezone.now()
     work.save(update_fields=["status", "completed_at"])
-    outbox.on_submission(work)
+    if work.resource_link.is_current:  # a replaced unit's grades are held from the LMS
+        outbox.on_submission(work)
 
 
 def reopen(work):

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..db import retry_transaction
-from ..flows import linking, mentors, roster
+from ..flows import grading, linking, mentors, roster
 from ..identity import lti_id_from_custom
 from ..models import ClassMembership, Classroom, OrgMembership, ResourceLink, Unit, Work
 from . import errors
@@ -28,12 +29,14 @@ def _unit_code(message):
 
 
 def find_resource_link(registration, context_id, resource_link_id):
+    """The row the activity's launches open now (its ``current`` one), or None."""
     return (
         ResourceLink.objects.select_related("unit", "classroom")
         .filter(
             classroom__registration=registration,
             classroom__context_id=context_id,
             resource_link_id=resource_link_id,
+            current=True,
         )
         .first()
     )
@@ -166,12 +169,75 @@ def sync_from_launch(registration, message):
     return _apply(registration, message)
 
 
-def _unit_for_new_link(registration, message):
-    code = _unit_code(message)
+def _unit_named(registration, code):
     unit = Unit.objects.filter(organization=registration.organization, code=code).first()
     if not code or unit is None:
         raise errors.UnitNotFound(f"unit {code!r} not found in {registration.organization}")
     return unit
+
+
+def _unit_for_new_link(registration, message):
+    return _unit_named(registration, _unit_code(message))
+
+
+def unit_for_link(registration, existing, message):
+    """The row and unit this launch opens. The LMS decides which unit an activity shows (the
+    launch's signed ``codio_unit``): a launch naming another unit than the activity's
+    current one moves the activity to it (:func:`relink`); a launch naming none, or the
+    same one, keeps it. A unit the organization does not have is refused, changing nothing."""
+    if existing is None:
+        return None, _unit_for_new_link(registration, message)
+    code = _unit_code(message)
+    if not code or code == existing.unit.code:
+        return existing, existing.unit
+    unit = _unit_named(registration, code)
+    return relink(existing, unit), unit
+
+
+def relink(existing, unit):
+    """Make ``unit`` the activity's current unit; ``existing`` (its current row) is kept,
+    replaced, with its learners' work and grades (docs/decisions/0013-relinked-units.rst).
+
+    The activity's rows are read locked: concurrent launches carrying the new unit move it
+    once, and the later ones find it moved. The row of a unit the activity opened before is
+    made current again (its learners find their work there); otherwise a row is made for
+    the new unit, with the activity's LMS settings (title, AGS, send mode) carried over
+    until the launch brings its own."""
+    rows = list(
+        ResourceLink.objects.select_for_update()
+        .filter(classroom=existing.classroom_id, resource_link_id=existing.resource_link_id)
+        .order_by("pk")
+    )
+    current = next((row for row in rows if row.current), None)
+    target = next((row for row in rows if row.unit_id == unit.pk), None)
+    if current is not None and current is target:  # another launch moved it meanwhile
+        return _with_relations(target, existing, unit)
+    if current is not None:  # replaced first: the unique index allows one current row
+        current.current, current.replaced_at = None, timezone.now()
+        current.save(update_fields=["current", "replaced_at"])
+    source = current or existing
+    if target is None:
+        target = ResourceLink.objects.create(
+            classroom_id=existing.classroom_id,
+            resource_link_id=existing.resource_link_id,
+            unit=unit,
+            title=source.title,
+            lineitem_url=source.lineitem_url,
+            lineitems_url=source.lineitems_url,
+            ags_scopes=source.ags_scopes,
+            send_mode=source.send_mode,
+            shares_identity=source.shares_identity,
+        )
+    else:
+        target.current, target.replaced_at = True, None
+        target.save(update_fields=["current", "replaced_at"])
+        grading.send_held_grades(target)
+    return _with_relations(target, existing, unit)
+
+
+def _with_relations(row, existing, unit):
+    row.classroom, row.unit = existing.classroom, unit  # known: not read again
+    return row
 
 
 @retry_transaction
@@ -180,7 +246,7 @@ def _apply(registration, message):
     with transaction.atomic():
         # Read in the transaction, so that a retried attempt starts from the rows again.
         existing = find_resource_link(registration, message.context.id, message.resource_link.id)
-        unit = existing.unit if existing else _unit_for_new_link(registration, message)
+        existing, unit = unit_for_link(registration, existing, message)
         account = linking.account_for_launch(
             registration,
             message.identity,

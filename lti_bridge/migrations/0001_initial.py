@@ -235,6 +235,8 @@ class Migration(migrations.Migration):
                 ('ags_scopes', models.JSONField(blank=True, default=list)),
                 ('send_mode', models.CharField(choices=[('GRADE_RELEASE', 'When released (work complete and graded)'), ('ALWAYS', 'On every submission or grade'), ('CHANGED', 'When the grade changes')], default='GRADE_RELEASE', max_length=15)),
                 ('shares_identity', models.BooleanField(default=True)),
+                ('current', models.BooleanField(default=True, null=True)),
+                ('replaced_at', models.DateTimeField(blank=True, help_text='When the LMS activity began opening another unit.', null=True)),
                 ('created', models.DateTimeField(auto_now_add=True)),
                 ('classroom', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resource_links', to='lti_bridge.classroom')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='resource_links', to='lti_bridge.unit')),
@@ -378,7 +380,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='resourcelink',
-            constraint=models.UniqueConstraint(fields=('classroom', 'resource_link_id'), name='unique_resource_link_per_class'),
+            constraint=models.UniqueConstraint(fields=('classroom', 'resource_link_id', 'current'), name='unique_current_unit_per_resource_link'),
+        ),
+        migrations.AddConstraint(
+            model_name='resourcelink',
+            constraint=models.UniqueConstraint(fields=('classroom', 'resource_link_id', 'unit'), name='unique_unit_per_resource_link'),
         ),
         migrations.AddConstraint(
             model_name='classunitcontent',

@@ -198,7 +198,14 @@ class ClassUnitContent(models.Model):
 
 
 class ResourceLink(models.Model):
-    """One LMS activity mapped to a unit (LTI resource link claim, LTI Core 1.3 5.3.5)."""
+    """One LMS activity mapped to a unit (LTI resource link claim, LTI Core 1.3 5.3.5).
+
+    The LMS decides which unit an activity opens (the launch's signed ``codio_unit``): when
+    a launch names another unit (the author picked another one through deep linking), that
+    unit's row becomes the activity's ``current`` one and the earlier row stays, with its
+    learners' work and grades, ``current`` NULL and ``replaced_at`` set. One row per unit
+    the activity has opened: picking an earlier unit again makes its row current again
+    (docs/decisions/0013-relinked-units.rst)."""
 
     classroom = models.ForeignKey(
         Classroom, on_delete=models.CASCADE, related_name="resource_links"
@@ -221,17 +228,58 @@ class ResourceLink(models.Model):
     # False when its launches carry neither a name nor an email (an anonymous unit in the
     # LMS): its pages then show learners by number only, to learners and teachers alike.
     shares_identity = models.BooleanField(default=True)
+    # True for the row the activity's launches open; NULL (never False) once a launch named
+    # another unit: a unique index counts no NULLs on any database, so each activity has at
+    # most one current row, and any number of replaced ones.
+    current = models.BooleanField(null=True, default=True)
+    replaced_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the LMS activity began opening another unit.")
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["classroom", "resource_link_id"], name="unique_resource_link_per_class"
+                fields=["classroom", "resource_link_id", "current"],
+                name="unique_current_unit_per_resource_link",
+            ),
+            models.UniqueConstraint(
+                fields=["classroom", "resource_link_id", "unit"],
+                name="unique_unit_per_resource_link",
             ),
         ]
 
     def __str__(self):
         return self.title or self.resource_link_id
+
+    def save(self, *args, **kwargs):
+        if self.current is False:  # replaced is NULL, never False (see ``current``)
+            self.current = None
+        super().save(*args, **kwargs)
+
+    @property
+    def is_current(self):
+        """Whether the activity's launches open this row's unit (not replaced)."""
+        return bool(self.current)
+
+    def _same_activity(self):
+        return (
+            ResourceLink.objects.filter(
+                classroom=self.classroom_id, resource_link_id=self.resource_link_id
+            )
+            .exclude(pk=self.pk)
+            .select_related("unit")
+        )
+
+    def replaced_by(self):
+        """The row the activity opens now, for a replaced row (else None)."""
+        if self.is_current:
+            return None
+        return self._same_activity().filter(current=True).first()
+
+    def earlier_units(self):
+        """The activity's other, replaced rows (the units it opened before), newest first."""
+        return self._same_activity().filter(current__isnull=True).order_by("-replaced_at", "-pk")
 
     @property
     def content(self):

@@ -203,3 +203,49 @@ def test_the_picker_pages_through_many_units_and_keeps_the_search(units, setting
     assert "?page=2&amp;q=lab" in first
     second = platform.client.get(picker + "?page=2&q=lab").content.decode()
     assert "Lab 2" in second and "Lab 3" in second and "Loops" not in second
+
+
+@pytest.mark.parametrize("lms_platform", ["moodle"], indirect=True)
+def test_picking_another_unit_for_the_same_link_is_honoured(units):
+    """Issue 26, item 8: the author picks Loops, then opens the picker again and picks
+    Functions for the same activity; its next launch carries the new content item's custom
+    parameter and opens Functions (it kept opening Loops). The learner's work on Loops stays
+    with Loops (docs/decisions/0013-relinked-units.rst)."""
+    from lti_bridge.models import ResourceLink, Work
+
+    name, platform = units
+
+    def pick(code):
+        picker = dl_launch(name, platform, roles=LMS[name]["instructor_roles"], person=GRACE)
+        answer = platform.client.post(picker["Location"], {"unit": Unit.objects.get(code=code).pk})
+        [item] = decode(response_form(answer.content.decode())[1], platform)[
+            "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
+        ]
+        return item
+
+    def launch_item(item):
+        login = platform.login(target=TARGET)
+        params = {k: v[0] for k, v in parse_qs(urlsplit(login["Location"]).query).items()}
+        claims = launch_claims(
+            name,
+            sub="42",
+            roles=LMS[name]["learner_roles"],
+            nonce=params["nonce"],
+            target=TARGET,
+            now=int(time.time()),
+            person=ADA,
+        )
+        claims[LTI + "custom"] = item["custom"]  # what the platform stored for the link
+        claims[LTI + "resource_link"] = {"id": "picked-link", "title": item["title"]}
+        return platform.launch(platform.sign(claims), params["state"]).content.decode()
+
+    assert "Loops" in launch_item(pick("loops"))
+    page = launch_item(pick("functions"))
+    assert "<strong>functions</strong>" in page  # was: Loops again
+
+    loops, functions = (
+        ResourceLink.objects.get(resource_link_id="picked-link", unit__code=code)
+        for code in ("loops", "functions")
+    )
+    assert loops.current is None and functions.current is True
+    assert Work.objects.filter(resource_link=loops).count() == 1  # kept, with Loops
