@@ -218,9 +218,13 @@ def history_rows(membership):
 
 
 def assignment_rows(classroom):
+    """What each LMS activity of the class sends: its current unit only (a unit the activity
+    opened before a re-pick is no longer an assignment; its grades are in the grade export;
+    ADR 0013)."""
     launch_url = conf.absolute("lti_bridge:launch")
     login_url = conf.absolute("lti_bridge:login")
-    for resource_link in classroom.resource_links.select_related("unit").order_by("title", "pk"):
+    links = classroom.resource_links.filter(current=True).select_related("unit")
+    for resource_link in links.order_by("title", "pk"):
         unit = resource_link.unit
         custom = f"codio_unit={unit.code}"
         if resource_link.send_mode != resource_link.SendMode.GRADE_RELEASE:

@@ -123,6 +123,14 @@ def test_the_teacher_sees_that_the_activity_changed_unit_and_where_the_work_is(l
     rows = b"".join(export.streaming_content).decode()
     assert "Hello, Python" in rows and "80" in rows
 
+    # what the LMS activity must send now: the current unit only, once
+    assignments = teacher.get(f"/lti-bridge/classes/{a.classroom_id}/assignments.csv")
+    lines = b"".join(assignments.streaming_content).decode().splitlines()
+    assert [line for line in lines if "rl-1" in line] == [
+        line for line in lines if "loops" in line and "rl-1" in line
+    ]
+    assert len([line for line in lines if "rl-1" in line]) == 1
+
 
 def test_the_learner_can_no_longer_change_work_on_the_replaced_unit(launch_as, loops):
     ada = launch_as("ada", custom=A)
