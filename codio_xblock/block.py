@@ -20,10 +20,11 @@ from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
 from . import adapter, conf, nrps
-from .launch import get_tool, start_launch, subject_for
+from .launch import check_tool_url, get_tool, start_launch, subject_for
 from .lti1p3.claims import LaunchData
 from .lti1p3.custom import CustomParameterError, parse_custom_parameters, substitute
-from .lti1p3.exceptions import LtiPlatformError
+from .lti1p3.deep_linking import MAX_LINE_ITEM_TEXT, MAX_SCORE_MAXIMUM, MAX_TEXT, UNIT_PARAMETER
+from .lti1p3.exceptions import InvalidRequest, LtiPlatformError, gettext_noop
 from .lti1p3.roles import lti_roles_for
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ loader = ResourceLoader(__name__)
 
 UNIT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # Custom parameters the block sets itself; an author may not override them.
-RESERVED_CUSTOM = ("codio_unit",)
+RESERVED_CUSTOM = (UNIT_PARAMETER,)
 MIN_HEIGHT, MAX_HEIGHT = 200, 3000
 
 
@@ -59,8 +60,27 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     )
     unit = String(
         display_name=_("Codio unit"),
-        help=_("Identifier of the Codio unit this component opens."),
+        help=_(
+            "Identifier of the Codio unit this component opens (sent as the custom parameter "
+            "codio_unit). Empty for content a tool chose without one."
+        ),
         default="",
+        scope=Scope.settings,
+    )
+    launch_url = String(
+        display_name=_("Launch URL"),
+        help=_(
+            "Where the tool opens this content (set when content is chosen in the tool); it "
+            "must be on a host registered for the tool. Empty: the tool's registered launch URL."
+        ),
+        default="",
+        scope=Scope.settings,
+    )
+    description = String(
+        display_name=_("Description"),
+        help=_("The content's description, from the tool (sent to it in the launch)."),
+        default="",
+        multiline_editor=True,
         scope=Scope.settings,
     )
     launch_mode = String(
@@ -97,6 +117,24 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         default=None,
         scope=Scope.settings,
     )
+    line_item_label = String(
+        display_name=_("Gradebook label"),
+        help=_("The label of the unit's line item for the tool (empty: the display name)."),
+        default="",
+        scope=Scope.settings,
+    )
+    line_item_resource_id = String(
+        display_name=_("Gradebook resource id"),
+        help=_("The tool's resource id of the unit's line item (empty: the Codio unit)."),
+        default="",
+        scope=Scope.settings,
+    )
+    line_item_tag = String(
+        display_name=_("Gradebook tag"),
+        help=_("The tool's tag of the unit's line item (may be empty)."),
+        default="",
+        scope=Scope.settings,
+    )
     has_score = Boolean(
         display_name=_("Scored"),
         help=_("Take the tool's score into the course grade."),
@@ -128,15 +166,23 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         multiline_editor=True,
         scope=Scope.settings,
     )
+    # Set when content chosen in the tool (deep linking) is applied: such content may have
+    # no Codio unit and no URL of its own (a generic tool's item, DL 2.0 3.1). Not edited.
+    content_chosen = Boolean(default=False, scope=Scope.settings)
 
     editable_fields = (
         "display_name",
         "tool",
         "unit",
+        "launch_url",
+        "description",
         "launch_mode",
         "iframe_height",
         "weight",
         "points_in_tool",
+        "line_item_label",
+        "line_item_resource_id",
+        "line_item_tag",
         "has_score",
         "accept_grades_past_due",
         "share_name",
@@ -216,14 +262,15 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             validation.add(ValidationMessage(ValidationMessage.ERROR, text))
 
         tool_slug = (data.tool or "").strip() or conf.get("DEFAULT_TOOL")
+        tool = None
         try:
-            get_tool(tool_slug)
+            tool = get_tool(tool_slug)
         except LtiPlatformError:
             error(
                 self._gettext(_("No enabled LTI tool is registered as '%(slug)s'."))
                 % {"slug": tool_slug}
             )
-        if not UNIT_RE.match(data.unit or ""):
+        if data.unit and not UNIT_RE.match(data.unit):
             error(
                 self._gettext(
                     _(
@@ -232,6 +279,21 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                     )
                 )
             )
+        elif not (data.unit or data.launch_url or data.content_chosen):
+            error(
+                self._gettext(
+                    _(
+                        "Give the Codio unit identifier or the launch URL, or choose the "
+                        "content in the tool (Choose a unit)."
+                    )
+                )
+            )
+        if data.launch_url and tool is not None:
+            try:
+                check_tool_url(data.launch_url, tool)
+            except LtiPlatformError as exc:
+                error(exc.translated(self._gettext))
+        self._validate_texts(error, data)
         if data.launch_mode not in ("iframe", "window"):
             error(self._gettext(_("Launch mode must be 'iframe' or 'window'.")))
         if not MIN_HEIGHT <= (data.iframe_height or 0) <= MAX_HEIGHT:
@@ -239,7 +301,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         if data.weight is None or not math.isfinite(data.weight) or data.weight < 0:
             error(self._gettext(_("Weight must be zero or more.")))
         if data.points_in_tool is not None and not (
-            math.isfinite(data.points_in_tool) and 0 < data.points_in_tool <= 1e6
+            math.isfinite(data.points_in_tool) and 0 < data.points_in_tool <= MAX_SCORE_MAXIMUM
         ):
             error(self._gettext(_("Points in Codio must be more than zero, or empty.")))
         try:
@@ -249,6 +311,26 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 self._gettext(_("Custom parameters, line %(line)s: %(message)s"))
                 % {"line": exc.line, "message": exc.message}
             )
+
+    def _validate_texts(self, error, data):
+        """The description and the line item's texts, as a deep linking choice sets them."""
+        if len(data.description or "") > MAX_TEXT:
+            error(
+                self._gettext(_("The description may have at most %(limit)s characters."))
+                % {"limit": MAX_TEXT}
+            )
+        for name in ("line_item_label", "line_item_resource_id", "line_item_tag"):
+            value = getattr(data, name) or ""
+            if len(value) > MAX_LINE_ITEM_TEXT or any(ord(ch) < 32 for ch in value):
+                error(
+                    self._gettext(
+                        _("'%(field)s' must be one line of at most %(limit)s characters.")
+                    )
+                    % {
+                        "field": self._gettext(self.fields[name].display_name),
+                        "limit": MAX_LINE_ITEM_TEXT,
+                    }
+                )
 
     @XBlock.handler
     def submit_studio_edits(self, request, suffix=""):
@@ -308,7 +390,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 parsed = field.from_json(value)
                 if isinstance(parsed, float) and not math.isfinite(parsed):
                     raise ValueError(value)
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, OverflowError):  # OverflowError: float(10**400)
                 template = next(t for kind, t in kinds.items() if isinstance(field, kind))
                 return self._gettext(template) % {"field": label}
         return ""
@@ -390,18 +472,24 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             )
         key = data.get("key", "") if isinstance(data, dict) else ""
         user = platform.current_user(self)
+        values = {}
+
+        def check(choice):
+            values.update({k: v for k, v in choice.values.items() if k in self.editable_fields})
+            if choice.values.get("custom"):  # the author's own parameters stay
+                values["custom_parameters"] = self._merged_custom(choice.values["custom"])
+
         choice = deep_linking.take_choice(
-            user.user_key, str(self.scope_ids.usage_id), key if isinstance(key, str) else ""
+            user.user_key,
+            str(self.scope_ids.usage_id),
+            key if isinstance(key, str) else "",
+            check=check,
         )
         if choice is None:
             raise JsonHandlerError(404, self._gettext(_("There is no chosen unit to apply.")))
-        values = {k: v for k, v in choice.values.items() if k in self.editable_fields}
-        if choice.values.get("custom"):  # the author's own parameters stay
-            values["custom_parameters"] = deep_linking.merge_custom(
-                self.custom_parameters, choice.values["custom"]
-            )
         for name, value in values.items():
             setattr(self, name, value)
+        self.content_chosen = True
         self.save()
         answer = {"values": values}
         if deep_linking.launched_before(str(self.scope_ids.usage_id)):
@@ -413,6 +501,35 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
                 )
             )
         return answer
+
+    def _merged_custom(self, pairs):
+        """The author's custom parameters with the tool's ``pairs`` merged in (the tool's
+        keys win, the author's other lines stay). Refuses (the choice stays pending, the
+        block unchanged) when the merge would make launches fail."""
+        from xblock.exceptions import JsonHandlerError
+
+        from . import deep_linking
+
+        merged = deep_linking.merge_custom(self.custom_parameters, pairs)
+        try:
+            parse_custom_parameters(merged, reserved=RESERVED_CUSTOM)
+        except CustomParameterError as exc:
+            try:
+                parse_custom_parameters(self.custom_parameters, reserved=RESERVED_CUSTOM)
+            except CustomParameterError:
+                return merged  # already invalid: the editor names the author's own line
+            raise JsonHandlerError(
+                400,
+                self._gettext(
+                    _(
+                        "The chosen content was not applied: with the tool's custom "
+                        "parameters yours would not be valid (line %(line)s: %(message)s). "
+                        "Remove some of yours, save, and choose again."
+                    )
+                )
+                % {"line": exc.line, "message": exc.message},
+            ) from exc
+        return merged
 
     # ---- views ----
 
@@ -483,7 +600,8 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         course = platform.course_info(self)
         tool = get_tool((self.tool or "").strip() or conf.get("DEFAULT_TOOL"))
         custom = parse_custom_parameters(self.custom_parameters, reserved=RESERVED_CUSTOM)
-        custom["codio_unit"] = self.unit
+        if self.unit:  # content a generic tool chose has none (DL 2.0: its url and custom)
+            custom[UNIT_PARAMETER] = self.unit
         # Staff viewing the course as a learner launch as a Learner, under their own identity.
         roles = lti_roles_for(
             set() if user.masquerading else platform.course_roles(user, course.id),
@@ -500,7 +618,8 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             context_label=course.label,
             context_title=course.title,
             roles=roles,
-            target_link_uri=tool.launch_url,
+            target_link_uri=self._target_link_uri(tool),
+            resource_link_description=self.description or "",
             locale=translation.get_language() or "en",
             document_target=self.launch_mode,
             return_url=platform.course_url(self),
@@ -530,6 +649,28 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             data.email = user.email
         data.custom = substitute(custom, self._substitution_variables(data, user))
         return data
+
+    def _target_link_uri(self, tool):
+        """Where the launch goes: the chosen content's URL, else the tool's launch URL. The
+        URL is checked again at every launch: the tool's registration may have changed since
+        it was chosen, and a launch never goes to a host not registered for the tool."""
+        if not self.launch_url:
+            return tool.launch_url
+        try:
+            return check_tool_url(self.launch_url, tool)
+        except LtiPlatformError as exc:
+            log.warning(
+                "Launch URL of %s refused for %s: %s",
+                self.scope_ids.usage_id,
+                tool.slug,
+                exc.description,
+            )
+            raise InvalidRequest(
+                gettext_noop(
+                    "This unit's launch URL is not registered for its tool any more; ask the "
+                    "course team to choose the unit's content again."
+                )
+            ) from exc
 
     def _substitution_variables(self, data, user):
         """Values for LTI substitution variables in custom parameters (for instance

@@ -23,6 +23,7 @@ from lti_bridge.protocol.vocabulary import Claim
 
 from . import adapter, conf
 from .ags import Refusals, verify_tool_jwt
+from .launch import http_content_allowed, tool_hosts
 from .lti1p3.deep_linking import parse_response, settings_claim
 from .lti1p3.exceptions import AccessDenied, InvalidRequest, gettext_noop
 from .models import DeepLinkingChoice
@@ -116,7 +117,13 @@ def finish(request, token):
         raise AccessDenied(gettext_noop("This choice was started by another user."))
     if not platform.request_can_author(request, asked.usage_id):
         raise AccessDenied(gettext_noop("Only the course team may choose this unit."))
-    response = parse_response(claims, deployment_id=tool.deployment_id)
+    # every field of the item is checked before anything is kept (a refusal changes nothing)
+    response = parse_response(
+        claims,
+        deployment_id=tool.deployment_id,
+        hosts=tool_hosts(tool),
+        allow_http=http_content_allowed(tool),
+    )
     # Spent only by the author's own, well-formed answer: a stranger who replays a stolen
     # response cannot use it up.
     _spend_nonce(tool, claims)
@@ -128,22 +135,48 @@ def finish(request, token):
         raise AccessDenied(gettext_noop("This choice was already saved."))
     asked.refresh_from_db()
     if values is not None:
-        log.info("Deep linking: %s chose %s on %s", asked.usage_id, values["unit"], tool.slug)
+        log.info(
+            "Deep linking: %s chose %s on %s",
+            asked.usage_id,
+            values["unit"] or values["launch_url"] or "the tool's launch URL",
+            tool.slug,
+        )
     return asked, response
+
+
+# The block's fields a choice describes: each is set by every choice (empty or None when
+# the item did not give it), so nothing of the previous content stays behind.
+CHOICE_FIELDS = (
+    "unit",
+    "launch_url",
+    "description",
+    "points_in_tool",
+    "line_item_label",
+    "line_item_resource_id",
+    "line_item_tag",
+)
 
 
 def _block_values(choice, tool_slug):
     """The block's fields the tool's choice sets (None: the tool chose nothing)."""
     if choice is None:
         return None
-    values = {"unit": choice.unit, "tool": tool_slug}
-    if choice.title:
+    values = {
+        "tool": tool_slug,
+        "unit": choice.unit,  # empty: a generic tool's item, launched without codio_unit
+        "launch_url": choice.url,  # empty: the tool's registered launch URL
+        "description": choice.text,
+        # the line item's maximum, not the course weight (None: the weight)
+        "points_in_tool": choice.score_maximum,
+        "line_item_label": choice.line_item_label,
+        "line_item_resource_id": choice.line_item_resource_id,
+        "line_item_tag": choice.line_item_tag,
+    }
+    if choice.title:  # the author's own name stays unless the tool gives one
         values["display_name"] = choice.title
     if choice.custom:  # merged into the author's own when applied (merge_custom)
         values["custom"] = [list(pair) for pair in choice.custom]
-    if choice.score_maximum is not None:  # the line item's maximum, not the course weight
-        values["points_in_tool"] = choice.score_maximum
-    if choice.launch_mode:
+    if choice.launch_mode:  # the author's presentation stays unless the tool asks
         values["launch_mode"] = choice.launch_mode
     if choice.height:
         values["iframe_height"] = choice.height
@@ -190,14 +223,17 @@ def pending_choice(user_key, usage_id):
 
 
 @transaction.atomic
-def take_choice(user_key, usage_id, key=""):
+def take_choice(user_key, usage_id, key="", check=None):
     """The choice (``key``, else the newest pending) of this author for this block, marked
     applied: the caller (the block's Studio handler) writes its values to the draft. None
-    if there is none to apply."""
+    if there is none to apply. ``check(choice)`` may raise to refuse it: the choice then
+    stays pending, nothing is marked."""
     pending = _waiting(user_key, usage_id).select_for_update()
     choice = (pending.filter(key=key) if key else pending).order_by("-answered_at", "-pk").first()
     if choice is None:
         return None
+    if check is not None:
+        check(choice)
     # older pending choices of the same block are superseded by this one
     pending.update(applied_at=timezone.now())
     return choice

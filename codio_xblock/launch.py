@@ -18,6 +18,7 @@ from lti_bridge.protocol import keys
 
 from . import conf, hints, keystore
 from .lti1p3.claims import LaunchData, PlatformIdentity, build_id_token_claims
+from .lti1p3.deep_linking import check_content_url, registered_hosts
 from .lti1p3.exceptions import (
     AccessDenied,
     InvalidHint,
@@ -60,6 +61,27 @@ def get_tool(slug):
             gettext_noop("The tool '%(slug)s' is not registered on this platform, or is disabled."),
             slug=slug,
         ) from exc
+
+
+def tool_hosts(tool):
+    """The hosts (``host:port``) of the tool's registered URLs: its launch, deep linking,
+    OIDC login and redirect URLs. Content it chooses (a deep linking item's ``url``, the
+    block's launch URL) must be on one of them."""
+    return registered_hosts(
+        [tool.launch_url, tool.deep_linking_url, tool.oidc_login_url, *tool.redirect_uri_list()]
+    )
+
+
+def http_content_allowed(tool):
+    """Whether content of ``tool`` may be launched over http: only if this platform does
+    not run on https, or the tool's own launch URL is http."""
+    platform_https = conf.platform_issuer().lower().startswith("https:")
+    return not platform_https or tool.launch_url.lower().startswith("http:")
+
+
+def check_tool_url(url, tool):
+    """``url`` if ``tool`` may be launched there (see :func:`check_content_url`)."""
+    return check_content_url(url, hosts=tool_hosts(tool), allow_http=http_content_allowed(tool))
 
 
 # A Studio launch's hints: this prefix and the StudioLaunch's random key (ADR 0011).

@@ -96,7 +96,23 @@ def deep_linking_response(request):
     try:
         asked, answer = finish(request, request.POST.get("JWT"))
     except LtiPlatformError as exc:
-        return error_page(request, exc)
+        # shown in the window the Studio editor opened: nothing was kept, the component
+        # and its draft are unchanged
+        log.warning("Deep linking response refused (%s): %s", exc.error_code, exc.description)
+        return render(
+            request,
+            "codio_xblock/error.html",
+            {
+                "title": gettext("The tool's choice was not saved"),
+                "message": exc.translated(gettext),
+                "advice": gettext(
+                    "The component is unchanged. Close this window and choose again in "
+                    "Studio, or tell the tool's provider what this page says."
+                ),
+                "code": exc.error_code,
+            },
+            status=exc.http_status,
+        )
     nonce = secrets.token_urlsafe(16)
     response = render(
         request,

@@ -44,6 +44,7 @@ class LaunchData:
     locale: str = "en"
     document_target: str = DocumentTarget.IFRAME.value
     return_url: str = ""
+    resource_link_description: str = ""  # the chosen content's text (Deep Linking 2.0, 3.1)
     height: int = 0
     custom: dict[str, str] = field(default_factory=dict)
     role_scope_mentor: list[str] = field(default_factory=list)
@@ -124,6 +125,8 @@ def build_id_token_claims(
         Claim.LAUNCH_PRESENTATION.value: presentation,
         Claim.CUSTOM.value: dict(launch.custom),
     }
+    if launch.resource_link_description:
+        claims[Claim.RESOURCE_LINK.value]["description"] = launch.resource_link_description
     if launch.message_type == MessageType.DEEP_LINKING.value:
         # A deep linking request has no resource link yet (Deep Linking 2.0, 4.4).
         del claims[Claim.RESOURCE_LINK.value]

@@ -7,7 +7,10 @@
  * the message came) applies it at once. See docs/decisions/0011. */
 (function () {
   "use strict";
-  var FIELDS = ["unit", "display_name", "tool", "points_in_tool", "launch_mode",
+  // every field a choice may set (codio_xblock/deep_linking.py _block_values; the custom
+  // parameters are the author's merged with the tool's)
+  var FIELDS = ["unit", "display_name", "tool", "launch_url", "description", "points_in_tool",
+                "line_item_label", "line_item_resource_id", "line_item_tag", "launch_mode",
                 "iframe_height", "custom_parameters"];
   var pickers = [];  // [{button, window}] of the pickers this page opened
 
@@ -29,7 +32,7 @@
       if (!(name in values)) { return; }
       var input = editor.querySelector("#xb-field-edit-" + name);
       if (!input) { return; }
-      input.value = values[name];
+      input.value = values[name] === null ? "" : values[name];
       input.dispatchEvent(new Event("change", { bubbles: true }));
       input.dispatchEvent(new Event("input", { bubbles: true }));
     });
@@ -58,7 +61,9 @@
         button.dispatchEvent(new CustomEvent("codio:choice-applied",
                                              { bubbles: true, detail: answer.values }));
       } else if (request.status !== 404) {
-        notice(button, button.getAttribute("data-failed-text"), true);
+        // the block's own words when it refused the choice (apply_choice's JSON error)
+        notice(button, typeof answer.error === "string" && answer.error ?
+               answer.error : button.getAttribute("data-failed-text"), true);
       }
     };
     request.onerror = function () { notice(button, button.getAttribute("data-failed-text"), true); };
