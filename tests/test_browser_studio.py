@@ -52,3 +52,68 @@ def test_the_studio_page_is_for_the_course_team(browser, demo_site):  # noqa: F8
     response = page.goto(demo_site.studio + "/studio/")
     assert response.status == 403
     assert page.locator('[data-testid="author-refused"]').is_visible()
+
+
+def test_a_choice_shows_the_merged_custom_parameters_and_keeps_them_after_a_reload(
+    browser,  # noqa: F811
+    demo_site,  # noqa: F811
+):
+    """Issue 26: "Choose a unit" must not drop the author's custom parameters unseen. The
+    tool's answer here carries custom parameters of its own (the bridge's signed response,
+    re-signed with a timezone and a lang, as a tool that sends them would): the open editor
+    shows the merge at once (the tool's keys win, the author's student_id stays), with the
+    item's launch URL, description and line item; a reload shows the same draft."""
+    import re
+
+    import jwt
+    from playwright.sync_api import expect
+
+    from lti_bridge import keys as bridge_keys
+    from lti_bridge.protocol.keys import private_key
+    from tests.test_browser import studio_as_author
+
+    def with_custom(route):
+        fields = dict(
+            pair.split("=", 1) for pair in (route.request.post_data or "").split("&") if pair
+        )
+        from urllib.parse import quote, unquote_plus
+
+        claims = jwt.decode(unquote_plus(fields["JWT"]), options={"verify_signature": False})
+        items = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+        items[0]["custom"].update({"timezone": "UTC", "lang": "python"})
+        key = bridge_keys.signing_key()
+        token = jwt.encode(
+            claims, private_key(key.private_pem), algorithm="RS256", headers={"kid": key.kid}
+        )
+        route.continue_(post_data="JWT=" + quote(token, safe=""))
+
+    author = studio_as_author(browser, demo_site)
+    author.context.route("**/codio/lti/v1/deep-linking/response", with_custom)
+    editor = author.get_by_test_id("unit-editor").first
+    custom = editor.locator("#xb-field-edit-custom_parameters")
+    expect(custom).to_have_value(re.compile(r"student_id=\$User\.username"))
+    with author.expect_popup() as popup_info:
+        editor.get_by_test_id("choose-unit").click()
+    picker = popup_info.value
+    expect(picker.get_by_test_id("unit-picker")).to_be_visible(timeout=20000)
+    picker.get_by_test_id("search").fill("loop")
+    picker.get_by_test_id("search").press("Enter")
+    picker.get_by_test_id("pick-loops").click()
+    expect(picker.get_by_test_id("unit-chosen")).to_be_visible(timeout=20000)
+
+    merged = "student_id=$User.username\ntimezone=UTC\nlang=python"
+    expect(custom).to_have_value(merged, timeout=10000)
+    expect(editor.locator("#xb-field-edit-unit")).to_have_value("loops")
+    expect(editor.locator("#xb-field-edit-launch_url")).to_have_value(
+        re.compile(r"/lti-bridge/lti/launch$")
+    )
+    expect(editor.locator("#xb-field-edit-line_item_label")).to_have_value("Loops")
+    expect(editor.locator("#xb-field-edit-line_item_resource_id")).to_have_value("loops")
+    ARTIFACTS.mkdir(exist_ok=True)
+    author.screenshot(path=str(ARTIFACTS / "deep-linking-merged-custom.png"), full_page=True)
+
+    author.reload()  # the draft, not only the open editor, has the merge
+    editor = author.get_by_test_id("unit-editor").first
+    expect(editor.locator("#xb-field-edit-custom_parameters")).to_have_value(merged)
+    expect(editor.locator("#xb-field-edit-unit")).to_have_value("loops")
+    expect(editor.locator("#xb-field-edit-line_item_label")).to_have_value("Loops")
