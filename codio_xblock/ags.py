@@ -60,6 +60,12 @@ class Unauthorized(AccessDenied):
     http_status = 401
 
 
+class InsufficientScope(AccessDenied):
+    """RFC 6750, 3.1: a valid token without the scope this request needs."""
+
+    error_code = "insufficient_scope"
+
+
 class Conflict(InvalidRequest):
     error_code = "conflict"
     http_status = 409
@@ -192,9 +198,11 @@ def issue_token(params, now=None):
 
 def authenticate(authorization, scope):
     """The tool behind a ``Bearer`` access token that grants ``scope``."""
-    if not authorization or not authorization.startswith("Bearer "):
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    # RFC 9110, 11.1: the scheme is case-insensitive ("bearer" is a Bearer token)
+    if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(gettext_noop("A Bearer access token is needed."))
-    token = authorization[len("Bearer ") :].strip()
+    token = token.strip()
     try:
         kid = jwt.get_unverified_header(token).get("kid")
         jwk = keystore.ring.published_jwk(kid) if isinstance(kid, str) else None
@@ -210,7 +218,7 @@ def authenticate(authorization, scope):
     except (jwt.InvalidTokenError, KeyError) as exc:
         raise Unauthorized(gettext_noop("The access token is not valid or has expired.")) from exc
     if scope not in str(claims.get("scope", "")).split():
-        raise AccessDenied(gettext_noop("The access token does not grant this service."))
+        raise InsufficientScope(gettext_noop("The access token does not grant this service."))
     tool = ToolRegistration.objects.enabled().filter(client_id=claims.get("sub")).first()
     if tool is None:
         raise Unauthorized(gettext_noop("The tool of this token is not registered."))

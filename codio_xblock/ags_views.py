@@ -24,7 +24,7 @@ def error_json(exc):
         {"error": exc.error_code, "error_description": exc.translated(gettext)},
         status=exc.http_status,
     )
-    if exc.http_status == 401:
+    if exc.http_status == 401 or exc.error_code == "insufficient_scope":  # RFC 6750, 3
         response["WWW-Authenticate"] = f'Bearer error="{exc.error_code}"'
     return response
 
