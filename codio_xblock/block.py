@@ -493,11 +493,13 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         self.save()
         answer = {"values": values}
         if deep_linking.launched_before(str(self.scope_ids.usage_id)):
-            # the tool keeps the unit it mapped this link to at its first launch
+            # the tool opens the new choice from the next launch on (ADR 0013): learners'
+            # work on the earlier unit stays with their teachers, not with this component
             answer["warning"] = self._gettext(
                 _(
-                    "Learners have opened this component already: Codio keeps the unit they "
-                    "first opened here. To give them another unit, add a new component."
+                    "Learners have opened this component already. Once you publish, it opens "
+                    "the new choice; their work and grades on the earlier unit stay in Codio, "
+                    "where their teachers see them, and are no longer sent to the gradebook."
                 )
             )
         return answer

@@ -383,7 +383,7 @@ def test_the_editor_warns_when_learners_opened_the_component_already(as_user, pl
     _, token = choose(author, open_picker(author, usage_id), "loops")
     assert author.post(RESPONSE_URL, {"JWT": token}).status_code == 200
     applied = apply_choice(author, usage_id).json()
-    assert "Codio keeps the unit they first opened here" in applied["warning"]
+    assert "Once you publish, it opens the new choice" in applied["warning"]
 
 
 # ---- Issue 26: every field of the item checked before it is kept; a generic tool's item
