@@ -31,6 +31,7 @@ def with_implied(scopes: Iterable[str]) -> set[str]:
     granted = set(scopes)
     return granted | {NARROWER_SCOPE[s] for s in granted if s in NARROWER_SCOPE}
 
+
 MEDIA_LINEITEM: Final = "application/vnd.ims.lis.v2.lineitem+json"
 MEDIA_LINEITEMS: Final = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 MEDIA_SCORE: Final = "application/vnd.ims.lis.v1.score+json"
