@@ -1,6 +1,5 @@
 from django.urls import path
 
-from .forms_token import protect
 from .launch import views as launch_views
 from .views import (
     account,
@@ -65,22 +64,7 @@ urlpatterns = [
     ),
 ]
 
-# The pages LMSs frame post with the bridge session's token, not Django's CSRF cookie (which
-# a cross-site iframe does not send): forms_token.py. The others keep Django's CSRF.
-FRAMED_FORMS = {
-    "save-work",
-    "grade",
-    "completion",
-    "release",
-    "retry",
-    "class-settings",
-    "unit-content",
-    "mentors",
-    "api-mentors",
-    "lti-integrations",
-}
-
-# Every response: nosniff, framing only where a page allows it, refusals that say what happened.
+# Every response: nosniff, framing only where a page allows it, refusals that say what happened,
+# and every form protected one way (forms_token.protect, applied by bridge_view; ADR 0015).
 for pattern in urlpatterns:
-    callback = protect(pattern.callback) if pattern.name in FRAMED_FORMS else pattern.callback
-    pattern.callback = bridge_view(callback)
+    pattern.callback = bridge_view(pattern.callback)
