@@ -130,9 +130,7 @@ def gradebook(request):
     if not {"instructor", "staff", "limited_staff"} & set(roles):
         raise Http404
     users = {str(u.pk): u for u in get_user_model().objects.all()}
-    labels = dict(
-        LineItem.objects.filter(usage_id__isnull=False).values_list("usage_id", "label")
-    )
+    labels = dict(LineItem.objects.filter(usage_id__isnull=False).values_list("usage_id", "label"))
     runtime = WorkbenchRuntime()
     weights = {}
     rows = []
