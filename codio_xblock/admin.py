@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from lti_bridge.protocol.vocabulary import Scope
 
 from .models import LineItem, PlatformKey, PlatformSubject, ToolRegistration
 
@@ -10,6 +13,14 @@ class ToolRegistrationAdmin(admin.ModelAdmin):
     list_filter = ("enabled",)
     search_fields = ("slug", "name", "client_id")
     readonly_fields = ("created", "modified")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "service_scopes":  # the exact URIs an operator may paste
+            offered = ", ".join(scope.value for scope in Scope)
+            field.help_text = format_lazy("{} {}", field.help_text, _("Offered: %s") % offered)
+        return field
+
     fieldsets = (
         (None, {"fields": ("slug", "name", "enabled")}),
         (

@@ -80,8 +80,8 @@ class ToolRegistration(models.Model):
         ),
         help_text=_(
             "LTI service scopes this tool may be granted, one per line. The default lets it "
-            "post scores, read its line items and results, and read the course roster. Add "
-            "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem to let it create, change "
+            "post scores, read its line items and results, and read the course roster. Add the "
+            "line item scope (…/lti-ags/scope/lineitem) to let it create, change "
             "and delete line items of its own (kept for the tool, not in the course grade); "
             "remove the roster scope to keep the roster from it."
         ),

@@ -463,7 +463,8 @@ def test_the_operator_grants_the_line_item_service_per_tool(tool, admin_client):
     assert SCOPE_LINEITEM_READONLY in tool.tool.scope_list()
     page = admin_client.get(f"/admin/codio_xblock/toolregistration/{tool.tool.pk}/change/")
     assert page.status_code == 200
-    assert "scope/lineitem to let it create" in page.content.decode()
+    assert "scope/lineitem) to let it create" in page.content.decode()
+    assert f"Offered: {SCOPE_LINEITEM}, " in page.content.decode()
     tool.tool.service_scopes = f"{SCOPE_SCORE}\nhttps://example.com/scope/everything"
     with pytest.raises(ValidationError) as refused:
         tool.tool.full_clean()
