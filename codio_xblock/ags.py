@@ -223,7 +223,7 @@ def authenticate(authorization, scope):
     if tool is None:
         raise Unauthorized(gettext_noop("The tool of this token is not registered."))
     if scope not in with_implied(tool.scope_list()):  # withdrawn since the token was issued
-        raise AccessDenied(gettext_noop("This service is no longer granted to the tool."))
+        raise InsufficientScope(gettext_noop("This service is no longer granted to the tool."))
     return tool
 
 
@@ -239,7 +239,9 @@ def _same_score(stored, score):
     )
 
 
-class BlockGone(LtiPlatformError):
+class NotFound(LtiPlatformError):
+    """A block gone from its course, a line item deleted."""
+
     error_code = "not_found"
     http_status = 404
 
@@ -249,7 +251,7 @@ def _check_block_takes_scores(line_item, now):
     (lti-consumer's rule) scores past the due date unless the block accepts late grades."""
     grading = adapter.get().block_grading(line_item.usage_id)
     if grading is None:
-        raise BlockGone(gettext_noop("This unit is no longer in its course."))
+        raise NotFound(gettext_noop("This unit is no longer in its course."))
     refusal = grading.refusal(now)
     if refusal == "not_scored":
         raise AccessDenied(gettext_noop("This unit does not take scores."))
@@ -338,6 +340,8 @@ def record_score(line_item, body):
         "timestamp": score.timestamp,
     }
     with transaction.atomic():
+        if line_item.made_by_tool and not _lock(line_item):
+            raise NotFound(gettext_noop("This line item was deleted."))
         stored, created = AgsScore.objects.select_for_update().get_or_create(
             line_item=line_item, user_key=user_key, defaults=values
         )
@@ -365,11 +369,6 @@ def record_score(line_item, body):
 
 
 # ---- the line item service (AGS 2.0, 3.2) ----
-
-
-class NotFound(LtiPlatformError):
-    error_code = "not_found"
-    http_status = 404
 
 
 def context_for(tool, course):
@@ -450,6 +449,8 @@ def create_line_item(context, body):
     values = parse_line_item(body)
     _check_resource_link(context, values.resource_link_id)
     limit = conf.get("MAX_TOOL_LINE_ITEMS_PER_COURSE")
+    # the context's row serializes the tool's creates in the course: the count holds
+    ToolContext.objects.select_for_update().filter(pk=context.pk).exists()
     mine = line_items_of(context).filter(usage_id__isnull=True)
     if mine.count() >= limit:
         raise InvalidRequest(
@@ -476,11 +477,11 @@ def update_line_item(item, body):
     never change it."""
     values = parse_line_item(body)
     if not item.made_by_tool:
-        unchanged = (
-            values.label == item.label
-            and values.score_maximum == item.score_maximum
-            and values.resource_link_id in ("", item.usage_id)
-        )
+        fields = _line_item_fields(values)
+        fields["resource_link_id"] = values.resource_link_id or item.usage_id
+        current = {name: getattr(item, name) for name in fields}
+        current["resource_link_id"] = item.usage_id
+        unchanged = fields == current
         if not unchanged:
             raise ReadOnlyLineItem(
                 gettext_noop(
@@ -504,5 +505,13 @@ def delete_line_item(item):
         raise ReadOnlyLineItem(
             gettext_noop("This is a unit's own line item: it goes only with the unit.")
         )
+    if not _lock(item):  # deleted by a request just before this one
+        raise NotFound(gettext_noop("This line item was deleted."))
     log.info("AGS line item %s deleted by %s", item.pk, item.tool_id)
     item.delete()
+
+
+def _lock(item):
+    """Lock a tool's line item row for the transaction (a score and the line item's
+    deletion wait for each other); False if it is gone."""
+    return LineItem.objects.select_for_update().filter(pk=item.pk).exists()

@@ -14,17 +14,20 @@ from django.views.decorators.http import require_POST
 
 from . import ags, conf
 from .lti1p3 import ags as protocol
-from .lti1p3.exceptions import AccessDenied, LtiPlatformError, gettext_noop
+from .lti1p3.exceptions import AccessDenied, InvalidRequest, LtiPlatformError, gettext_noop
 from .lti1p3.nrps import next_link
 from .models import LineItem, PlatformSubject, ToolContext
 
 
-def error_json(exc):
+def error_json(exc, *, bearer=True):
+    """An OAuth 2 error document. On the resources (``bearer``), a 401 and a scope refusal
+    carry the Bearer challenge (RFC 6750, 3); the token endpoint's ``invalid_client`` does
+    not (RFC 6749, 5.2: the client authenticated with an assertion, not an HTTP scheme)."""
     response = JsonResponse(
         {"error": exc.error_code, "error_description": exc.translated(gettext)},
         status=exc.http_status,
     )
-    if exc.http_status == 401 or exc.error_code == "insufficient_scope":  # RFC 6750, 3
+    if bearer and (exc.http_status == 401 or exc.error_code == "insufficient_scope"):
         response["WWW-Authenticate"] = f'Bearer error="{exc.error_code}"'
     return response
 
@@ -38,7 +41,7 @@ def token(request):
     try:
         return JsonResponse(ags.issue_token(request.POST))
     except LtiPlatformError as exc:
-        return error_json(exc)
+        return error_json(exc, bearer=False)
 
 
 def line_item_url(item):
@@ -186,6 +189,8 @@ def results(request, item):
     page = protocol.positive_int(request.GET.get("page", ""), "page", default=1, maximum=10**6)
     scores = item.scores.all()
     user_id = request.GET.get("user_id", "")
+    if "\x00" in user_id:  # no database column takes it (PostgreSQL refuses it outright)
+        raise InvalidRequest(gettext_noop("'user_id' is not a valid value."))
     if user_id:
         scores = scores.filter(
             user_key__in=PlatformSubject.objects.filter(sub=user_id[:64]).values("user_key")

@@ -705,3 +705,74 @@ def test_a_launch_writes_the_line_item_only_when_the_block_changed(as_user):
     fixed = LineItem.objects.get(pk=item.pk)
     assert (fixed.label, fixed.score_maximum) == ("Hello, Python", item.score_maximum)
     assert item.score_maximum != 3
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "1066-10-14T09:00:00Z"],
+)
+def test_a_date_at_the_calendars_edge_is_refused_not_a_500(client, tool, item, learner, timestamp):
+    """A time zone that moves a date past year 9999 or before year 1 overflowed when the
+    database got it in UTC (HTTP 500); dates are taken between 1900 and 9000."""
+    response = post_score(
+        client, item, tool.token(client), score(learner) | {"timestamp": timestamp}
+    )
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert not AgsScore.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["userId", "comment"])
+def test_a_nul_character_is_refused(client, tool, item, learner, field):
+    """No database text column takes NUL (PostgreSQL refuses it outright: a 500 there)."""
+    body = score(learner) | {
+        field: score(learner)[field if field == "userId" else "userId"] + "\x00"
+    }
+    response = post_score(client, item, tool.token(client), body)
+    assert response.status_code == 400 and not AgsScore.objects.exists()
+    results = client.get(
+        f"/codio/lti/v1/ags/lineitems/{item.pk}/results",
+        {"user_id": "a\x00b"},
+        HTTP_AUTHORIZATION=f"Bearer {tool.token(client, scope='https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly')}",
+    )
+    assert results.status_code == 400
+
+
+def test_a_scope_withdrawn_since_is_insufficient_scope(client, tool, item, learner):
+    """RFC 6750, 3.1: the token no longer carries enough scope: 403 insufficient_scope with
+    the Bearer challenge."""
+    token = tool.token(client)
+    tool.tool.service_scopes = SCOPE_LINEITEM_READONLY
+    tool.tool.save()
+    response = post_score(client, item, token, score(learner))
+    assert response.status_code == 403 and response.json()["error"] == "insufficient_scope"
+    assert response["WWW-Authenticate"] == 'Bearer error="insufficient_scope"'
+
+
+def test_the_token_endpoints_invalid_client_has_no_bearer_challenge(client, tool):
+    """RFC 6749, 5.2: the client authenticated with an assertion, not an HTTP scheme."""
+    response = tool.token_response(client, iss="someone-else")
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    assert "WWW-Authenticate" not in response
+
+
+def test_a_put_that_changes_any_field_of_the_blocks_line_item_is_refused(client, tool, item):
+    """ADR 0012: the block's own line item is sent back unchanged or refused, every field
+    compared (a changed tag was answered 200 with the old document)."""
+    from codio_xblock.lti1p3.ags import SCOPE_LINEITEM
+
+    tool.tool.service_scopes = SCOPE_LINEITEM
+    tool.tool.save()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {tool.token(client, scope=SCOPE_LINEITEM)}"}
+    url = f"/codio/lti/v1/ags/lineitems/{item.pk}"
+    document = client.get(url, **auth).json()
+    same = client.put(url, document, content_type="application/json", **auth)
+    assert same.status_code == 200
+    for change in (
+        {"tag": "bonus"},
+        {"resourceId": "other"},
+        {"endDateTime": "2030-01-01T00:00:00Z"},
+    ):
+        refused = client.put(url, document | change, content_type="application/json", **auth)
+        assert refused.status_code == 403, change
+    item.refresh_from_db()
+    assert (item.tag, item.resource_id, item.end_date_time) == ("", "", None)

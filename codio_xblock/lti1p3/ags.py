@@ -5,7 +5,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, NoReturn
 
 from lti_bridge.protocol.vocabulary import Scope
@@ -54,9 +54,22 @@ def load_json_body(raw: bytes) -> Any:
     if len(raw) > MAX_BODY:
         raise InvalidRequest(gettext_noop("The request body is too large."))
     try:
-        return json.loads(raw or b"null", parse_constant=_refuse_constant)
+        body = json.loads(raw or b"null", parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as exc:
         raise InvalidRequest(gettext_noop("The request body is not valid JSON.")) from exc
+    if _holds_nul(body):  # no database text column takes it (PostgreSQL refuses it outright)
+        raise InvalidRequest(gettext_noop("The request body holds a NUL character."))
+    return body
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,36 @@ def _number(value: object, name: str) -> float:
     return float(value)
 
 
+# Years a stored date may have: every database Open edX runs on holds them in UTC (MySQL's
+# DATETIME from year 1000), so a date at the calendar's edge must not overflow there.
+MIN_YEAR, MAX_YEAR = 1900, 9000
+
+
+def date_time(raw: object, name: str) -> datetime | None:
+    """An ISO 8601 date-time with a time zone, in UTC, or None when absent (None or "")."""
+    if raw is None or raw == "":
+        return None
+    try:
+        if not isinstance(raw, str) or len(raw) > 64:
+            raise ValueError(raw)
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            raise InvalidRequest(gettext_noop("'%(name)s' must carry a time zone."), name=name)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidRequest(
+            gettext_noop("'%(name)s' must be an ISO 8601 date-time."), name=name
+        ) from exc
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise InvalidRequest(
+            gettext_noop("'%(name)s' must be a date between the years %(low)s and %(high)s."),
+            name=name,
+            low=MIN_YEAR,
+            high=MAX_YEAR,
+        )
+    return moment
+
+
 def parse_score(body: object) -> Score:
     """Validate a score POST body (AGS 2.0, 3.4); a zero ``scoreGiven`` is a real grade."""
     if not isinstance(body, dict):
@@ -98,15 +141,9 @@ def parse_score(body: object) -> Score:
     user_id = body.get("userId")
     if not isinstance(user_id, str) or not user_id or len(user_id) > 255:
         raise InvalidRequest(gettext_noop("'userId' is missing."))
-    raw_timestamp = body.get("timestamp")
-    try:
-        if not isinstance(raw_timestamp, str) or len(raw_timestamp) > 64:
-            raise ValueError(raw_timestamp)
-        timestamp = datetime.fromisoformat(raw_timestamp.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise InvalidRequest(gettext_noop("'timestamp' must be an ISO 8601 date-time.")) from exc
-    if timestamp.tzinfo is None:
-        raise InvalidRequest(gettext_noop("'timestamp' must carry a time zone."))
+    timestamp = date_time(body.get("timestamp"), "timestamp")
+    if timestamp is None:
+        raise InvalidRequest(gettext_noop("'timestamp' must be an ISO 8601 date-time."))
     activity, grading = body.get("activityProgress"), body.get("gradingProgress")
     if not isinstance(activity, str) or activity not in ACTIVITY_PROGRESS:
         raise InvalidRequest(gettext_noop("'activityProgress' is not a known value."))
@@ -212,20 +249,7 @@ def _optional_text(body: dict[str, Any], name: str) -> str:
 
 
 def _date_time(body: dict[str, Any], name: str) -> datetime | None:
-    raw = body.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        if not isinstance(raw, str) or len(raw) > 64:
-            raise ValueError(raw)
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise InvalidRequest(
-            gettext_noop("'%(name)s' must be an ISO 8601 date-time."), name=name
-        ) from exc
-    if moment.tzinfo is None:
-        raise InvalidRequest(gettext_noop("'%(name)s' must carry a time zone."), name=name)
-    return moment
+    return date_time(body.get(name), name)
 
 
 def parse_line_item(body: object) -> LineItemValues:
@@ -288,8 +312,8 @@ def _single(params: Any, name: str) -> str:
     if len(values) > 1:
         raise InvalidRequest(gettext_noop("'%(name)s' is given more than once."), name=name)
     value = values[0] if values else ""
-    if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise InvalidRequest(gettext_noop("'%(name)s' is too long."), name=name)
+    if not isinstance(value, str) or len(value) > MAX_TEXT or "\x00" in value:
+        raise InvalidRequest(gettext_noop("'%(name)s' is not a valid value."), name=name)
     return value
 
 

@@ -79,6 +79,8 @@ def parse_query(params: Mapping[str, object]) -> MembershipQuery:
         value = params.get(name, "")
         if not isinstance(value, str) or len(value) > MAX_QUERY_VALUE:
             raise InvalidRequest(gettext_noop("'%(name)s' is too long."), name=name)
+        if "\x00" in value:  # no database column takes it (PostgreSQL refuses it outright)
+            raise InvalidRequest(gettext_noop("'%(name)s' is not a valid value."), name=name)
         values[name] = value.strip()
     limit = DEFAULT_LIMIT
     if values["limit"]:
