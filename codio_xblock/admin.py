@@ -59,6 +59,9 @@ class LineItemAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a block's goes with the block (its scores, who may be scored)
+
 
 @admin.register(PlatformKey)
 class PlatformKeyAdmin(admin.ModelAdmin):

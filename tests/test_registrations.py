@@ -61,3 +61,26 @@ def test_tool_public_key_must_be_rsa_pem():
     with pytest.raises(ValidationError) as info:
         tool.full_clean()
     assert "public_key_pem" in info.value.message_dict
+
+
+def test_register_tool_command_grants_the_services_the_operator_names(capsys):
+    """Who may manage line items (ADR 0012) is set where the operator registers the tool;
+    the command says what the tool may be granted, and refuses a scope not offered."""
+    from codio_xblock.lti1p3.ags import SCOPE_LINEITEM, SCOPE_SCORE
+
+    common = {
+        "name": "Grader",
+        "oidc_login_url": "https://grader.example/login",
+        "launch_url": "https://grader.example/launch",
+        "keyset_url": "https://grader.example/jwks",
+    }
+    call_command("codio_register_tool", "grader", **common)
+    assert SCOPE_LINEITEM not in ToolRegistration.objects.get(slug="grader").scope_list()
+    assert SCOPE_SCORE in capsys.readouterr().out
+    call_command(
+        "codio_register_tool", "grader", **common, service_scope=[SCOPE_SCORE, SCOPE_LINEITEM]
+    )
+    assert ToolRegistration.objects.get(slug="grader").scope_list() == [SCOPE_SCORE, SCOPE_LINEITEM]
+    assert f"{SCOPE_SCORE} {SCOPE_LINEITEM}" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="service_scopes"):
+        call_command("codio_register_tool", "grader", **common, service_scope=["https://x/all"])

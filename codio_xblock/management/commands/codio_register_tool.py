@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from codio_xblock.models import ToolRegistration
+from lti_bridge.protocol.vocabulary import Scope
 
 
 class Command(BaseCommand):
@@ -30,6 +31,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--client-id", default="")
         parser.add_argument("--deployment-id", default="1")
+        parser.add_argument(
+            "--service-scope",
+            action="append",
+            default=[],
+            help=(
+                "An LTI service scope the tool may be granted (repeat; replaces the grant). "
+                "Default for a new tool: scores, line items and results read, the roster. "
+                "Add the AGS line item scope (.../lti-ags/scope/lineitem) to let the tool "
+                "manage line items of its own (ADR 0012). Offered: "
+                + ", ".join(scope.value for scope in Scope)
+            ),
+        )
 
     def handle(self, *args, **opts):
         tool = ToolRegistration.objects.filter(slug=opts["slug"]).first() or ToolRegistration(
@@ -47,6 +60,8 @@ class Command(BaseCommand):
         if opts["client_id"]:
             tool.client_id = opts["client_id"]
         tool.deployment_id = opts["deployment_id"]
+        if opts["service_scope"]:
+            tool.service_scopes = "\n".join(opts["service_scope"])
         try:
             tool.full_clean()
         except ValidationError as exc:
@@ -56,5 +71,6 @@ class Command(BaseCommand):
         tool.save()
         self.stdout.write(
             f"Tool '{tool.slug}' registered: client_id={tool.client_id} "
-            f"deployment_id={tool.deployment_id}"
+            f"deployment_id={tool.deployment_id}\n"
+            f"Services it may be granted: {' '.join(tool.scope_list()) or '(none)'}"
         )
