@@ -14,7 +14,7 @@ from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
-from xblock.fields import Boolean, Float, Integer, Scope, String
+from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
@@ -39,6 +39,15 @@ MIN_HEIGHT, MAX_HEIGHT = 200, 3000
 def _(text):
     """Mark field strings for extraction; Studio translates them when it renders."""
     return text
+
+
+def _handler_response(response):
+    """The headers of the platform's endpoints (codio_xblock/responses.py) on the block's
+    own handler answers (launch and deep linking redirects, errors): never sniffed, never
+    stored."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @XBlock.needs("i18n")
@@ -169,6 +178,9 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
     # Set when content chosen in the tool (deep linking) is applied: such content may have
     # no Codio unit and no URL of its own (a generic tool's item, DL 2.0 3.1). Not edited.
     content_chosen = Boolean(default=False, scope=Scope.settings)
+    # The custom parameters the applied choice added, key -> value: the next choice takes
+    # back those the author left as they were, so nothing of the previous content stays.
+    chosen_custom = Dict(default={}, scope=Scope.settings)
 
     editable_fields = (
         "display_name",
@@ -347,11 +359,13 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
 
     def _json_error(self, status, message):
         """An error the Studio editor shows (studio_edit.js reads ``error``)."""
-        return Response(
-            json.dumps({"error": message}),
-            status=status,
-            content_type="application/json",
-            charset="utf-8",
+        return _handler_response(
+            Response(
+                json.dumps({"error": message}),
+                status=status,
+                content_type="application/json",
+                charset="utf-8",
+            )
         )
 
     def _check_studio_values(self, body):
@@ -441,9 +455,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
             url = start_launch(data, from_studio=True)
         except LtiPlatformError as exc:
             return self._error_response(exc.http_status, exc.translated(self._gettext))
-        response = Response(status=302, location=url)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return _handler_response(Response(status=302, location=url))
 
     def _choice_pending(self):
         """Whether the tool answered this author's "Choose a unit" for this block with a
@@ -476,8 +488,9 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
 
         def check(choice):
             values.update({k: v for k, v in choice.values.items() if k in self.editable_fields})
-            if choice.values.get("custom"):  # the author's own parameters stay
-                values["custom_parameters"] = self._merged_custom(choice.values["custom"])
+            pairs = choice.values.get("custom") or []
+            if pairs or self.chosen_custom:  # the author's own parameters stay
+                values["custom_parameters"] = self._merged_custom(pairs)
 
         choice = deep_linking.take_choice(
             user.user_key,
@@ -490,6 +503,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         for name, value in values.items():
             setattr(self, name, value)
         self.content_chosen = True
+        self.chosen_custom = {k: v for k, v in choice.values.get("custom") or []}
         self.save()
         answer = {"values": values}
         if deep_linking.launched_before(str(self.scope_ids.usage_id)):
@@ -512,7 +526,9 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
 
         from . import deep_linking
 
-        merged = deep_linking.merge_custom(self.custom_parameters, pairs)
+        merged = deep_linking.merge_custom(
+            deep_linking.withdraw_custom(self.custom_parameters, self.chosen_custom), pairs
+        )
         try:
             parse_custom_parameters(merged, reserved=RESERVED_CUSTOM)
         except CustomParameterError as exc:
@@ -738,7 +754,9 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
 
     def _error_response(self, status, message):
         html = self._render("codio_xblock/error.html", {"message": message, "code": ""})
-        return Response(html, status=status, content_type="text/html", charset="utf-8")
+        return _handler_response(
+            Response(html, status=status, content_type="text/html", charset="utf-8")
+        )
 
     @XBlock.handler
     def launch(self, request, suffix=""):
@@ -779,9 +797,7 @@ class CodioUnitBlock(StudioEditableXBlockMixin, XBlock):
         except LtiPlatformError as exc:
             log.warning("Launch of %s refused: %s", self.scope_ids.usage_id, exc.description)
             return self._error_response(exc.http_status, exc.translated(self._gettext))
-        response = Response(status=302, location=url)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return _handler_response(Response(status=302, location=url))
 
     @staticmethod
     def workbench_scenarios():

@@ -144,19 +144,6 @@ def finish(request, token):
     return asked, response
 
 
-# The block's fields a choice describes: each is set by every choice (empty or None when
-# the item did not give it), so nothing of the previous content stays behind.
-CHOICE_FIELDS = (
-    "unit",
-    "launch_url",
-    "description",
-    "points_in_tool",
-    "line_item_label",
-    "line_item_resource_id",
-    "line_item_tag",
-)
-
-
 def _block_values(choice, tool_slug):
     """The block's fields the tool's choice sets (None: the tool chose nothing)."""
     if choice is None:
@@ -183,6 +170,19 @@ def _block_values(choice, tool_slug):
     return values
 
 
+def withdraw_custom(text, chosen):
+    """The block's custom parameters without the lines the previous choice added
+    (``chosen``: key -> value) that the author left as they were; a line the author changed
+    is theirs now and stays."""
+    kept = []
+    for line in (text or "").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and chosen.get(key.strip()) == value:
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def merge_custom(text, pairs):
     """The block's custom parameters (``key=value`` lines) with the tool's ``pairs`` merged
     in: a key the author already has takes the tool's value in place, a new key is added;
@@ -200,7 +200,8 @@ def merge_custom(text, pairs):
 
 def launched_before(usage_id):
     """Whether anyone launched this block into a tool already (its line item's launches):
-    the tool may have mapped the resource link to the unit it opened then, for good."""
+    learners may have work on what it opened then (a new choice takes effect at the next
+    launch; the built-in bridge keeps the earlier work with the teachers, ADR 0013)."""
     from .models import BlockLaunch
 
     return BlockLaunch.objects.filter(line_item__usage_id=usage_id).exists()

@@ -832,3 +832,30 @@ def test_the_editor_takes_a_registered_launch_url_without_a_unit(as_user):
     )
     assert response.status_code == 200, response.content
     assert (block(usage_id).unit, block(usage_id).launch_url) == ("", BRIDGE_LAUNCH + "?x=1")
+
+
+def test_a_new_choice_takes_back_the_previous_choices_custom_parameters(demo_choice, as_user):
+    """Nothing of the previous content stays behind: the custom parameters a choice added go
+    with the next choice, unless the author changed them since (then they are the
+    author's); the author's own lines stay throughout."""
+    from tests.test_block import submit
+
+    author, usage_id, tool, data = demo_choice
+    first = {
+        "type": "ltiResourceLink",
+        "custom": {"codio_unit": "loops", "content_id": "A", "lang": "python"},
+    }
+    assert respond(author, tool, data, first).status_code == 200
+    assert apply_choice(author, usage_id).status_code == 200
+    edited = block(usage_id).custom_parameters.replace("lang=python", "lang=java")
+    assert submit(author, usage_id, custom_parameters=edited).status_code == 200
+
+    second = {"type": "ltiResourceLink", "url": BRIDGE_LAUNCH + "?content=graphs-101"}
+    assert respond(author, tool, open_choice(author, usage_id), second).status_code == 200
+    applied = apply_choice(author, usage_id).json()
+    assert applied["values"]["custom_parameters"] == (
+        "student_id=$User.username\ntimezone=$Person.address.timezone\nlang=java"
+    )
+    _, claims = learner_launch(as_user("learner"))
+    assert "content_id" not in claims[CUSTOM]
+    assert (claims[CUSTOM]["lang"], claims[CUSTOM]["student_id"]) == ("java", "learner")

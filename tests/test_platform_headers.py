@@ -60,3 +60,20 @@ def test_every_platform_endpoint_says_nosniff_and_how_to_cache():
         assert response["Cache-Control"] == expected, (name, response["Cache-Control"])
         if name == "token":  # RFC 6749, 5.1: no caching of tokens, HTTP/1.0 caches too
             assert response.status_code == 200 and response["Pragma"] == "no-cache"
+
+
+def test_the_blocks_handler_answers_say_nosniff_and_no_store(as_user):
+    """The block's launch redirect and its refusals (XBlock handlers, not the plugin's
+    URLconf) carry the same headers."""
+    from tests.support import launch_through_xblock
+
+    learner = as_user("learner")
+    _, steps = launch_through_xblock(learner)
+    redirect = steps["handler"]
+    assert redirect.status_code == 302
+    handler = redirect.wsgi_request.path
+    refused = learner.get(handler.replace("/launch/", "/deep_link/"))
+    assert refused.status_code == 403
+    for response in (redirect, refused):
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Cache-Control"] == "no-store"
