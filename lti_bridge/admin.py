@@ -234,8 +234,13 @@ class GradeDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry the selected failed deliveries"))
     def retry_failed(self, request, queryset):
-        from .delivery.deliver import retry
+        """As the teacher's retry: failed rows of a unit its LMS activity no longer opens
+        are left as they are (their grades are held from the LMS, ADR 0013), and said so."""
+        from django.contrib import messages
 
+        from .delivery.deliver import not_retried, retry
+
+        left = not_retried(queryset)
         count = retry(queryset)
         self.message_user(
             request,
@@ -244,6 +249,19 @@ class GradeDeliveryAdmin(admin.ModelAdmin):
             )
             % {"count": count},
         )
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s failed delivery was not retried: its LMS activity opens another "
+                    "unit now, whose grade column it would overwrite.",
+                    "%(count)s failed deliveries were not retried: their LMS activity opens "
+                    "another unit now, whose grade column they would overwrite.",
+                    left,
+                )
+                % {"count": left},
+                level=messages.WARNING,
+            )
 
     def has_add_permission(self, request):
         return False

@@ -1,5 +1,13 @@
-"""Delivering one outbox row: claim it, skip it if a newer grade exists, send it, record
-the outcome. Retry timing is the task's; what is retryable is decided here."""
+"""Delivering one outbox row: claim it, skip it if a newer grade exists, hold it if its unit
+is no longer the one its LMS activity opens, send it, record the outcome. Retry timing is
+the task's; what is retryable is decided here.
+
+Every send passes here (the task after a release, its retries, the sweep, a teacher's or an
+operator's retry), so this is where a replaced unit's grades are kept from the LMS
+(docs/decisions/0013-relinked-units.rst): the activity's grade column (its line item)
+belongs to the unit it opens now, and a grade of the earlier unit posted there would stand
+as the learner's grade for the new one. Such a row is HELD, not failed and not lost:
+``outbox.requeue_held`` queues it again if the activity opens its unit again."""
 
 import logging
 import random
@@ -10,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import conf, queue
-from ..models import GradeDelivery, Link, Work
+from ..models import GradeDelivery, Link, ResourceLink, Work
 from . import ags_client
 
 log = logging.getLogger(__name__)
@@ -92,6 +100,9 @@ def _claim(delivery_id):
             delivery.state = GradeDelivery.State.SUPERSEDED
             delivery.save(update_fields=["state"])
             return None
+        if not work.resource_link.is_current:
+            _hold(delivery)
+            return None
         delivery.attempts += 1
         delivery.next_attempt_at = now + timedelta(seconds=conf.get("DELIVERY_LEASE"))
         delivery.save(update_fields=["attempts", "next_attempt_at"])
@@ -128,6 +139,11 @@ def deliver(delivery_id):
             raise ags_client.DeliveryError("the launch carried no AGS line item", retryable=False)
         if sub is None:
             raise ags_client.DeliveryError("the learner has no link to this LMS", retryable=False)
+        if not ResourceLink.objects.filter(pk=link.pk, current=True).exists():
+            # the activity moved to another unit since the claim: read again just before
+            # posting, so that only a post already on the wire can still reach the column
+            _hold(delivery)
+            return None
         ags_client.post_score(registration, link.lineitem_url, score_document(delivery, sub))
     except ags_client.DeliveryError as exc:
         return _failed(delivery, exc)
@@ -136,6 +152,14 @@ def deliver(delivery_id):
     )
     log.info("Grade delivery %s sent (attempt %s)", delivery.pk, delivery.attempts)
     return None
+
+
+def _hold(delivery):
+    """Keep the row from the LMS: its unit is no longer the one its activity opens."""
+    GradeDelivery.objects.filter(pk=delivery.pk).update(
+        state=GradeDelivery.State.HELD, last_error=""
+    )
+    log.info("Grade delivery %s held: its LMS activity opens another unit now", delivery.pk)
 
 
 def _failed(delivery, exc):
@@ -159,11 +183,27 @@ def _failed(delivery, exc):
 
 
 def retry(deliveries):
-    """Teacher's "retry": failed rows go back to the queue (after commit, a task each)."""
+    """Teacher's (or operator's) "retry": failed rows go back to the queue (after commit, a
+    task each). Rows of a unit its LMS activity no longer opens stay as they are (the
+    activity's column belongs to another unit now): :func:`not_retried` counts them."""
     now = timezone.now()
-    ids = list(deliveries.filter(state=GradeDelivery.State.FAILED).values_list("pk", flat=True))
+    ids = list(
+        deliveries.filter(
+            state=GradeDelivery.State.FAILED, work__resource_link__current=True
+        ).values_list("pk", flat=True)
+    )
     GradeDelivery.objects.filter(pk__in=ids).update(
         state=GradeDelivery.State.QUEUED, next_attempt_at=now, attempts=0, created=now
     )
     queue.each_after_commit(queue.DELIVER_GRADE, [(pk,) for pk in ids])
     return len(ids)
+
+
+def not_retried(deliveries):
+    """How many failed rows :func:`retry` leaves as they are: their unit is no longer the
+    one its LMS activity opens (docs/decisions/0013-relinked-units.rst)."""
+    return (
+        deliveries.filter(state=GradeDelivery.State.FAILED)
+        .exclude(work__resource_link__current=True)
+        .count()
+    )

@@ -22,6 +22,13 @@ from ..db import insert_statement
 from ..models import GradeDelivery, ResourceLink, Work
 
 MODE = ResourceLink.SendMode
+# rows not sent yet that would still go out: an older one of them would overwrite a newer
+# grade, so a new grade supersedes them (a held row goes out if its unit is linked again)
+WAITING = (
+    GradeDelivery.State.QUEUED,
+    GradeDelivery.State.RETRYING,
+    GradeDelivery.State.HELD,
+)
 
 
 def percentage(work):
@@ -51,11 +58,10 @@ def _queue(work, *, with_score):
             "last_error": "",
         },
     )
-    # older rows still waiting would overwrite this one: they are superseded
-    work.deliveries.filter(
-        version__lt=version,
-        state__in=[GradeDelivery.State.QUEUED, GradeDelivery.State.RETRYING],
-    ).exclude(pk=delivery.pk).update(state=GradeDelivery.State.SUPERSEDED)
+    # older rows still waiting (or held) would overwrite this one: they are superseded
+    work.deliveries.filter(version__lt=version, state__in=WAITING).exclude(pk=delivery.pk).update(
+        state=GradeDelivery.State.SUPERSEDED
+    )
     queue.after_commit(queue.DELIVER_GRADE, delivery.pk)
     return delivery
 
@@ -154,7 +160,7 @@ def queue_many(released, maximum):
     now = timezone.now()
     at = ops.adapt_datetimefield_value(now)
     queued = GradeDelivery.State.QUEUED.value
-    waiting = {GradeDelivery.State.QUEUED, GradeDelivery.State.RETRYING}
+    waiting = set(WAITING)
     insert = insert_statement(
         GradeDelivery,
         [
@@ -229,3 +235,24 @@ def queue_many(released, maximum):
     batches = [(pks[i : i + TASK_BATCH],) for i in range(0, len(pks), TASK_BATCH)]
     queue.each_after_commit(queue.DELIVER_GRADES, batches)
     return pks
+
+
+def requeue_held(link):
+    """Queue again the rows of ``link`` that never reached the LMS while its LMS activity
+    opened another unit (held by ``deliver``, or still waiting), now that the activity opens
+    this unit again (docs/decisions/0013-relinked-units.rst). They are stamped now: the
+    activity's column may hold a score of the other unit, sent meanwhile, which an older
+    timestamp would not replace (AGS 2.0: the platform keeps the newest). Returns their ids."""
+    now = timezone.now()
+    rows = GradeDelivery.objects.filter(work__resource_link=link, state__in=WAITING)
+    ids = list(rows.values_list("pk", flat=True))
+    GradeDelivery.objects.filter(pk__in=ids).update(
+        state=GradeDelivery.State.QUEUED,
+        timestamp=now,
+        next_attempt_at=now,
+        attempts=0,
+        created=now,
+        last_error="",
+    )
+    queue.each_after_commit(queue.DELIVER_GRADE, [(pk,) for pk in ids])
+    return ids

@@ -11,12 +11,13 @@ MAX_FAILURES_SHOWN = 20
 
 def progress(resource_link, membership):
     """Counts of the unit's deliveries by state (superseded ones left out), for the learners
-    the member may see, and the failed ones with the platform's answer."""
+    the member may see, and the failed ones with the platform's answer. Held ones (their
+    LMS activity opens another unit now, ADR 0013) are counted apart, not as waiting."""
     rows = GradeDelivery.objects.filter(
         work__resource_link=resource_link,
         work__account__in=permissions.visible_learners(membership),
     ).exclude(state=GradeDelivery.State.SUPERSEDED)
-    counts = {state: 0 for state in ("queued", "retrying", "sent", "failed")}
+    counts = {state: 0 for state in ("queued", "retrying", "sent", "failed", "held")}
     for row in rows.values("state").annotate(n=Count("pk")):
         counts[row["state"]] = row["n"]
     failures = [

@@ -157,9 +157,12 @@ def release(resource_link, by=None):
 
 
 def send_held_grades(link):
-    """Queue the grades a unit released while its LMS activity opened another unit, now that
-    the activity opens it again (docs/decisions/0013-relinked-units.rst): released grades
-    with no delivery of their version, by the link's send mode as a release would."""
+    """Queue the grades a unit kept from the LMS while its LMS activity opened another unit,
+    now that the activity opens it again (docs/decisions/0013-relinked-units.rst): its
+    deliveries held at the move (or still waiting), stamped now, and released grades with no
+    delivery of their version, by the link's send mode as a release would. Returns how many
+    grades were released while held (the latter)."""
+    outbox.requeue_held(link)
     held = [
         outbox.Released(*row)
         for row in Work.objects.filter(

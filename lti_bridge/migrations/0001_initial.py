@@ -285,7 +285,7 @@ class Migration(migrations.Migration):
                 ('score_maximum', models.DecimalField(decimal_places=2, max_digits=8)),
                 ('comment', models.TextField(blank=True)),
                 ('timestamp', models.DateTimeField()),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('retrying', 'Retrying'), ('sent', 'Sent'), ('failed', 'Failed'), ('superseded', 'Superseded by a newer grade')], default='queued', max_length=10)),
+                ('state', models.CharField(choices=[('queued', 'Queued'), ('retrying', 'Retrying'), ('sent', 'Sent'), ('failed', 'Failed'), ('superseded', 'Superseded by a newer grade'), ('held', 'Held: this LMS activity opens another unit now')], default='queued', max_length=10)),
                 ('attempts', models.PositiveIntegerField(default=0)),
                 ('last_error', models.TextField(blank=True)),
                 ('next_attempt_at', models.DateTimeField()),

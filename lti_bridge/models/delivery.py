@@ -20,7 +20,9 @@ class GradeDelivery(models.Model):
     Written in the same transaction as the release or grade that causes it, delivered by a
     Celery task after commit. ``version`` is the work's grade version: a row older than the
     newest for its work is superseded and never sent, so an older grade cannot overwrite a
-    newer one.
+    newer one. A row whose unit its LMS activity no longer opens (a replaced resource link,
+    docs/decisions/0013-relinked-units.rst) is held, never sent to the column that now
+    belongs to another unit, and queued again if the activity opens its unit again.
 
     .. pii: a learner's grade on its way to the LMS.
     .. pii_types: other
@@ -33,6 +35,7 @@ class GradeDelivery(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SUPERSEDED = "superseded", _("Superseded by a newer grade")
+        HELD = "held", _("Held: this LMS activity opens another unit now")
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="deliveries")
     version = models.PositiveIntegerField()

@@ -110,12 +110,30 @@ def release_grades(request, link_id):
 @transaction.non_atomic_requests  # flows commit their own outbox rows
 @require_POST
 def retry_deliveries(request, link_id):
+    """Send the unit's failed deliveries again (or the one named ``delivery``). A unit its LMS
+    activity no longer opens retries nothing: its grades are held from the LMS, whose grade
+    column belongs to the unit the activity opens now (docs/decisions/0013-relinked-units.rst)."""
     link, membership = _link(request, link_id)
     if not permissions.can(membership, Action.RELEASE):
         return forbidden(request)
+    if not link.is_current:
+        notices.error(
+            request,
+            _(
+                "Nothing was retried: this LMS activity opens another unit now, and its "
+                "grade column in the LMS belongs to that unit, so this unit's grades are held "
+                "in Codio. If the activity opens this unit again, its held grades are sent "
+                "and failed ones can be retried."
+            ),
+        )
+        return redirect("lti_bridge:unit", link_id=link.pk)
     rows = GradeDelivery.objects.filter(work__resource_link=link)
-    if request.POST.get("delivery"):
-        rows = rows.filter(pk=request.POST["delivery"])
+    one = request.POST.get("delivery", "")
+    if one:
+        if not (one.isascii() and one.isdigit() and len(one) <= 18):
+            notices.error(request, _("No such delivery: nothing was sent."))
+            return redirect("lti_bridge:unit", link_id=link.pk)
+        rows = rows.filter(pk=int(one))
     count = deliver.retry(rows)
     notices.success(
         request,

@@ -7,9 +7,14 @@ opening the first. The latest unit wins; the learners' work and grades on the ea
 are kept, shown to the teacher, marked as no longer linked
 (docs/decisions/0013-relinked-units.rst). Real signed launches through the test client."""
 
+import json
+
 import pytest
+import responses
+from django.utils import timezone
 
 from lti_bridge.models import GradeChange, GradeDelivery, ResourceLink, Unit, Work
+from lti_bridge.tasks import deliver_due_grades
 from tests.support import INSTRUCTOR
 
 pytestmark = [pytest.mark.bridge_alone, pytest.mark.django_db]
@@ -191,3 +196,173 @@ def test_a_unit_the_organization_does_not_have_is_refused_and_changes_nothing(la
     assert response.status_code == 404
     assert "does not point to a Codio unit" in response.content.decode()
     assert list(ResourceLink.objects.values_list("pk", "unit", "current", "replaced_at")) == before
+
+
+# Grades already on their way to the LMS when the author re-picks the unit: held at the one
+# place every send passes (delivery/deliver.py), whichever path sends them (the release's
+# task, its retries, the sweep, a teacher's or an operator's retry); sent once if the
+# activity opens their unit again. The stand-in LMS below is the activity's AGS line item.
+
+TOKEN = "https://lms.example.edu/token"
+LINEITEM = "https://lms.example.edu/lineitems/7"
+SCORES = LINEITEM + "/scores"
+AGS = {
+    "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {
+        "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"],
+        "lineitem": LINEITEM,
+    }
+}
+HELD = "Held: this LMS activity opens another unit now"
+
+
+class StandInLms:
+    """The LMS's token endpoint and the activity's line item: answers each learner's score
+    with ``answers[userId]`` (200 by default) and keeps every score it accepted."""
+
+    def __init__(self, mock, registration):
+        registration.auth_token_url = TOKEN
+        registration.save()
+        self.answers = {}
+        self.accepted = []
+        mock.post(TOKEN, json={"access_token": "tok", "token_type": "Bearer"})
+        mock.add_callback(responses.POST, SCORES, callback=self.score)
+
+    def score(self, request):
+        document = json.loads(request.body)
+        status = self.answers.get(document["userId"], 200)
+        if status == 200:
+            self.accepted.append((document["userId"], document["scoreGiven"]))
+        return status, {}, json.dumps({"error": "not now"} if status != 200 else {})
+
+
+@pytest.fixture
+def lms(launch_as):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield StandInLms(mock, launch_as.registration)
+
+
+def graded_class(launch_as, *learners):
+    """Learners complete their work on Hello, Python (unit A); Grace grades each 80."""
+    browsers = {sub: launch_as(sub, custom=A, **AGS) for sub in learners}
+    a = link_of("hello-python")
+    for browser in browsers.values():
+        save(browser, a, "print('hello')", action="complete")
+    teacher = launch_as("grace", roles=(INSTRUCTOR,), custom=A, **AGS)
+    for sub in learners:
+        work = Work.objects.get(resource_link=a, account__name=sub.title())
+        grade(teacher, a, work.account, "80")
+    return a, teacher
+
+
+def notices_after(browser, response):
+    assert response.status_code == 302
+    return browser.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the release's tasks run after its commit
+def test_a_grade_backing_off_when_the_unit_is_replaced_is_held_then_sent_once_back(
+    launch_as, loops, lms
+):
+    a, teacher = graded_class(launch_as, "ada")
+    lms.answers["ada"] = 503  # the LMS is down: the release's delivery backs off
+    teacher.post(f"/lti-bridge/units/{a.pk}/release/")
+    assert GradeDelivery.objects.get().state == GradeDelivery.State.RETRYING
+    assert lms.accepted == []
+
+    launch_as("grace", roles=(INSTRUCTOR,), custom=B, **AGS)  # the author picked Loops
+    lms.answers.clear()  # the LMS is back; its column for this activity is Loops' now
+    GradeDelivery.objects.update(next_attempt_at=timezone.now())  # the backoff is over
+    deliver_due_grades()  # the sweep
+    assert lms.accepted == []  # was: Ada's 80 on Hello, Python stood as her Loops grade
+    delivery = GradeDelivery.objects.get()
+    assert delivery.state == GradeDelivery.State.HELD
+    stamped = delivery.timestamp
+
+    page = notices_after(teacher, teacher.post(f"/lti-bridge/units/{a.pk}/deliveries/retry/"))
+    assert "Nothing was retried" in page and "opens another unit now" in page
+    deliver_due_grades()
+    assert lms.accepted == [] and GradeDelivery.objects.get().state == GradeDelivery.State.HELD
+    assert HELD in page  # the learner's row says why her grade did not go
+    assert f"/lti-bridge/units/{a.pk}/deliveries/retry/" not in page  # no Retry offered
+    progress = teacher.get(f"/lti-bridge/units/{a.pk}/deliveries/").json()
+    assert (progress["held"], progress["pending"]) == (1, 0)
+
+    launch_as("grace", roles=(INSTRUCTOR,), custom=A, **AGS)  # back to Hello, Python
+    assert lms.accepted == [("ada", 80.0)]  # sent at that launch, once
+    deliver_due_grades()
+    assert lms.accepted == [("ada", 80.0)]
+    delivery.refresh_from_db()
+    # stamped at the move back: newer than any Loops score the column took meanwhile
+    assert delivery.state == GradeDelivery.State.SENT and delivery.timestamp > stamped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_release_the_worker_takes_up_after_the_re_pick_posts_nothing(launch_as, loops, lms):
+    """The release's message waits in the broker while the author re-picks the unit (a busy
+    worker): when the worker takes it up, the grade is held, not posted."""
+    from lti_bridge import queue
+
+    a, teacher = graded_class(launch_as, "ada", "bob")
+    waiting = []
+    real_task = queue.task
+    with pytest.MonkeyPatch.context() as patch:  # the broker keeps the release's message
+        patch.setattr(
+            queue,
+            "task",
+            lambda name: type("Queued", (), {"delay": lambda *args: waiting.append((name, args))}),
+        )
+        teacher.post(f"/lti-bridge/units/{a.pk}/release/")
+    assert len(waiting) == 1 and GradeDelivery.objects.filter(state="queued").count() == 2
+
+    launch_as("ada", custom=B, **AGS)  # the activity opens Loops now
+    for name, args in waiting:  # the worker takes the message up
+        real_task(name).delay(*args)
+    deliver_due_grades()
+    assert lms.accepted == []
+    assert set(GradeDelivery.objects.values_list("state", flat=True)) == {"held"}
+
+    launch_as("ada", custom=A, **AGS)
+    assert sorted(lms.accepted) == [("ada", 80.0), ("bob", 80.0)]
+    deliver_due_grades()
+    assert len(lms.accepted) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_retrying_a_failed_delivery_of_a_replaced_unit_sends_nothing_and_says_why(
+    launch_as, loops, lms, admin_client
+):
+    a, teacher = graded_class(launch_as, "ada")
+    lms.answers["ada"] = 400  # the LMS refuses the score: failed, to be retried by hand
+    teacher.post(f"/lti-bridge/units/{a.pk}/release/")
+    delivery = GradeDelivery.objects.get()
+    assert delivery.state == GradeDelivery.State.FAILED
+
+    launch_as("grace", roles=(INSTRUCTOR,), custom=B, **AGS)
+    lms.answers.clear()
+    for data in ({}, {"delivery": str(delivery.pk)}):  # Retry all, Retry one
+        response = teacher.post(f"/lti-bridge/units/{a.pk}/deliveries/retry/", data)
+        assert "Nothing was retried" in notices_after(teacher, response)
+    response = admin_client.post(
+        "/admin/lti_bridge/gradedelivery/",
+        {"action": "retry_failed", "_selected_action": [delivery.pk]},
+        follow=True,
+    )
+    assert "1 failed delivery was not retried" in response.content.decode()
+    deliver_due_grades()
+    assert lms.accepted == []
+    delivery.refresh_from_db()
+    assert delivery.state == GradeDelivery.State.FAILED  # as it was: nothing changed
+
+    launch_as("grace", roles=(INSTRUCTOR,), custom=A, **AGS)  # back: Retry works again
+    assert lms.accepted == []  # a failed row waits for a retry, as before the move
+    teacher.post(f"/lti-bridge/units/{a.pk}/deliveries/retry/", {"delivery": str(delivery.pk)})
+    assert lms.accepted == [("ada", 80.0)]
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "9" * 40, "²"])
+def test_retry_of_a_delivery_that_is_not_a_number_is_refused_with_a_page(launch_as, value):
+    launch_as("ada", custom=A)
+    teacher = launch_as("grace", roles=(INSTRUCTOR,), custom=A)
+    a = link_of("hello-python")
+    response = teacher.post(f"/lti-bridge/units/{a.pk}/deliveries/retry/", {"delivery": value})
+    assert "No such delivery" in notices_after(teacher, response)
