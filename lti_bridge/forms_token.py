@@ -18,11 +18,17 @@ nothing done):
   key, of the session's key. A page of another site can neither read it nor compute it;
   signing out, the session's expiry, or a new session (every sign-in or launch starts
   one) makes every token shown before useless. Pages with a form and nobody signed in
-  (sign-in, password, email verification, the unit picker) get an anonymous session
+  (sign-in, password, email verification) get an anonymous session
   (:func:`session.ensure`), so their forms are protected the same way.
 
 The token travels in the form field ``bridge_token`` (the ``{% bridge_form_token %}`` tag)
 or the header ``X-Bridge-Token`` (the JSON API).
+
+A view whose unsafe requests carry a proof of their own may say so (:func:`own_proof`): the
+unit picker's address holds an unguessable, single-use token the platform's deep linking
+request created, which a page of another site cannot know, and which the view checks and
+spends itself. ``protect`` then asks it for no session token (the picker needs no cookie,
+in a frame of a browser that keeps none, not even partitioned ones); the origin check stays.
 
 The frames of one course page launch at the same moment, each starting a session, and the
 browser keeps the cookie of the last: the pages of the others show tokens of sessions no
@@ -114,11 +120,22 @@ def _refresh(request):
     return response
 
 
+def own_proof(view):
+    """Declare that ``view`` proves its unsafe requests itself, by an unguessable single-use
+    capability it checks and refuses with its own page (the unit picker's URL token):
+    :func:`protect` asks it for no session token, and still refuses another origin. Apply
+    it outermost (it marks the function ``protect`` receives)."""
+    view.bridge_own_proof = True
+    return view
+
+
 def protect(view):
     """Refuse unsafe requests from another origin or without the session's token (403 page,
     nothing done); answer a page's token refresh. Applied once to every bridge view."""
     if getattr(view, "bridge_protected", False):
         return view
+
+    own = getattr(view, "bridge_own_proof", False)
 
     @csrf_exempt
     @wraps(view)
@@ -137,7 +154,7 @@ def protect(view):
                     )
                     % {"origin": foreign[:100]},
                 )
-            if not getattr(request, "_dont_enforce_csrf_checks", False):
+            if not own and not getattr(request, "_dont_enforce_csrf_checks", False):
                 expected = token_for(request)
                 given = request.POST.get(FIELD) or request.headers.get(HEADER, "")
                 if not expected or not given or not constant_time_compare(given, expected):

@@ -249,3 +249,96 @@ def test_picking_another_unit_for_the_same_link_is_honoured(units):
     )
     assert loops.current is None and functions.current is True
     assert Work.objects.filter(resource_link=loops).count() == 1  # kept, with Loops
+
+
+# ADR 0015: the picker's single-use URL token is its proof against other sites' posts. Canvas
+# and Moodle open it in a frame; a browser that keeps no cookie there at all (not even a
+# partitioned one) must still be able to answer, and the origin check stays.
+
+
+def picker_for(name, platform):
+    response = dl_launch(name, platform, roles=LMS[name]["instructor_roles"], person=GRACE)
+    assert response.status_code == 302
+    return urlsplit(response["Location"]).path
+
+
+def cookieless():
+    """A browser that keeps no cookie in the LMS's frame: every request starts bare."""
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True)  # and the form tokens are enforced, as a browser
+
+
+@pytest.mark.parametrize("lms_platform", ["canvas", "moodle"], indirect=True)
+def test_the_picker_answers_a_browser_that_keeps_no_cookie_in_frames(units):
+    from lti_bridge.forms_token import FIELD
+    from lti_bridge.session import COOKIE
+
+    name, platform = units
+    picker = picker_for(name, platform)
+    page = cookieless().get(picker)
+    assert page.status_code == 200 and 'data-testid="unit-picker"' in page.content.decode()
+    assert f'<input type="hidden" name="{FIELD}"' not in page.content.decode()  # URL token: proof
+    assert COOKIE not in page.cookies  # and no anonymous session is started for it
+
+    loops = Unit.objects.get(code="loops")
+    answer = cookieless().post(picker, {"unit": loops.pk}, HTTP_ORIGIN="http://testserver")
+    assert answer.status_code == 200, answer.content.decode()[-400:]
+    assert COOKIE not in answer.cookies
+    action, token = response_form(answer.content.decode())
+    assert action == DL_SETTINGS[name]["deep_link_return_url"]
+    [item] = decode(token, platform)["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["custom"] == {"codio_unit": "loops"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_REFERER": "https://school.instructure.com/courses/3304"},
+    ],
+)
+@pytest.mark.parametrize("lms_platform", ["canvas"], indirect=True)
+def test_the_picker_refuses_a_post_from_another_site_and_stays_open(units, headers):
+    name, platform = units
+    picker = picker_for(name, platform)
+    loops = Unit.objects.get(code="loops")
+    refused = cookieless().post(picker, {"unit": loops.pk}, **headers)
+    assert refused.status_code == 403
+    text = refused.content.decode()
+    assert "another site" in text and "nothing was done" in text
+    assert 'id="deep-linking-response"' not in text  # no signed answer was made
+    # not spent: the teacher's own choice still goes
+    answer = cookieless().post(picker, {"unit": loops.pk})
+    assert answer.status_code == 200 and 'id="deep-linking-response"' in answer.content.decode()
+
+
+@pytest.mark.parametrize("lms_platform", ["canvas"], indirect=True)
+def test_a_spent_or_unknown_picker_says_so_in_its_own_words(units):
+    name, platform = units
+    picker = picker_for(name, platform)
+    loops = Unit.objects.get(code="loops")
+    assert cookieless().post(picker, {"unit": loops.pk}).status_code == 200
+    for path in (picker, "/lti-bridge/deep-linking/" + "A" * 43 + "/"):  # replayed, unknown
+        for response in (cookieless().post(path, {"unit": loops.pk}), cookieless().get(path)):
+            assert response.status_code == 404
+            text = response.content.decode()
+            assert "This unit picker is no longer open" in text and "Nothing was sent" in text
+            assert "earlier sign-in" not in text and "deep-linking-response" not in text
+
+
+@pytest.mark.parametrize("token", ["a" * 10_000, "x", "a.b" * 15, "é" * 30])
+def test_a_token_unlike_a_picker_s_is_not_looked_up(token, monkeypatch):
+    """A picker token is 43 URL-safe characters: anything else is refused without a cache
+    lookup (a 10,000-character key breaks memcached: a 500 there)."""
+    from lti_bridge.flows import deep_linking
+
+    def looked_up(token):
+        raise AssertionError("looked up")
+
+    monkeypatch.setattr(deep_linking, "load", looked_up)
+    path = "/lti-bridge/deep-linking/" + token + "/"
+    for response in (cookieless().get(path), cookieless().post(path, {"unit": "1"})):
+        assert response.status_code == 404
+        assert "This unit picker is no longer open" in response.content.decode()

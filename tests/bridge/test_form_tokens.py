@@ -241,8 +241,14 @@ def test_sync_roster_works_without_the_csrf_cookie(bridge_setup):
     assert sync.requested_by.email == "t@example.edu"
 
 
-def unsafe_routes():
-    """Every bridge address but the LTI endpoints, with arguments that reach its view."""
+# The one address whose forms prove themselves by the single-use token in their URL
+# (forms_token.own_proof): the unit picker; tests/bridge/test_deep_linking_tool.py.
+OWN_PROOF = {"deep-linking"}
+
+
+def unsafe_routes(own_proof=False):
+    """Every bridge address but the LTI endpoints, with arguments that reach its view (those
+    that carry their own proof, or the others)."""
     from lti_bridge import urls
 
     values = {"class_id": 1, "link_id": 1, "account_id": 1, "org_id": 1, "work_id": 1}
@@ -250,8 +256,22 @@ def unsafe_routes():
     for pattern in urls.urlpatterns:
         if pattern.name in ("login", "launch", "jwks"):
             continue
+        if (pattern.name in OWN_PROOF) != own_proof:
+            continue
         kwargs = {name: values[name] for name in pattern.pattern.converters}
         yield pattern.name, kwargs
+
+
+def test_only_the_unit_picker_carries_its_own_proof():
+    """No other view opts out of the session token (protect honours ``own_proof``)."""
+    from lti_bridge import urls
+
+    marked = {
+        pattern.name
+        for pattern in urls.urlpatterns
+        if getattr(pattern.callback, "bridge_own_proof", False)
+    }
+    assert marked == OWN_PROOF
 
 
 @pytest.mark.parametrize("name,kwargs", list(unsafe_routes()))
@@ -268,6 +288,20 @@ def test_every_bridge_address_refuses_an_unsafe_request_without_the_token(
     assert response.status_code == 403, name
     assert "expired" in response.content.decode(), name
     assert "CSRF" not in response.content.decode()
+
+
+@pytest.mark.parametrize("name,kwargs", list(unsafe_routes(own_proof=True)))
+def test_an_address_with_its_own_proof_refuses_a_post_without_it(teacher_and_work, name, kwargs):
+    """The unit picker asks no session token: a post without its URL's live token is
+    refused by the picker itself, with its own page, and nothing is sent."""
+    from django.urls import reverse
+
+    client, _work, _ = teacher_and_work
+    response = client.post(reverse(f"lti_bridge:{name}", kwargs=kwargs), {"unit": "1"})
+    assert response.status_code == 404, name
+    text = response.content.decode()
+    assert "no longer open" in text and "Nothing was sent" in text
+    assert "CSRF" not in text
 
 
 @pytest.mark.parametrize("name", ["sign-in", "password-reset"])
