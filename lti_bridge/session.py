@@ -11,9 +11,10 @@ session cookie is the LMS's, and a launch must not change it (or sign anyone in 
   session of the account. A deactivated or deleted account has no session.
 * Inside an iframe over HTTPS the cookie is ``SameSite=None; Secure`` (and Partitioned:
   cookies.py).
-* A page with a form and nobody signed in (sign-in, password, email verification, the unit
-  picker) gets an anonymous session (:func:`ensure`): every form's token is bound to a
-  session (forms_token.py), signed in or not. Signing in replaces it like any other.
+* A page with a form and nobody signed in (sign-in, password, email verification) gets an
+  anonymous session (:func:`ensure`): every form's token is bound to a session
+  (forms_token.py), signed in or not. Signing in replaces it like any other. The unit
+  picker needs none: its address's single-use token is its proof (ADR 0015).
 """
 
 from importlib import import_module
