@@ -237,6 +237,16 @@ def queue_many(released, maximum):
     return pks
 
 
+def hold_waiting(link):
+    """Hold the rows of ``link`` still waiting to go out, now that its LMS activity opens
+    another unit: the teacher's page says so at once (``deliver`` would hold each when it
+    next tried to send it). Returns how many."""
+    return GradeDelivery.objects.filter(
+        work__resource_link=link,
+        state__in=(GradeDelivery.State.QUEUED, GradeDelivery.State.RETRYING),
+    ).update(state=GradeDelivery.State.HELD, last_error="")
+
+
 def requeue_held(link):
     """Queue again the rows of ``link`` that never reached the LMS while its LMS activity
     opened another unit (held by ``deliver``, or still waiting), now that the activity opens

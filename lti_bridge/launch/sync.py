@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..db import retry_transaction
+from ..delivery import outbox
 from ..flows import grading, linking, mentors, roster
 from ..identity import lti_id_from_custom
 from ..models import ClassMembership, Classroom, OrgMembership, ResourceLink, Unit, Work
@@ -215,6 +216,7 @@ def relink(existing, unit):
     if current is not None:  # replaced first: the unique index allows one current row
         current.current, current.replaced_at = None, timezone.now()
         current.save(update_fields=["current", "replaced_at"])
+        outbox.hold_waiting(current)
     source = current or existing
     if target is None:
         target = ResourceLink.objects.create(

@@ -270,6 +270,8 @@ def test_a_grade_backing_off_when_the_unit_is_replaced_is_held_then_sent_once_ba
     assert lms.accepted == []
 
     launch_as("grace", roles=(INSTRUCTOR,), custom=B, **AGS)  # the author picked Loops
+    # held at the re-pick: the teacher's page says so at once, before any send is tried
+    assert GradeDelivery.objects.get().state == GradeDelivery.State.HELD
     lms.answers.clear()  # the LMS is back; its column for this activity is Loops' now
     GradeDelivery.objects.update(next_attempt_at=timezone.now())  # the backoff is over
     deliver_due_grades()  # the sweep
