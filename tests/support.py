@@ -1,5 +1,7 @@
 """Test helpers: a transport that sends the bridge's outbound HTTP to Django's test
-client, a scripted platform that signs its own id_tokens, and the XBlock launch flow."""
+client; the routing of an origin to a live server, a recording network transport and a
+client with the test client's interface over real HTTP; a scripted platform that signs
+its own id_tokens, and the XBlock launch flow."""
 
 import io
 import json
@@ -13,7 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 from django.test import Client
 from jwt.api_jws import PyJWS
-from requests.adapters import BaseAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 
 from lti_bridge.protocol import keys
 
@@ -302,3 +304,188 @@ def only_grade():
     rows = gradebook()
     assert len(rows) == 1, rows
     return rows[0]
+
+
+def route_origin(monkeypatch, origin, server_url):
+    """For the rest of the test, the connections urllib3 (so requests) opens to ``origin``'s
+    host and port go to ``server_url``'s instead, as a hosts-file line would send them (the
+    port mapped too): the URL, the ``Host`` header and the cookies stay the origin's. Every
+    transport over the network follows it, a fresh adapter made for one exchange too, in any
+    thread (a live server's own outbound calls)."""
+    import urllib3.util.connection as connection
+
+    real = connection.create_connection
+    origin_parts, server = urlsplit(origin), urlsplit(server_url)
+    routed = (origin_parts.hostname, origin_parts.port or 80)
+
+    def create_connection(address, *args, **kwargs):
+        if tuple(address) == routed:
+            address = (server.hostname, server.port)
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(connection, "create_connection", create_connection)
+
+
+class RecordingAdapter(HTTPAdapter):
+    """requests' network transport that keeps every request it sends, as
+    :class:`DjangoClientAdapter` does (``calls``: method, URL, timeout; ``requests``: the
+    prepared requests, with headers and body)."""
+
+    def __init__(self):
+        super().__init__(max_retries=0)
+        self.calls = []
+        self.requests = []
+
+    def send(self, request, **kwargs):
+        self.calls.append((request.method, request.url, kwargs.get("timeout")))
+        self.requests.append(request)
+        return super().send(request, **kwargs)
+
+
+class LiveResponse:
+    """A requests response read as tests read Django's test responses: ``status_code``,
+    ``content``, ``json()``, ``response["Header"]``, ``response.get("Header")``,
+    ``"Header" in response`` (headers case-insensitive), ``streaming_content``."""
+
+    def __init__(self, response):
+        self.raw = response
+        self.status_code = response.status_code
+        self.content = response.content
+        self.headers = response.headers
+
+    def json(self):
+        return self.raw.json()
+
+    @property
+    def streaming_content(self):
+        return iter([self.content])
+
+    def __getitem__(self, header):
+        return self.headers[header]
+
+    def get(self, header, default=None):
+        return self.headers.get(header, default)
+
+    def __contains__(self, header):
+        return header in self.headers
+
+    def items(self):
+        return self.headers.items()
+
+    def __repr__(self):
+        return f"<LiveResponse {self.status_code} {self.raw.request.method} {self.raw.url}>"
+
+
+class LiveClient:
+    """django.test.Client's interface (``get/post/put/patch/delete/head/options(path_or_url,
+    data, content_type, **extra)``, ``force_login``, ``cookies``) over real HTTP: a
+    ``requests.Session`` (its own cookie jar, keep-alive, timeouts) on ``origin`` (a live
+    server there: :func:`route_origin`), its requests recorded (``adapter``, a
+    :class:`RecordingAdapter`). Paths are on ``origin``;
+    ``HTTP_*`` extras are headers (``HTTP_X_FOO`` is ``X-Foo``). As the test client:
+    GET's ``data`` is the query; POST's dict ``data`` without ``content_type`` is a form
+    (application/x-www-form-urlencoded, as browsers and OAuth clients send it, where the
+    test client sends multipart); a dict or list with a JSON media type is sent as JSON.
+    Redirects are answered, not followed. ``bridge_forms``: send the bridge session's form
+    token with unsafe requests, as the bridge's pages do (like :class:`BridgeClient`)."""
+
+    def __init__(self, origin, *, timeout=30, bridge_forms=False):
+        self.origin = origin.rstrip("/")
+        self.timeout = timeout
+        self.bridge_forms = bridge_forms
+        self.session = requests.Session()
+        self.session.trust_env = False  # no proxy from the environment
+        self.adapter = RecordingAdapter()
+        self.session.mount(self.origin + "/", self.adapter)
+
+    def fresh(self, **options):
+        """Another browser on the same origin: an empty cookie jar."""
+        return type(self)(
+            self.origin,
+            timeout=options.get("timeout", self.timeout),
+            bridge_forms=options.get("bridge_forms", self.bridge_forms),
+        )
+
+    @property
+    def cookies(self):
+        return self.session.cookies
+
+    def force_login(self, user):
+        """Sign ``user`` in as Django's test client does (a session in the session store,
+        no login page) and keep its cookie for the origin's host."""
+        signed_in = Client()
+        signed_in.force_login(user)
+        host = urlsplit(self.origin).hostname
+        for morsel in signed_in.cookies.values():
+            self.session.cookies.set(morsel.key, morsel.value, domain=host, path="/")
+        return self
+
+    def close(self):
+        self.session.close()
+
+    def url(self, path_or_url):
+        if path_or_url.startswith("/"):
+            return self.origin + path_or_url
+        if not path_or_url.startswith(self.origin + "/"):
+            raise ValueError(f"{path_or_url} is not on {self.origin}")
+        return path_or_url
+
+    def request(self, method, path, data=None, content_type=None, headers=None, **extra):
+        from lti_bridge.forms_token import HEADER, token_for
+        from lti_bridge.session import COOKIE
+
+        sent = dict(headers or {})
+        for key, value in extra.items():
+            if not key.startswith("HTTP_"):
+                raise TypeError(f"LiveClient does not send {key!r}")
+            sent["-".join(part.capitalize() for part in key[5:].split("_"))] = value
+        params, body = None, None
+        if method in ("GET", "HEAD", "OPTIONS"):
+            params = data or None
+        elif content_type is None and isinstance(data, dict):
+            body = data  # requests encodes it as a form
+        elif data not in (None, "", b"", {}):
+            if isinstance(data, (dict, list, tuple)) and re.match(
+                r"^application/(.+\+)?json", content_type or ""
+            ):
+                data = json.dumps(data)
+            body = data.encode() if isinstance(data, str) else data
+            sent["Content-Type"] = content_type or "application/octet-stream"
+        if (
+            self.bridge_forms
+            and method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+            and self.session.cookies.get(COOKIE)
+        ):
+            request = SimpleNamespace(COOKIES={COOKIE: self.session.cookies.get(COOKIE)})
+            sent.setdefault(HEADER, token_for(request))
+        response = self.session.request(
+            method,
+            self.url(path),
+            params=params,
+            data=body,
+            headers=sent,
+            allow_redirects=False,
+            timeout=self.timeout,
+        )
+        return LiveResponse(response)
+
+    def get(self, path, data=None, **extra):
+        return self.request("GET", path, data, **extra)
+
+    def head(self, path, data=None, **extra):
+        return self.request("HEAD", path, data, **extra)
+
+    def options(self, path, data=None, **extra):
+        return self.request("OPTIONS", path, data, **extra)
+
+    def post(self, path, data=None, content_type=None, **extra):
+        return self.request("POST", path, data, content_type, **extra)
+
+    def put(self, path, data=None, content_type=None, **extra):
+        return self.request("PUT", path, data, content_type, **extra)
+
+    def patch(self, path, data=None, content_type=None, **extra):
+        return self.request("PATCH", path, data, content_type, **extra)
+
+    def delete(self, path, data=None, content_type=None, **extra):
+        return self.request("DELETE", path, data, content_type, **extra)
