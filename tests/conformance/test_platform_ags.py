@@ -1,14 +1,20 @@
 """Platform: Assignment and Grade Services 2.0 (1EdTech's platform certification plan, AGS
 section): the token endpoint's grants, the line item service (list with filters and pages,
 create, read, update, delete), scores and results, on the blocks' own line items and on the
-tool's. Real HTTP through Django's test client and the real URLconf."""
+tool's.
+
+Real HTTP: every request goes over a socket to the live server (the ``http`` client of
+tests/conformance/conftest.py, with the test client's interface), the tool's token
+requests as form posts (application/x-www-form-urlencoded, RFC 6749 §4.4) as tools send
+them. The launches and pages of signed-in people (``live_as_user``, the admin) too: their
+sign-in is ``force_login`` (a session in the store, no login page), its cookie on the
+wire."""
 
 import json
 from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
-from django.test import Client
 
 from codio_xblock.lti1p3.ags import (
     SCOPE_LINEITEM,
@@ -21,6 +27,14 @@ from tests.conformance.conftest import COURSE_ID
 from tests.support import gradebook
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the gradebook is written on commit
+
+
+@pytest.fixture
+def outbound(live_outbound):
+    """The demo's outbound calls (the bridge reading the platform's key set when a learner
+    launches it) over sockets too."""
+    return live_outbound
+
 
 MEDIA_LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
 MEDIA_CONTAINER = "application/vnd.ims.lis.v2.lineitemcontainer+json"
@@ -84,26 +98,26 @@ def post_score(client, url, token, body):
 # ---- token endpoint (LTI Security 1.0 §4.1, RFC 6749 §3.3) ----
 
 
-def test_a_narrower_grant_says_what_it_granted(tool):
+def test_a_narrower_grant_says_what_it_granted(http, tool):
     """RFC 6749 §3.3 / AGS 2.0 §3.1: a tool that may only read line items and asks for
     ``lineitem`` with ``score`` gets ``lineitem.readonly`` and ``score``."""
-    response = tool.token_response(Client(), scope=f"{SCOPE_SCORE} {SCOPE_LINEITEM}")
+    response = tool.token_response(http, scope=f"{SCOPE_SCORE} {SCOPE_LINEITEM}")
     assert response.status_code == 200
     assert response.json()["scope"].split() == [SCOPE_SCORE, SCOPE_LINEITEM_READONLY]
 
 
-def test_nothing_left_to_grant_is_invalid_scope(tool):
+def test_nothing_left_to_grant_is_invalid_scope(http, tool):
     """RFC 6749 §5.2: ``invalid_scope`` only when nothing asked for may be granted."""
-    response = tool.token_response(Client(), scope="https://example.com/scope/unknown")
+    response = tool.token_response(http, scope="https://example.com/scope/unknown")
     assert response.status_code == 400 and response.json()["error"] == "invalid_scope"
 
 
-def test_a_token_carrying_a_scope_revoked_since_is_refused(managing, context):
+def test_a_token_carrying_a_scope_revoked_since_is_refused(http, managing, context):
     """LTI Security 1.0 §4.1: a token is checked against the tool's grants at every use."""
-    token = managing.token(Client(), SCOPE_LINEITEM)
+    token = managing.token(http, SCOPE_LINEITEM)
     managing.tool.service_scopes = f"{SCOPE_LINEITEM_READONLY}\n{SCOPE_SCORE}"
     managing.tool.save()
-    client = Client()
+    client = http
     refused = create(client, context, token, {"label": "Quiz", "scoreMaximum": 5})
     assert refused.status_code == 403
     assert client.get(container_url(context), **bearer(token)).status_code == 403
@@ -114,11 +128,11 @@ def test_a_token_carrying_a_scope_revoked_since_is_refused(managing, context):
 
 
 def test_the_container_lists_the_courses_line_items_with_filters_and_pages(
-    managing, context, line_item
+    http, managing, context, line_item
 ):
     """AGS 2.0 §3.2.3: GET the container; resource_link_id, resource_id and tag filter it;
     limit pages it, and ``Link: rel="next"`` names the next page with the same filters."""
-    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    client, token = http, managing.token(http, SCOPE_LINEITEM)
     made = [
         create(
             client,
@@ -158,10 +172,10 @@ def test_the_container_lists_the_courses_line_items_with_filters_and_pages(
     assert seen == [f"Part {n}" for n in range(5)]
 
 
-def test_a_tool_creates_a_line_item(managing, context, line_item):
+def test_a_tool_creates_a_line_item(http, managing, context, line_item):
     """AGS 2.0 §3.2.4: POST a line item; 201 with the line item (its ``id`` the URL it is
     read at) as application/vnd.ims.lis.v2.lineitem+json."""
-    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    client, token = http, managing.token(http, SCOPE_LINEITEM)
     response = create(
         client,
         context,
@@ -219,39 +233,39 @@ def test_a_tool_creates_a_line_item(managing, context, line_item):
         ["not", "an", "object"],
     ],
 )
-def test_a_malformed_line_item_is_refused_and_nothing_is_made(managing, context, body):
+def test_a_malformed_line_item_is_refused_and_nothing_is_made(http, managing, context, body):
     """AGS 2.0 §3.2.4: ``label`` and a positive ``scoreMaximum`` are required; a
     resourceLinkId must be a link of the context."""
-    response = create(Client(), context, managing.token(Client(), SCOPE_LINEITEM), body)
+    response = create(http, context, managing.token(http, SCOPE_LINEITEM), body)
     assert response.status_code == 400, response.content
     assert response.json()["error"] == "invalid_request"
     assert not LineItem.objects.filter(usage_id__isnull=True).exists()
 
 
-def test_line_items_are_posted_as_json(managing, context):
+def test_line_items_are_posted_as_json(http, managing, context):
     """AGS 2.0 §3.2.4: the body is application/vnd.ims.lis.v2.lineitem+json."""
     response = create(
-        Client(),
+        http,
         context,
-        managing.token(Client(), SCOPE_LINEITEM),
+        managing.token(http, SCOPE_LINEITEM),
         {"label": "Quiz", "scoreMaximum": 5},
         content_type="text/plain",
     )
     assert response.status_code == 415 and not LineItem.objects.filter(label="Quiz").exists()
 
 
-def test_a_read_only_token_cannot_create(tool, context):
+def test_a_read_only_token_cannot_create(http, tool, context):
     """AGS 2.0 §3.1: creating needs the ``lineitem`` scope."""
-    token = tool.token(Client(), SCOPE_LINEITEM_READONLY)
-    response = create(Client(), context, token, {"label": "Quiz", "scoreMaximum": 5})
+    token = tool.token(http, SCOPE_LINEITEM_READONLY)
+    response = create(http, context, token, {"label": "Quiz", "scoreMaximum": 5})
     assert response.status_code == 403 and not LineItem.objects.filter(label="Quiz").exists()
 
 
-def test_another_tools_container_and_line_items_are_refused(managing, other_tool, context):
+def test_another_tools_container_and_line_items_are_refused(http, managing, other_tool, context):
     """LTI Security 1.0 §4.1: a tool reaches only its own courses' services."""
     other_tool.tool.service_scopes = ALL
     other_tool.tool.save()
-    client, token = Client(), other_tool.token(Client(), SCOPE_LINEITEM)
+    client, token = http, other_tool.token(http, SCOPE_LINEITEM)
     assert client.get(container_url(context), **bearer(token)).status_code == 403
     assert create(client, context, token, {"label": "Q", "scoreMaximum": 1}).status_code == 403
     mine = create(
@@ -261,19 +275,19 @@ def test_another_tools_container_and_line_items_are_refused(managing, other_tool
     assert LineItem.objects.filter(label="M").exists()
 
 
-def test_the_container_pages_are_bounded(managing, context):
+def test_the_container_pages_are_bounded(http, managing, context):
     """AGS 2.0 §3.2.3: ``limit`` is a positive whole number (ASCII digits); others are a
     clear 400."""
-    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    client, token = http, managing.token(http, SCOPE_LINEITEM)
     for limit in ("0", "-1", "²", "abc", "1.5"):
         response = client.get(container_url(context), {"limit": limit}, **bearer(token))
         assert response.status_code == 400, limit
 
 
-def test_a_tool_may_make_only_so_many_line_items(managing, context, settings):
+def test_a_tool_may_make_only_so_many_line_items(http, managing, context, settings):
     """The operator's bound on a tool's line items per course (MAX_TOOL_LINE_ITEMS_PER_COURSE)."""
     settings.CODIO_XBLOCK = {**settings.CODIO_XBLOCK, "MAX_TOOL_LINE_ITEMS_PER_COURSE": 2}
-    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    client, token = http, managing.token(http, SCOPE_LINEITEM)
     codes = [
         create(client, context, token, {"label": f"L{n}", "scoreMaximum": 1}).status_code
         for n in range(3)
@@ -284,9 +298,9 @@ def test_a_tool_may_make_only_so_many_line_items(managing, context, settings):
 # ---- one line item (AGS 2.0 §3.2.7 - §3.2.9) ----
 
 
-def test_a_tool_updates_and_deletes_its_line_item_with_its_scores(managing, context, learner):
+def test_a_tool_updates_and_deletes_its_line_item_with_its_scores(http, managing, context, learner):
     """AGS 2.0 §3.2.8 (PUT replaces) and §3.2.9 (DELETE, with its results)."""
-    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    client, token = http, managing.token(http, SCOPE_LINEITEM)
     url = create(client, context, token, {"label": "Draft", "scoreMaximum": 5}).json()["id"]
     updated = put(client, url, token, {"label": "Final", "scoreMaximum": 20, "tag": "t"})
     assert updated.status_code == 200 and updated["Content-Type"] == MEDIA_LINEITEM
@@ -302,11 +316,11 @@ def test_a_tool_updates_and_deletes_its_line_item_with_its_scores(managing, cont
 
 
 def test_the_blocks_own_line_item_is_never_changed_or_deleted_by_the_tool(
-    managing, context, line_item
+    http, managing, context, line_item
 ):
     """AGS 2.0 §3.2.8-3.2.9: a platform may refuse; the block's own line item is the unit's
     gradebook column, set by the course team (ADR 0012)."""
-    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    client, token = http, managing.token(http, SCOPE_LINEITEM)
     url = f"http://codio.test/codio/lti/v1/ags/lineitems/{line_item.pk}"
     same = put(client, url, token, {"label": "Unit", "scoreMaximum": 10})
     assert same.status_code == 200
@@ -317,9 +331,9 @@ def test_the_blocks_own_line_item_is_never_changed_or_deleted_by_the_tool(
     assert (line_item.label, line_item.score_maximum) == ("Unit", 10)
 
 
-def test_other_methods_are_not_allowed(managing, line_item):
+def test_other_methods_are_not_allowed(http, managing, line_item):
     """HTTP 405 with Allow, for a method the service does not have."""
-    client, token = Client(), managing.token(Client(), SCOPE_LINEITEM)
+    client, token = http, managing.token(http, SCOPE_LINEITEM)
     response = client.patch(
         f"/codio/lti/v1/ags/lineitems/{line_item.pk}",
         "{}",
@@ -333,11 +347,11 @@ def test_other_methods_are_not_allowed(managing, line_item):
 
 
 def test_scores_on_the_tools_line_item_are_kept_and_never_reach_the_gradebook(
-    managing, context, learner
+    http, managing, context, learner
 ):
     """ADR 0012: the tool's line items hold scores and results for the tool; Open edX's
     gradebook has one graded score per block, its own line item's."""
-    client = Client()
+    client = http
     url = create(
         client, context, managing.token(client, SCOPE_LINEITEM), {"label": "X", "scoreMaximum": 4}
     ).json()["id"]
@@ -360,9 +374,9 @@ def test_scores_on_the_tools_line_item_are_kept_and_never_reach_the_gradebook(
     assert post_score(client, url, managing.token(client, SCOPE_SCORE), stranger).status_code == 400
 
 
-def test_results_are_paged(managing, context, learner, line_item):
+def test_results_are_paged(http, managing, context, learner, line_item):
     """AGS 2.0 §3.3.4: ``limit`` and ``Link: rel="next"``."""
-    client = Client()
+    client = http
     for user_key in ("43", "44"):
         PlatformSubject.objects.create(user_key=user_key)
         BlockLaunch.objects.create(line_item=line_item, user_key=user_key)
@@ -381,10 +395,10 @@ def test_results_are_paged(managing, context, learner, line_item):
     assert ids == set(PlatformSubject.objects.values_list("sub", flat=True))
 
 
-def test_a_replaced_score_is_a_new_score(tool, line_item, learner):
+def test_a_replaced_score_is_a_new_score(http, tool, line_item, learner):
     """AGS 2.0 §3.4: a newer score replaces the stored one; everything describing the
     latest score changes with it, its time of receipt included."""
-    client, token = Client(), tool.token(Client(), SCOPE_SCORE)
+    client, token = http, tool.token(http, SCOPE_SCORE)
     url = f"http://codio.test/codio/lti/v1/ags/lineitems/{line_item.pk}"
     first_time = datetime.now(UTC) - timedelta(minutes=5)
     assert post_score(client, url, token, score(learner, 2, 10, when=first_time)).status_code == 200
@@ -400,14 +414,14 @@ def test_a_replaced_score_is_a_new_score(tool, line_item, learner):
     assert stored.published is not None and stored.published >= stored.received
 
 
-def test_the_launch_names_the_container_and_grants_only_what_the_tool_may(as_user, course):
+def test_the_launch_names_the_container_and_grants_only_what_the_tool_may(live_as_user, course):
     """AGS 2.0 §3.1: the endpoint claim's ``lineitems`` is the course's container and its
     ``scope`` what the tool is granted and the platform implements."""
     from tests.support import form_fields, launch_through_xblock
 
     course.service_scopes = ALL
     course.save()
-    _, steps = launch_through_xblock(as_user("learner"))
+    _, steps = launch_through_xblock(live_as_user("learner"))
     _, fields = form_fields(steps["auth"].content.decode())
     claims = jwt.decode(fields["id_token"], options={"verify_signature": False})
     endpoint = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]
@@ -423,7 +437,7 @@ def test_the_launch_names_the_container_and_grants_only_what_the_tool_may(as_use
     )
 
 
-def test_staff_see_the_tools_line_items_beside_the_gradebook(as_user, users, course):
+def test_staff_see_the_tools_line_items_beside_the_gradebook(live_as_user, users, course):
     """ADR 0012: the demo LMS's staff gradebook lists the line items tools made, with their
     scores, apart from the course grade (which they never change)."""
     from codio_xblock import conf as xblock_conf
@@ -447,13 +461,13 @@ def test_staff_see_the_tools_line_items_beside_the_gradebook(as_user, users, cou
         grading_progress="FullyGraded",
         timestamp=datetime.now(UTC),
     )
-    page = as_user("instructor").get("/gradebook/").content.decode()
+    page = live_as_user("instructor").get("/gradebook/").content.decode()
     assert 'data-testid="tool-line-items"' in page
     assert "Speed run" in page and "4 / 5" in page and "bonus" in page
     assert 'data-testid="gradebook-empty"' in page  # no course grade from it
 
 
-def test_the_operator_grants_the_line_item_service_per_tool(tool, admin_client):
+def test_the_operator_grants_the_line_item_service_per_tool(http, tool, admin_user):
     """Who may get ``lineitem``: the tool registration's service scopes, documented where
     the operator registers the tool; the default does not grant it, and a scope this
     platform does not offer is refused there."""
@@ -461,7 +475,8 @@ def test_the_operator_grants_the_line_item_service_per_tool(tool, admin_client):
 
     assert SCOPE_LINEITEM not in tool.tool.scope_list()
     assert SCOPE_LINEITEM_READONLY in tool.tool.scope_list()
-    page = admin_client.get(f"/admin/codio_xblock/toolregistration/{tool.tool.pk}/change/")
+    admin = http.force_login(admin_user)
+    page = admin.get(f"/admin/codio_xblock/toolregistration/{tool.tool.pk}/change/")
     assert page.status_code == 200
     assert "scope/lineitem) to let it create" in page.content.decode()
     assert f"Offered: {SCOPE_LINEITEM}, " in page.content.decode()

@@ -3,8 +3,15 @@
 The platform (``codio_xblock`` in the demo course) launches its registered tool: the
 block's launch handler starts the third-party initiated login, the tool's login sends the
 browser to the platform's OIDC authorization endpoint, which answers with a form post of a
-signed id_token. Every step is real HTTP through Django's test client and the real
-URLconf; the id_token is verified with the key set the platform serves at its JWKS URL.
+signed id_token. The id_token is verified with the key set the platform serves at its
+JWKS URL.
+
+Every step is real HTTP: a socket to the live server (the ``http`` client of
+tests/conformance/conftest.py, with the test client's interface), the people's browsers
+too (``as_user`` is ``live_as_user`` here: each its own cookie jar, signed in by
+``force_login``, a session in the store with no login page, its cookie on the wire; that
+sign-in is the one step that is not an HTTP request). The tool's login redirect is
+followed as a browser does; the platform never sees Django's test client.
 """
 
 import re
@@ -13,14 +20,13 @@ from urllib.parse import urlencode
 
 import jwt
 import pytest
-from django.test import Client
 
 from codio_xblock.models import ToolRegistration
 from lti_bridge.protocol.vocabulary import Claim
 from tests.support import form_fields, path_of, query
 from tests.test_platform_oidc_auth import AUTH, ask, auth_params
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the live server's threads read it
 
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 
@@ -29,13 +35,27 @@ def bridge():
     return ToolRegistration.objects.get(slug="lti_bridge")
 
 
-def verified(response):
-    """The id_token of an auth response, verified with the key the JWKS URL serves."""
+@pytest.fixture
+def outbound(live_outbound):
+    """The demo's outbound calls (the bridge reading the platform's key set when it is
+    launched) over sockets too."""
+    return live_outbound
+
+
+@pytest.fixture
+def as_user(live_as_user):
+    """The people of the demo course as browsers over real HTTP (conftest.live_as_user)."""
+    return live_as_user
+
+
+def verified(response, client):
+    """The id_token of an auth response, verified with the key the JWKS URL serves (read
+    by ``client``)."""
     assert response.status_code == 200, response.content.decode()[-400:]
     action, fields = form_fields(response.content.decode())
     token = fields["id_token"]
     header = jwt.get_unverified_header(token)
-    key_set = Client().get("/codio/lti/v1/jwks").json()
+    key_set = client.fresh().get("/codio/lti/v1/jwks").json()
     (jwk,) = [key for key in key_set["keys"] if key["kid"] == header["kid"]]
     public = jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
     claims = jwt.decode(
@@ -51,7 +71,7 @@ def verified(response):
 def launch(as_user, username="learner", index=0):
     client = as_user(username)
     params = auth_params(client, index)
-    return params, verified(ask(client, params))
+    return params, verified(ask(client, params), client)
 
 
 def test_login_initiation_names_the_platform_the_user_and_the_target(as_user):
@@ -81,12 +101,12 @@ def test_the_auth_response_posts_the_id_token_and_state_to_the_redirect_uri(as_u
     assert fields["state"] == params["state"]
 
 
-def test_the_id_token_is_rs256_signed_by_a_key_of_the_jwks(as_user):
+def test_the_id_token_is_rs256_signed_by_a_key_of_the_jwks(http, as_user):
     """LTI Security 1.0 §5.1.2 and §6.1-6.3: RS256, with the ``kid`` of a key the platform
     publishes at its JWKS URL (public members only)."""
     _params, (_action, _fields, header, _claims) = launch(as_user)
     assert header["alg"] == "RS256" and header["kid"]
-    key_set = Client().get("/codio/lti/v1/jwks").json()
+    key_set = http.get("/codio/lti/v1/jwks").json()
     for key in key_set["keys"]:
         assert key["kty"] == "RSA" and key["kid"] and key.get("alg", "RS256") == "RS256"
         assert not {"d", "p", "q", "dp", "dq", "qi"} & set(key)
@@ -206,13 +226,13 @@ def test_the_redirect_uri_must_match_a_registered_one_exactly(as_user, redirect_
     assert 'name="id_token"' not in response.content.decode()
 
 
-def test_hints_are_bound_to_the_signed_in_user(as_user):
+def test_hints_are_bound_to_the_signed_in_user(http, as_user):
     """LTI Security 1.0 §5.1.1.2: the platform checks that the login_hint names the user
     signed in; a launch started for one user does not sign a token for another, nor for
     nobody (login_required)."""
     params = auth_params(as_user("learner"))
     assert ask(as_user("learner2"), params).status_code == 403
-    nobody = Client().get(AUTH + "?" + urlencode(params))
+    nobody = http.get(AUTH + "?" + urlencode(params))
     assert nobody.status_code == 403 and "login_required" in nobody.content.decode()
 
 

@@ -11,6 +11,13 @@ learner's next launch carries it. Sections are those of the test plan:
 1. the deep linking request message (DL 2.0 §4.4);
 2. the deep linking response: accepted and refused (DL 2.0 §4.5, Security Framework §5);
 3. the ltiResourceLink content item and the launch of the created link (DL 2.0 §3.1).
+
+Every step is real HTTP: a socket to the live server (tests/conformance/conftest.py's
+``live_as_user``: the author's and the learner's browsers, each its own cookie jar, signed
+in by ``force_login``, a session in the store with no login page, its cookie on the wire;
+that sign-in and Studio's ``block()`` read of the saved fields are the steps that are not
+HTTP requests). The tool reads the platform's key set at its JWKS URL and posts its
+response, as a browser form post, to ``deep_link_return_url`` as given.
 """
 
 import json
@@ -18,16 +25,27 @@ import re
 import time
 import uuid
 from html import unescape
-from urllib.parse import urlsplit
 
 import jwt
 import pytest
 
-from codio_xblock import keystore
 from lti_bridge.protocol import keys
 from tests.support import query
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def outbound(live_outbound):
+    """The demo's outbound calls over sockets too (conftest.live_outbound)."""
+    return live_outbound
+
+
+@pytest.fixture
+def as_user(live_as_user):
+    """The people of the demo course as browsers over real HTTP (conftest.live_as_user)."""
+    return live_as_user
+
 
 AUTH = "/codio/lti/v1/auth"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -74,7 +92,8 @@ def authenticate(client, login_url, tool):
     assert auth.status_code == 200, auth.content.decode()[-400:]
     token = re.search(r'name="id_token" value="([^"]+)"', auth.content.decode()).group(1)
     header = jwt.get_unverified_header(token)
-    published = {k["kid"]: k for k in keystore.jwks()["keys"]}
+    key_set = client.fresh().get("/codio/lti/v1/jwks").json()  # the tool reads it as tools do
+    published = {k["kid"]: k for k in key_set["keys"]}
     public = jwt.algorithms.RSAAlgorithm.from_jwk(published[header["kid"]])
     claims = jwt.decode(token, public, algorithms=["RS256"], audience=tool.tool.client_id)
     assert claims["nonce"] == nonce
@@ -115,12 +134,21 @@ def signed_response(tool, request_claims, items, sign_with=None, kid=None, **ove
 
 def post_response(client, request_claims, token):
     url = request_claims[DL + "deep_linking_settings"]["deep_link_return_url"]
-    return client.post(urlsplit(url).path, {"JWT": token})
+    return client.post(url, {"JWT": token})  # the URL as given, query and all
+
+
+def studio(client):
+    """What Studio's page sends with its handler calls: Django's CSRF token from the cookie
+    (X-CSRFToken, set up for every call as demo/templates/demo/author.html does)."""
+    return {"HTTP_X_CSRFTOKEN": client.cookies.get("csrftoken", "")}
 
 
 def apply_choice(client, usage_id):
     return client.post(
-        f"/handler/{usage_id}/apply_choice/", {"key": ""}, content_type="application/json"
+        f"/handler/{usage_id}/apply_choice/",
+        {"key": ""},
+        content_type="application/json",
+        **studio(client),
     )
 
 
@@ -141,6 +169,7 @@ def chooser(course, as_user, tool):
         f"/handler/{usage_id}/submit_studio_edits/",
         data=json.dumps({"values": {"tool": tool.tool.slug}, "defaults": []}),
         content_type="application/json",
+        **studio(author),
     )
     assert saved.status_code == 200, saved.content
     _, claims = deep_linking_request(author, usage_id, tool)

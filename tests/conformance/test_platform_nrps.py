@@ -1,18 +1,20 @@
 """Platform: Names and Role Provisioning Services 2.0 (1EdTech's platform certification
 plan, NRPS section): the membership container, its paging by ``Link: rel="next"``, the role
 and resource link filters, ``limit``, the media type and the access token's scope; another
-tool's context is refused. Real HTTP through Django's test client and the real URLconf,
-with tokens from the platform's token endpoint."""
+tool's context is refused.
+
+Real HTTP: every request (the token requests too, as form posts) goes over a socket to the
+live server, with the ``http`` client of tests/conformance/conftest.py (the test client's
+interface); the next pages are read at the URLs the ``Link`` headers name."""
 
 import pytest
-from django.test import Client
 
 from codio_xblock.lti1p3.ags import SCOPE_SCORE
 from codio_xblock.lti1p3.nrps import MEDIA_MEMBERSHIPS, SCOPE_MEMBERSHIP_READONLY
 from tests.conformance.conftest import COURSE_ID, membership_service
 from tests.test_platform_nrps import make_users
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the live server's threads read it
 
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 
@@ -29,9 +31,15 @@ def roster(settings, membership):
 
 
 @pytest.fixture
-def read(access_token, membership):
+def access_token(tool, http):
+    """``access_token(scope)``: a token of ``tool`` from the token endpoint, over HTTP."""
+    return lambda scope, of=tool: of.token(http, scope)
+
+
+@pytest.fixture
+def read(access_token, membership, http):
     token = access_token(SCOPE_MEMBERSHIP_READONLY)
-    client = Client()
+    client = http
 
     def get(url=membership.url, token=token, **params):
         return client.get(
@@ -111,11 +119,11 @@ def test_a_limit_that_is_not_a_positive_number_is_400(roster, read, limit):
     assert response.status_code == 400 and response.json()["error"] == "invalid_request"
 
 
-def test_the_membership_scope_is_required(roster, read, access_token, membership):
+def test_the_membership_scope_is_required(http, roster, read, access_token, membership):
     """NRPS 2.0 §3.6.1.2 and LTI Security 1.0 §4.1: the access token must grant
     https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly; no token is
     401 with a Bearer challenge, another scope 403."""
-    anonymous = Client().get(membership.url)
+    anonymous = http.get(membership.url)
     assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"].startswith("Bearer")
     other = read(token=access_token(SCOPE_SCORE))
     assert other.status_code == 403
@@ -129,8 +137,8 @@ def test_another_tools_context_is_refused(roster, read, access_token, other_tool
     assert "another tool" in foreign.json()["error_description"]
 
 
-def test_only_get(roster, read, membership, access_token):
+def test_only_get(http, roster, read, membership, access_token):
     """NRPS 2.0 §2: the membership service is read-only (GET); other methods are 405."""
     token = access_token(SCOPE_MEMBERSHIP_READONLY)
-    response = Client().post(membership.url, HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = http.post(membership.url, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 405 and "GET" in response["Allow"]
