@@ -17,6 +17,11 @@ the error, it is that error:
 * a score posted in another media type: 415 (AGS 2.0 §3.4, RFC 9110 §15.5.16); a score
   document that is not one: 400 invalid_request;
 * an NRPS query that is not one: 400 invalid_request (NRPS 2.0 §2.4).
+
+This module stays on Django's test client (tests/conformance/conftest.py says which run
+over real HTTP): hundreds of cases of hostile input, each of which the test client hands to
+the full Django stack as given (raw query strings, non-UTF-8 bytes, any header), where an
+HTTP client would first normalise some of them and a socket would add time to each.
 """
 
 import json

@@ -3,8 +3,15 @@ the bridge posts a learner's released grade to the platform that launched it.
 
 Both sides are real: the demo course's platform (``codio_xblock``) launches the bridge,
 and the bridge's token request and score posts reach the platform's token and AGS
-endpoints through Django's test client (``outbound``), which verify them as they would any
-tool's. Faults are injected on the platform's side (tests/faults.py), not mocked.
+endpoints over real HTTP (sockets to the live server that serves the demo at
+``http://codio.test``: ``outbound`` is conftest's ``live_outbound`` here, which records
+what the bridge sent), which verify them as they would any tool's; the platform reads the
+bridge's key set over a socket too. Faults are injected on the platform's side
+(tests/faults.py, in the live server), not mocked.
+
+The browsers (the launches through the XBlock, the learner's work, the teacher's grading
+and release) stay on Django's test client: what these cases check is what the bridge
+sends out, and those requests are the ones on sockets.
 """
 
 import json
@@ -18,7 +25,7 @@ from django.utils import timezone
 from lti_bridge.models import GradeDelivery, ResourceLink, Work
 from lti_bridge.tasks import deliver_due_grades
 from tests.faults import PLAN
-from tests.support import DjangoClientAdapter, launch_through_xblock, only_grade
+from tests.support import launch_through_xblock, only_grade
 
 pytestmark = pytest.mark.django_db(transaction=True)  # deliveries start on commit
 
@@ -27,15 +34,19 @@ SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 
 
 @pytest.fixture
-def platform_http(course):
-    """The platform fetches the bridge's JWKS over (test-client) HTTP too."""
-    from codio_xblock import ags
+def outbound(live_outbound):
+    """The bridge's outbound calls (token, scores, roster, the platform's key set) and the
+    platform's (the bridge's key set, to verify its client assertion) over sockets to the
+    live server, recorded but for the key set fetches (conftest.live_outbound)."""
+    return live_outbound
 
-    ags.session.mount("http://codio.test/", DjangoClientAdapter())
+
+@pytest.fixture
+def platform_http(course):
+    """Faults armed by a test are gone after it."""
     PLAN.reset()
     yield
     PLAN.reset()
-    ags.session.adapters.pop("http://codio.test/", None)
 
 
 @pytest.fixture

@@ -5,6 +5,11 @@ deployment d1, its public key set) sends its OIDC login initiation and its id_to
 Django's test client and the real URLconf. A valid launch signs the person in; every reject
 case of the plan is refused with a page that says why (4xx) and creates nothing: no account,
 no link, no class, no unit link.
+
+This module stays on Django's test client (tests/conformance/conftest.py says which run
+over real HTTP): the test is the platform, and the bridge calls out to nobody here (the
+platform's key set is registered with it), so a socket would add time to every case and
+check nothing more.
 """
 
 import base64

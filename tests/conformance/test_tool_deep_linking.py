@@ -3,6 +3,11 @@ bridge answers an LtiDeepLinkingRequest with its unit picker and sends the choic
 signed LtiDeepLinkingResponse. A scripted platform (``lms``) sends the request through
 Django's test client and the real URLconf; the response is verified with the key set the
 bridge serves at its JWKS URL.
+
+This module stays on Django's test client (tests/conformance/conftest.py says which run
+over real HTTP): the test is the platform, and the bridge calls out to nobody here (the
+platform's key set is registered with it), so a socket would add time to every case and
+check nothing more.
 """
 
 import re

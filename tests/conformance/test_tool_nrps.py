@@ -2,8 +2,12 @@
 section): the bridge reads a course's roster from the platform that launched it.
 
 Both sides are real: the demo course's platform (``codio_xblock``) launches the bridge, and
-the bridge's outbound HTTP (its token request and the roster pages) reaches the platform's
-endpoints through Django's test client (the ``outbound`` fixture), full stacks both ways.
+the bridge's outbound HTTP (its token request and the roster pages, following the ``Link``
+headers) reaches the platform's endpoints over real HTTP: sockets to the live server that
+serves the demo at ``http://codio.test`` (``outbound`` is conftest's ``live_outbound``
+here, which records what the bridge sent); the platform reads the bridge's key set over a
+socket too. The browsers (the launches through the XBlock, the teacher's "sync" form) stay
+on Django's test client: what these cases check is what the bridge sends out.
 """
 
 from urllib.parse import parse_qs, urlsplit
@@ -15,6 +19,15 @@ from lti_bridge.models import Account, ClassMembership, Classroom, RosterSync
 from tests.support import launch_through_xblock
 
 pytestmark = pytest.mark.django_db(transaction=True)  # syncs are queued on commit
+
+
+@pytest.fixture
+def outbound(live_outbound):
+    """The bridge's outbound calls (token, roster pages, the platform's key set) and the
+    platform's (the bridge's key set) over sockets to the live server, recorded but for the
+    key set fetches (conftest.live_outbound)."""
+    return live_outbound
+
 
 MEDIA = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
