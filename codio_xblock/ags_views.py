@@ -111,8 +111,17 @@ class UnsupportedMediaType(LtiPlatformError):
     http_status = 415
 
 
+class LengthRequired(LtiPlatformError):
+    error_code = "length_required"
+    http_status = 411
+
+
 def _json_body(request, media_type):
-    """The request's JSON body, posted as ``media_type`` (or plain application/json)."""
+    """The request's JSON body, posted as ``media_type`` (or plain application/json).
+    A body sent chunked, without Content-Length, reaches a WSGI application empty: it is
+    refused as such (RFC 9110, 15.5.12), not read as an empty document."""
+    if request.META.get("HTTP_TRANSFER_ENCODING") and not request.META.get("CONTENT_LENGTH"):
+        raise LengthRequired(gettext_noop("Send the body with a Content-Length."))
     if request.content_type not in (media_type, "application/json"):
         raise UnsupportedMediaType(gettext_noop("Send %(media)s."), media=media_type)
     return protocol.load_json_body(request.body)

@@ -776,3 +776,18 @@ def test_a_put_that_changes_any_field_of_the_blocks_line_item_is_refused(client,
         assert refused.status_code == 403, change
     item.refresh_from_db()
     assert (item.tag, item.resource_id, item.end_date_time) == ("", "", None)
+
+
+def test_a_chunked_body_without_length_is_411_not_an_empty_score(client, tool, item, learner):
+    """WSGI hands a chunked body without Content-Length to Django empty: say so (RFC 9110,
+    15.5.12) rather than "the score must be a JSON object"."""
+    response = client.generic(
+        "POST",
+        f"/codio/lti/v1/ags/lineitems/{item.pk}/scores",
+        b"",
+        content_type="application/vnd.ims.lis.v1.score+json",
+        HTTP_AUTHORIZATION=f"Bearer {tool.token(client)}",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert response.status_code == 411 and response.json()["error"] == "length_required"
+    assert not AgsScore.objects.exists()
