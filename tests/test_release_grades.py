@@ -326,6 +326,7 @@ def test_release_progress_counts_what_reached_the_lms_and_what_failed(
         "retrying": 0,
         "sent": 2,
         "failed": 0,
+        "held": 0,  # none: this unit is the one its activity opens (ADR 0013)
         "total": 2,
         "pending": 0,
         "failures": [],
