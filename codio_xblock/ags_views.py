@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 
 from . import ags, conf
 from .lti1p3 import ags as protocol
-from .lti1p3.exceptions import AccessDenied, InvalidRequest, LtiPlatformError, gettext_noop
+from .lti1p3.exceptions import (
+    AccessDenied,
+    InvalidRequest,
+    LengthRequired,
+    LtiPlatformError,
+    UnsupportedMediaType,
+    gettext_noop,
+)
 from .lti1p3.nrps import next_link
 from .models import LineItem, PlatformSubject, ToolContext
 
@@ -104,16 +111,6 @@ def tool_service(scopes, model, refusal):
 READ = [protocol.SCOPE_LINEITEM, protocol.SCOPE_LINEITEM_READONLY]
 WRITE = [protocol.SCOPE_LINEITEM]
 NOT_YOURS = gettext_noop("This line item belongs to another tool.")
-
-
-class UnsupportedMediaType(LtiPlatformError):
-    error_code = "unsupported_media_type"
-    http_status = 415
-
-
-class LengthRequired(LtiPlatformError):
-    error_code = "length_required"
-    http_status = 411
 
 
 def _json_body(request, media_type):

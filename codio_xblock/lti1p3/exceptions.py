@@ -67,3 +67,17 @@ class InvalidHint(LtiPlatformError):
 
     error_code = "invalid_request"
     http_status = 403
+
+
+class UnsupportedMediaType(LtiPlatformError):
+    """A service request body of another media type than the service takes."""
+
+    error_code = "unsupported_media_type"
+    http_status = 415
+
+
+class LengthRequired(LtiPlatformError):
+    """A body sent chunked, without Content-Length (RFC 9110, 15.5.12)."""
+
+    error_code = "length_required"
+    http_status = 411

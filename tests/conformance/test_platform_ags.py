@@ -25,6 +25,7 @@ from codio_xblock.lti1p3.ags import (
 from codio_xblock.models import AgsScore, BlockLaunch, LineItem, PlatformSubject, ToolContext
 from tests.conformance.conftest import COURSE_ID
 from tests.support import gradebook
+from tests.test_platform_ags import score
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the gradebook is written on commit
 
@@ -78,17 +79,6 @@ def create(client, context, token, body, content_type=MEDIA_LINEITEM):
 
 def put(client, url, token, body):
     return client.put(url, json.dumps(body), content_type=MEDIA_LINEITEM, **bearer(token))
-
-
-def score(learner, given=8, maximum=10, when=None):
-    return {
-        "userId": learner.sub,
-        "scoreGiven": given,
-        "scoreMaximum": maximum,
-        "activityProgress": "Completed",
-        "gradingProgress": "FullyGraded",
-        "timestamp": (when or datetime.now(UTC)).isoformat(),
-    }
 
 
 def post_score(client, url, token, body):
